@@ -1,0 +1,127 @@
+"""The contract between the Python and JavaScript halves of layerscape.
+
+Two things cross the wire: the *graph spec* (JSON, sent once) and the *activation
+payload* (binary, sent once per ``predict``). ``js/src/spec.ts`` mirrors this module;
+change both together.
+
+Graph spec
+----------
+``GraphSpec`` is a plain JSON-serialisable dict. Node ids are unique strings: the
+Keras layer name, ``name:k`` for the k-th call of a shared layer (k >= 1), and
+``outer/inner`` for layers inside a nested model. Edges point from the node that
+produces a tensor to the node that consumes it.
+
+``family`` tells the front end which visual to draw, decided from the output shape
+(without batch):
+
+- ``"image"``: a model input of shape (H, W, 1) or (H, W, 3): greyscale or RGB plane.
+- ``"feature_map"``: rank 3 (H, W, C): stacked planes, one per channel.
+- ``"vector"``: rank 1 (N,): a row of neurons. A model output with labels draws as
+  labelled units.
+- ``"sequence"``: rank 2 (T, F): a T x F grid (time steps x features).
+- ``"generic"``: anything else (rank 0, rank >= 4, multi-tensor outputs we cannot
+  picture); drawn as a labelled box.
+
+Activation payload (``LSP1``)
+-----------------------------
+Little-endian throughout::
+
+    bytes 0..3     b"LSP1"
+    bytes 4..7     uint32: header length N in bytes
+    bytes 8..8+N   UTF-8 JSON: PayloadHeader
+    zero padding   up to the next multiple of 8
+    data region    tensor sections; each TensorSection.offset counts from the
+                   start of the data region and is a multiple of 8
+
+A section with ``dtype == "f32"`` holds float32 values. A section with
+``dtype == "u8"`` holds one byte per value: codes 0..250 map linearly to
+``lo + code / 250 * (hi - lo)``; ``251`` is NaN, ``252`` is +Inf, ``253`` is -Inf.
+``lo``/``hi`` are the finite minimum and maximum of the values the section encodes
+(both 0 when it has no finite value). Data are in C order with channels last, exactly
+as the tensor's ``shape`` lists them.
+
+Each node sends at most two sections:
+
+- ``role == "full"``: the node's activation. For feature maps with more elements than
+  the budget, only the first ``shape[-1]`` channels are sent and ``channels_total``
+  says how many the layer has.
+- ``role == "summary"``: for ``feature_map`` nodes only, the (H, W) reduction over
+  channels named by ``reduce`` (``"mean"`` or ``"max"``); what a closed layer shows.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypedDict
+
+SPEC_VERSION = 1
+PAYLOAD_MAGIC = b"LSP1"
+U8_MAX_CODE = 250
+U8_NAN = 251
+U8_POS_INF = 252
+U8_NEG_INF = 253
+
+Family = Literal["image", "feature_map", "vector", "sequence", "generic"]
+
+
+class NodeSpec(TypedDict):
+    """One operation call in the model's graph."""
+
+    id: str
+    name: str
+    """The Keras layer (or operation) name."""
+    class_name: str
+    """``Conv2D``, ``Dense``, ``Add``, ... (``InputLayer`` for inputs)."""
+    family: Family
+    output_shape: list[int | None]
+    """Shape of the (first) output, without the batch dimension."""
+    output_shapes: list[list[int | None]]
+    """Shapes of every output (length > 1 for e.g. ``LSTM(return_state=True)``)."""
+    params: int
+    """Number of weights the layer owns (0 for inputs and raw ops)."""
+    config: dict[str, object]
+    """Key config for the tooltip: filters, kernel_size, strides, padding,
+    activation, units, pool_size, rate, ... (only what the layer has)."""
+    is_input: bool
+    is_output: bool
+    parent: str | None
+    """Id path of the nested model this node lives in, or None at top level."""
+
+
+class EdgeSpec(TypedDict):
+    source: str
+    target: str
+
+
+class GraphSpec(TypedDict):
+    version: int
+    name: str
+    """The model's name."""
+    nodes: list[NodeSpec]
+    """In topological order (every edge's source comes before its target)."""
+    edges: list[EdgeSpec]
+    inputs: list[str]
+    outputs: list[str]
+    labels: list[str] | None
+    """Class names for the (first) model output, when the user gave them."""
+
+
+class TensorSection(TypedDict):
+    node: str
+    role: Literal["full", "summary"]
+    shape: list[int]
+    dtype: Literal["u8", "f32"]
+    offset: int
+    length: int
+    """Bytes."""
+    lo: float
+    hi: float
+    channels_total: int | None
+    reduce: Literal["mean", "max"] | None
+
+
+class PayloadHeader(TypedDict):
+    version: int
+    seq: int
+    """1 for the first prediction, 2 for the second, ... (what ``data-predictions``
+    shows once the front end has drawn it)."""
+    tensors: list[TensorSection]
