@@ -1,0 +1,69 @@
+"""Run a model once and keep every node's output.
+
+The forward pass follows the plan from ``graph.py`` call by call, in inference mode,
+recursing into nested models, so one pass yields the model's outputs *and* every
+intermediate activation — including raw ``keras.ops`` steps and each call of a shared
+layer — without building probe models or touching the user's model.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+import numpy as np
+from keras import tree
+from keras.src.models.functional import operation_fn
+
+from .graph import Scope
+
+
+def run_with_activations(plan: Scope, inputs: list[Any]) -> tuple[list[Any], dict[str, np.ndarray]]:
+    """Run the planned graph on batched ``inputs``.
+
+    Parameters
+    ----------
+    plan
+        From :func:`layerscape.graph.plan_model`.
+    inputs
+        One batched array per model input, in ``model.inputs`` order.
+
+    Returns
+    -------
+    outputs, activations
+        The model's outputs (flat list, in ``model.outputs`` order, as numpy) and, per
+        node id, that node's first output for the *first* sample (batch dimension
+        removed) as float32 numpy.
+    """
+    functional = plan.functional
+    tensors = [
+        keras.ops.convert_to_tensor(x, dtype=t.dtype) for x, t in zip(inputs, functional.inputs)
+    ]
+    activations: dict[str, np.ndarray] = {}
+    outputs = _run_scope(plan, tensors, activations)
+    return [keras.ops.convert_to_numpy(y) for y in outputs], activations
+
+
+def _run_scope(scope: Scope, inputs: list[Any], record: dict[str, np.ndarray]) -> list[Any]:
+    values = {id(t): v for t, v in zip(scope.functional.inputs, inputs)}
+    for call in scope.calls:
+        node = call.node
+        if node.is_input:
+            record[call.id] = _first_sample(values[id(node.outputs[0])])
+            continue
+        if call.inner is not None:
+            flat = [values[id(t)] for t in node.input_tensors]
+            outputs = _run_scope(call.inner, flat, record)
+        else:
+            args, kwargs = node.arguments.fill_in(values)
+            outputs = operation_fn(node.operation, training=False)(*args, **kwargs)
+            outputs = tree.flatten(outputs)
+            record[call.id] = _first_sample(outputs[0])
+        for symbolic, value in zip(node.outputs, outputs):
+            values[id(symbolic)] = value
+    return [values[id(t)] for t in scope.functional.outputs]
+
+
+def _first_sample(value: Any) -> np.ndarray:
+    array = keras.ops.convert_to_numpy(value)
+    return np.asarray(array[0], dtype=np.float32)

@@ -1,0 +1,170 @@
+"""Pack activations into the binary ``LSP1`` payload the front end draws.
+
+Bytes follow pixels: small tensors go as exact float32, larger ones as one byte per
+value on the layer's own range (with codes for NaN and ±Inf), and feature maps carry a
+per-pixel summary over channels for their closed view. The layout of the bytes is
+documented in ``spec.py``; ``js/src/data/decode.ts`` reads it.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from typing import Literal
+
+import numpy as np
+
+from .spec import (
+    PAYLOAD_MAGIC,
+    SPEC_VERSION,
+    U8_MAX_CODE,
+    U8_NAN,
+    U8_NEG_INF,
+    U8_POS_INF,
+    GraphSpec,
+    PayloadHeader,
+    TensorSection,
+)
+
+F32_MAX_ELEMENTS = 4096
+"""Tensors up to this many values are sent exactly, as float32."""
+
+FULL_MAX_ELEMENTS = 1 << 19
+"""Per layer: feature maps larger than this send only as many channels as fit."""
+
+Reduce = Literal["mean", "max"]
+
+
+def encode_activations(
+    graph: GraphSpec,
+    activations: dict[str, np.ndarray],
+    seq: int,
+    reduce: Reduce = "mean",
+) -> bytes:
+    """Encode one prediction's activations.
+
+    Parameters
+    ----------
+    graph
+        The spec whose nodes say how each activation is drawn.
+    activations
+        Node id -> float array of that node's output for one sample.
+    seq
+        The prediction's sequence number (1 for the first).
+    reduce
+        How a feature map's closed summary reduces its channels.
+
+    Returns
+    -------
+    bytes
+        The payload: magic, header length, JSON header, then 8-byte aligned data.
+    """
+    sections: list[TensorSection] = []
+    blobs: list[bytes] = []
+    offset = 0
+    for node in graph["nodes"]:
+        values = activations.get(node["id"])
+        if values is None or node["family"] == "generic":
+            continue
+        for role, data, extra in _sections_for(node["family"], values, reduce):
+            section, blob = _encode_tensor(node["id"], role, data, offset, **extra)
+            sections.append(section)
+            blobs.append(blob)
+            offset += _pad8(len(blob))
+    header: PayloadHeader = {"version": SPEC_VERSION, "seq": seq, "tensors": sections}
+    head = json.dumps(header, separators=(",", ":")).encode()
+    out = bytearray(PAYLOAD_MAGIC + struct.pack("<I", len(head)) + head)
+    out += bytes(_pad8(len(out)) - len(out))
+    for blob in blobs:
+        out += blob + bytes(_pad8(len(blob)) - len(blob))
+    return bytes(out)
+
+
+def _sections_for(family: str, values: np.ndarray, reduce: Reduce):
+    values = np.asarray(values, dtype=np.float32)
+    if family == "feature_map" and values.ndim == 3:
+        with np.errstate(invalid="ignore"):
+            summary = values.mean(axis=-1) if reduce == "mean" else values.max(axis=-1)
+        yield "summary", summary, {"reduce": reduce}
+        channels = values.shape[-1]
+        keep = max(1, min(channels, FULL_MAX_ELEMENTS // max(1, values[..., 0].size)))
+        yield "full", values[..., :keep], {"channels_total": channels}
+    else:
+        yield "full", values, {}
+
+
+def _encode_tensor(
+    node_id: str,
+    role: Literal["full", "summary"],
+    values: np.ndarray,
+    offset: int,
+    reduce: Reduce | None = None,
+    channels_total: int | None = None,
+) -> tuple[TensorSection, bytes]:
+    values = np.ascontiguousarray(values, dtype=np.float32)
+    finite = values[np.isfinite(values)]
+    lo = float(finite.min()) if finite.size else 0.0
+    hi = float(finite.max()) if finite.size else 0.0
+    if values.size <= F32_MAX_ELEMENTS:
+        dtype: Literal["u8", "f32"] = "f32"
+        blob = values.astype("<f4").tobytes()
+    else:
+        dtype = "u8"
+        blob = quantize_u8(values, lo, hi).tobytes()
+    section: TensorSection = {
+        "node": node_id,
+        "role": role,
+        "shape": [int(d) for d in values.shape],
+        "dtype": dtype,
+        "offset": offset,
+        "length": len(blob),
+        "lo": lo,
+        "hi": hi,
+        "channels_total": channels_total,
+        "reduce": reduce,
+    }
+    return section, blob
+
+
+def quantize_u8(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Map finite values in [lo, hi] to codes 0..250; NaN/±Inf to their own codes."""
+    span = hi - lo
+    scaled = (values - lo) * (U8_MAX_CODE / span) if span > 0 else np.zeros_like(values)
+    with np.errstate(invalid="ignore"):
+        codes = np.clip(np.rint(scaled), 0, U8_MAX_CODE)
+    codes = np.where(np.isnan(values), U8_NAN, codes)
+    codes = np.where(values == np.inf, U8_POS_INF, codes)
+    codes = np.where(values == -np.inf, U8_NEG_INF, codes)
+    return codes.astype(np.uint8)
+
+
+def dequantize_u8(codes: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Inverse of :func:`quantize_u8` (exact for the special codes)."""
+    codes = np.asarray(codes, dtype=np.uint8)
+    values = lo + codes.astype(np.float32) * np.float32((hi - lo) / U8_MAX_CODE)
+    values = np.where(codes == U8_NAN, np.nan, values)
+    values = np.where(codes == U8_POS_INF, np.inf, values)
+    values = np.where(codes == U8_NEG_INF, -np.inf, values)
+    return values.astype(np.float32)
+
+
+def decode_payload(payload: bytes) -> tuple[PayloadHeader, dict[tuple[str, str], np.ndarray]]:
+    """Read a payload back (for tests and tools): header and (node, role) -> array."""
+    if payload[:4] != PAYLOAD_MAGIC:
+        raise ValueError(f"not an LSP1 payload: starts with {payload[:4]!r}")
+    (length,) = struct.unpack("<I", payload[4:8])
+    header: PayloadHeader = json.loads(payload[8 : 8 + length])
+    base = _pad8(8 + length)
+    arrays: dict[tuple[str, str], np.ndarray] = {}
+    for s in header["tensors"]:
+        raw = payload[base + s["offset"] : base + s["offset"] + s["length"]]
+        if s["dtype"] == "f32":
+            array = np.frombuffer(raw, dtype="<f4")
+        else:
+            array = dequantize_u8(np.frombuffer(raw, dtype=np.uint8), s["lo"], s["hi"])
+        arrays[(s["node"], s["role"])] = array.reshape(s["shape"])
+    return header, arrays
+
+
+def _pad8(n: int) -> int:
+    return (n + 7) & ~7

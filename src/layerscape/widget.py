@@ -1,0 +1,206 @@
+"""The ``ModelView`` widget: a Keras model in 3D, redrawn by ``predict``."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import keras
+import numpy as np
+import traitlets
+
+from .capture import run_with_activations
+from .encode import encode_activations
+from .graph import graph_from_plan, plan_model
+from .samples import prepare_inputs
+from .spec import GraphSpec
+
+STATIC = Path(__file__).parent / "static"
+BUNDLE = STATIC / "widget.js"
+OPTIONS = ("theme", "height", "summary")
+THEMES = ("auto", "light", "dark")
+
+
+def _bundle() -> Path:
+    if not BUNDLE.exists():
+        raise RuntimeError(
+            f"the front-end bundle {BUNDLE} is missing. Install layerscape with "
+            "`pip install .` (which builds it), or run `npm ci && npm run build` in js/."
+        )
+    return BUNDLE
+
+
+class ModelView(anywidget.AnyWidget):
+    """A live 3D view of a Keras model and its activations.
+
+    Parameters
+    ----------
+    model
+        A built ``keras.Sequential`` or Functional ``keras.Model``. It is read, never
+        changed.
+    labels
+        Optional class names for the model's (first) output, one per unit; the view
+        labels the output units and names the top class.
+    theme : {"auto", "light", "dark"}, default "auto"
+        Colours of the view; ``"auto"`` follows the notebook's theme.
+    height : int, default 560
+        Height of the view in pixels.
+    summary : {"mean", "max"}, default "mean"
+        How a closed feature-map layer reduces its channels to one plane.
+
+    Raises
+    ------
+    TypeError
+        For an unknown keyword argument, a non-Keras model or a subclassed model.
+    ValueError
+        For an unbuilt model, labels that do not match the output, or a bad option.
+
+    Examples
+    --------
+    >>> view = ModelView(model, labels=[str(d) for d in range(10)])
+    >>> view                       # doctest: +SKIP
+    >>> probs = view.predict(x)    # every layer shows its activation for x
+    """
+
+    _graph = traitlets.Dict().tag(sync=True)
+    _payload = traitlets.Bytes(b"").tag(sync=True)
+    theme = traitlets.Unicode("auto").tag(sync=True)
+    height = traitlets.Int(560).tag(sync=True)
+    summary = traitlets.Unicode("mean")
+
+    def __init__(self, model: keras.Model, labels: list[str] | None = None, **options: Any):
+        unknown = sorted(set(options) - set(OPTIONS))
+        if unknown:
+            raise TypeError(
+                f"ModelView got unknown option(s) {unknown}; it accepts {', '.join(OPTIONS)}"
+            )
+        plan = plan_model(model)
+        labels = _check_labels(model, labels)
+        graph = graph_from_plan(model, plan, labels)
+        self._esm = _bundle()
+        super().__init__(_graph=graph, **options)
+        self._model = model
+        self._plan = plan
+        self._activations: dict[str, np.ndarray] = {}
+        self._seq = 0
+
+    @traitlets.validate("theme")
+    def _valid_theme(self, proposal: dict[str, Any]) -> str:
+        value = proposal["value"]
+        if value not in THEMES:
+            raise traitlets.TraitError(f"theme must be one of {THEMES}; got {value!r}")
+        return value
+
+    @traitlets.validate("height")
+    def _valid_height(self, proposal: dict[str, Any]) -> int:
+        value = proposal["value"]
+        if not 120 <= value <= 4000:
+            raise traitlets.TraitError(f"height must be 120..4000 pixels; got {value}")
+        return value
+
+    @traitlets.validate("summary")
+    def _valid_summary(self, proposal: dict[str, Any]) -> str:
+        value = proposal["value"]
+        if value not in ("mean", "max"):
+            raise traitlets.TraitError(f"summary must be 'mean' or 'max'; got {value!r}")
+        return value
+
+    @property
+    def graph(self) -> GraphSpec:
+        """The model's graph: ``{"nodes": [...], "edges": [...], ...}`` (a copy)."""
+        return copy.deepcopy(self._graph)  # type: ignore[return-value]
+
+    @property
+    def activations(self) -> dict[str, np.ndarray]:
+        """Node id -> that layer's output for the last predicted sample (no batch)."""
+        return dict(self._activations)
+
+    @property
+    def prediction_count(self) -> int:
+        """How many predictions this view has been sent."""
+        return self._seq
+
+    def predict(self, x: Any) -> Any:
+        """Run the model on ``x`` and redraw every layer with its activation.
+
+        Parameters
+        ----------
+        x
+            One sample without the batch dimension, or a batch (the view shows the
+            first sample). For several inputs, a list in input order or a dict keyed
+            by input name.
+
+        Returns
+        -------
+        numpy.ndarray or list or dict
+            What the model returns for ``x``, as numpy: for one sample without its
+            batch dimension, for a batch with it.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``x`` does not fit the model's inputs; the message names the expected
+            shape. The view is unchanged and keeps working.
+        """
+        inputs = self._plan.functional.inputs
+        arrays, batched = prepare_inputs(
+            x,
+            names=[t.name for t in inputs],
+            shapes=[[None if d is None else int(d) for d in t.shape[1:]] for t in inputs],
+            dtypes=[str(t.dtype) for t in inputs],
+        )
+        outputs, activations = run_with_activations(self._plan, arrays)
+        self._seq += 1
+        payload = encode_activations(self._graph, activations, self._seq, self.summary)  # type: ignore[arg-type]
+        self._activations = activations
+        with self.hold_sync():
+            self._payload = payload
+        if not batched:
+            outputs = [y[0] for y in outputs]
+        return keras.tree.pack_sequence_as(self._plan.functional._outputs_struct, outputs)
+
+    def save_html(self, path: str | Path, title: str | None = None) -> Path:
+        """Write the view, with its last prediction, as one offline HTML file.
+
+        Parameters
+        ----------
+        path
+            Where to write the file.
+        title
+            The page title; the model's name by default.
+
+        Returns
+        -------
+        pathlib.Path
+            The path written. The page loads nothing from the network.
+        """
+        from .export import write_html
+
+        return write_html(
+            Path(path),
+            bundle=_bundle().with_name("widget.iife.js"),
+            state={
+                "_graph": self._graph,
+                "_payload": self._payload,
+                "theme": self.theme,
+                "height": self.height,
+            },
+            title=title or self._graph.get("name", "layerscape"),
+        )
+
+
+def _check_labels(model: keras.Model, labels: Any) -> list[str] | None:
+    if labels is None:
+        return None
+    if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
+        raise TypeError(f"labels must be a list of strings; got {type(labels).__name__}")
+    labels = [str(label) for label in labels]
+    shape = tuple(model.outputs[0].shape[1:])
+    if len(shape) != 1 or shape[0] != len(labels):
+        raise ValueError(
+            f"got {len(labels)} labels, but the model's output has shape {shape}: "
+            "labels need a rank-1 output with one unit per label"
+        )
+    return labels

@@ -1,0 +1,48 @@
+"""Shared fixtures: small Keras models built once per session."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras
+import numpy as np
+import pytest
+
+from layerscape.demo import build_lenet, load_digits
+
+
+@pytest.fixture(scope="session")
+def digits() -> tuple[np.ndarray, np.ndarray]:
+    return load_digits()
+
+
+@pytest.fixture(scope="session")
+def lenet() -> keras.Model:
+    """LeNet with random weights (seeded): every layer has non-trivial output."""
+    keras.utils.set_random_seed(1)
+    return build_lenet()
+
+
+@pytest.fixture(scope="session")
+def zoo() -> keras.Model:
+    """Functional graph with two inputs, a shared layer, raw ops and a nested model
+    called twice: the cases a layer-list walk gets wrong."""
+    keras.utils.set_random_seed(2)
+    a = keras.Input((8,), name="a")
+    b = keras.Input((8,), name="b")
+    shared = keras.layers.Dense(4, name="shared")
+    inner = keras.Sequential(
+        [
+            keras.Input((4,)),
+            keras.layers.Dense(3, name="in_dense"),
+            keras.layers.Dense(4, name="in_out"),
+        ],
+        name="inner",
+    )
+    left, right = shared(a), shared(b)
+    merged = keras.ops.relu(left + right)
+    once = inner(merged)
+    twice = inner(once)
+    return keras.Model([a, b], [twice, left], name="zoo")

@@ -1,0 +1,202 @@
+"""ModelView: the public contract a notebook user relies on."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+import keras
+import numpy as np
+import pytest
+import traitlets
+
+from layerscape import ModelView
+from layerscape.encode import decode_payload
+
+LABELS = [str(d) for d in range(10)]
+
+
+@pytest.fixture
+def view(lenet):
+    return ModelView(lenet, labels=LABELS)
+
+
+def test_is_an_anywidget_with_graph_and_no_prediction_yet(view, lenet):
+    import anywidget
+
+    assert isinstance(view, anywidget.AnyWidget)
+    assert view.graph["nodes"][2]["class_name"] == "Conv2D"
+    assert view.graph["labels"] == LABELS
+    assert view.activations == {} and view.prediction_count == 0
+    assert view._payload == b""
+    json.dumps(view.graph)
+
+
+def test_graph_is_a_copy(view):
+    view.graph["nodes"].clear()
+    assert len(view.graph["nodes"]) == 10
+
+
+def test_predict_one_sample_equals_calling_the_model(view, lenet, digits):
+    x = digits[0][5]
+    probs = view.predict(x)
+    expected = keras.ops.convert_to_numpy(lenet(x[None]))[0]
+    assert isinstance(probs, np.ndarray) and probs.shape == (10,)
+    np.testing.assert_allclose(probs, expected, atol=1e-6)
+    assert set(view.activations) == {n["id"] for n in view.graph["nodes"]}
+    np.testing.assert_allclose(view.activations["dense_2"], expected, atol=1e-6)
+    np.testing.assert_array_equal(view.activations["input_layer"], x)
+
+
+def test_predict_batch_returns_the_batch_and_shows_the_first(view, lenet, digits):
+    batch = digits[0][:4]
+    out = view.predict(batch)
+    assert out.shape == (4, 10)
+    np.testing.assert_allclose(out, keras.ops.convert_to_numpy(lenet(batch)), atol=1e-6)
+    np.testing.assert_array_equal(view.activations["input_layer"], batch[0])
+
+
+def test_each_predict_sends_one_numbered_payload(view, digits):
+    messages = []
+    view.observe(lambda change: messages.append(change["new"]), names="_payload")
+    view.predict(digits[0][0])
+    view.predict(digits[0][1])
+    assert len(messages) == 2 and view.prediction_count == 2
+    header, arrays = decode_payload(messages[-1])
+    assert header["seq"] == 2
+    np.testing.assert_allclose(arrays[("dense_2", "full")], view.activations["dense_2"], atol=1e-7)
+
+
+def test_integers_are_accepted_for_float_inputs(view, digits):
+    x = (digits[0][0] * 255).astype(np.uint8)
+    assert view.predict(x).shape == (10,)
+
+
+@pytest.mark.parametrize(
+    ("bad", "error", "pattern"),
+    [
+        (np.zeros((28, 28)), ValueError, r"\(28, 28, 1\).*got an array of shape \(28, 28\)"),
+        (np.zeros((1, 1, 28, 28, 1)), ValueError, r"\(28, 28, 1\)"),
+        (
+            np.zeros((32, 32, 1)),
+            ValueError,
+            r"expected samples of shape \(28, 28, 1\); got \(32, 32, 1\)",
+        ),
+        (np.zeros((0, 28, 28, 1)), ValueError, r"empty.*\(28, 28, 1\)"),
+        (np.full((28, 28, 1), np.nan), ValueError, r"NaN.*\(28, 28, 1\)"),
+        (np.full((28, 28, 1), "a"), TypeError, r"numbers \(shape \(28, 28, 1\)\)"),
+        (np.zeros((28, 28, 1), dtype=complex), TypeError, r"complex"),
+        ("an image", TypeError, r"\(28, 28, 1\)"),
+        ([0, 1, 2], ValueError, r"\(28, 28, 1\)"),
+    ],
+)
+def test_bad_input_names_the_expected_shape_and_changes_nothing(view, digits, bad, error, pattern):
+    view.predict(digits[0][0])
+    payload, activations = view._payload, view.activations
+    with pytest.raises(error, match=pattern):
+        view.predict(bad)
+    assert view._payload is payload and view.prediction_count == 1
+    assert view.activations.keys() == activations.keys()
+    assert view.predict(digits[0][1]).shape == (10,)  # still works
+    assert view.prediction_count == 2
+
+
+def test_multi_input_models_take_lists_or_dicts(zoo):
+    view = ModelView(zoo)
+    a, b = np.ones(8, "f4"), np.full(8, 2.0, "f4")
+    by_list = view.predict([a, b])
+    by_dict = view.predict({"b": b, "a": a})
+    expected = [keras.ops.convert_to_numpy(y)[0] for y in zoo([a[None], b[None]])]
+    for got in (by_list, by_dict):
+        assert isinstance(got, list) and len(got) == 2
+        for g, e in zip(got, expected):
+            np.testing.assert_allclose(g, e, atol=1e-6)
+    with pytest.raises(TypeError, match=r"2 inputs \['a', 'b'\].*\[\(8,\), \(8,\)\]"):
+        view.predict(a)
+    with pytest.raises(ValueError, match="disagree on the batch"):
+        view.predict([a, np.stack([b, b])])
+
+
+def test_integer_inputs_refuse_fractions():
+    inputs = keras.Input((5,), dtype="int32")
+    model = keras.Model(inputs, keras.layers.Embedding(10, 3)(inputs))
+    view = ModelView(model)
+    assert view.predict(np.array([1, 2, 3, 4, 5])).shape == (5, 3)
+    assert view.predict(np.array([1.0, 2, 3, 4, 5])).shape == (5, 3)
+    with pytest.raises(TypeError, match="takes integers"):
+        view.predict(np.array([1.5, 2, 3, 4, 5]))
+
+
+def test_unknown_options_are_rejected(lenet):
+    with pytest.raises(
+        TypeError, match=r"unknown option\(s\) \['colour'\].*theme, height, summary"
+    ):
+        ModelView(lenet, colour="red")
+
+
+def test_options_are_validated(lenet):
+    view = ModelView(lenet, theme="dark", height=400, summary="max")
+    assert (view.theme, view.height, view.summary) == ("dark", 400, "max")
+    with pytest.raises(traitlets.TraitError, match="theme must be one of"):
+        ModelView(lenet, theme="blue")
+    with pytest.raises(traitlets.TraitError, match="height must be"):
+        view.height = 10
+
+
+def test_summary_option_reaches_the_payload(lenet, digits):
+    view = ModelView(lenet, summary="max")
+    view.predict(digits[0][0])
+    header, arrays = decode_payload(view._payload)
+    summary = next(s for s in header["tensors"] if s["role"] == "summary" and s["node"] == "conv2d")
+    assert summary["reduce"] == "max"
+    np.testing.assert_allclose(arrays[("conv2d", "summary")], view.activations["conv2d"].max(-1))
+
+
+@pytest.mark.parametrize(
+    ("labels", "error", "pattern"),
+    [
+        (["a", "b"], ValueError, r"got 2 labels.*shape \(10,\)"),
+        ("0123456789", TypeError, "list of strings"),
+    ],
+)
+def test_labels_must_fit_the_output(lenet, labels, error, pattern):
+    with pytest.raises(error, match=pattern):
+        ModelView(lenet, labels=labels)
+
+
+def test_unbuilt_model_error_says_how_to_build(lenet):
+    with pytest.raises(ValueError, match=r"model\.build"):
+        ModelView(keras.Sequential([keras.layers.Dense(3)]))
+
+
+def test_save_html_inlines_everything(view, digits, tmp_path):
+    view.predict(digits[0][3])
+    path = view.save_html(tmp_path / "view.html")
+    text = path.read_text()
+    state = json.loads(re.search(r'id="layerscape-state"[^>]*>(.*?)</script>', text, re.S).group(1))
+    assert state["_graph"] == view.graph and state["theme"] == "auto"
+    payload = re.search(r'id="layerscape-payload"[^>]*>(.*?)</script>', text, re.S).group(1)
+    assert base64.b64decode(payload) == view._payload
+    assert "LayerscapeWidget" in text
+    # Nothing is loaded from elsewhere: no external scripts, styles or imports.
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=", text)
+    assert "<title>lenet</title>" in text
+
+
+def test_save_html_escapes_model_text(tmp_path):
+    # Keras refuses "/" in layer names, but labels and names can hold any other markup.
+    inputs = keras.Input((3,), name="in")
+    model = keras.Model(inputs, keras.layers.Dense(2, name="d<b>x")(inputs), name="m<i>")
+    labels = ["</script><script>alert(1)</script>", "<!--"]
+    text = ModelView(model, labels=labels).save_html(tmp_path / "x.html").read_text()
+    assert "</script><script>alert(1)" not in text and "<!--" not in text
+    assert "<title>m&lt;i&gt;</title>" in text
+    state = json.loads(re.search(r'id="layerscape-state"[^>]*>(.*?)</script>', text, re.S).group(1))
+    assert state["_graph"]["labels"] == labels
+    assert state["_graph"]["nodes"][1]["name"] == "d<b>x"
+
+
+def test_save_html_to_a_missing_folder_is_a_clear_error(view, tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        view.save_html(tmp_path / "nope" / "view.html")
