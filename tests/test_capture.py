@@ -73,3 +73,15 @@ def test_capture_does_not_touch_the_model(zoo):
     run_with_activations(plan_model(zoo), [np.ones((1, 8), "f4"), np.ones((1, 8), "f4")])
     after = {layer.name: len(layer._inbound_nodes) for layer in zoo._flatten_layers()}
     assert before == after
+
+
+def test_an_application_with_raw_ops_runs_node_by_node():
+    # MobileNetV3's hard-swish is raw keras.ops calls: they are graph steps too.
+    model = keras.applications.MobileNetV3Small(weights=None, input_shape=(32, 32, 3))
+    plan = plan_model(model)
+    x = np.random.default_rng(0).random((1, 32, 32, 3), dtype=np.float32) * 255
+    outputs, act = run_with_activations(plan, [x])
+    np.testing.assert_allclose(outputs[0], keras.ops.convert_to_numpy(model(x)), atol=1e-5)
+    assert len(act) == len(model.operations)
+    raw_ops = [c.id for c in plan.calls if not isinstance(c.node.operation, keras.layers.Layer)]
+    assert raw_ops and all(i in act for i in raw_ops)
