@@ -64,6 +64,8 @@ class ModelView(anywidget.AnyWidget):
     >>> probs = view.predict(x)    # every layer shows its activation for x
     """
 
+    # A Path here makes anywidget send the file's contents (read when the class is made).
+    _esm = BUNDLE
     _graph = traitlets.Dict().tag(sync=True)
     _payload = traitlets.Bytes(b"").tag(sync=True)
     theme = traitlets.Unicode("auto").tag(sync=True)
@@ -79,7 +81,7 @@ class ModelView(anywidget.AnyWidget):
         plan = plan_model(model)
         labels = _check_labels(model, labels)
         graph = graph_from_plan(model, plan, labels)
-        self._esm = _bundle()
+        _bundle()
         super().__init__(_graph=graph, **options)
         self._model = model
         self._plan = plan
