@@ -5,7 +5,22 @@
 >>> view.predict(x)                                              # doctest: +SKIP
 """
 
-from .widget import ModelView
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .widget import ModelView
 
 __version__ = "0.1.0"
 __all__ = ["ModelView", "__version__"]
+
+
+def __getattr__(name: str) -> object:
+    # Keras (and TensorFlow) load on first use of ModelView, so `layerscape --help`
+    # and `import layerscape` stay instant.
+    if name == "ModelView":
+        from .widget import ModelView
+
+        return ModelView
+    raise AttributeError(f"module 'layerscape' has no attribute {name!r}")
