@@ -1,0 +1,162 @@
+/** Decodes the binary activation payload `LSP1` (see spec.ts) into typed arrays. */
+
+import {
+  PAYLOAD_MAGIC,
+  U8_MAX_CODE,
+  U8_NAN,
+  U8_NEG_INF,
+  U8_POS_INF,
+  type PayloadHeader,
+  type Reduce,
+  type TensorSection,
+} from "../spec";
+
+export interface DecodedTensor {
+  shape: number[];
+  /** Float32 values, C order, channels last; NaN and ±Inf restored. */
+  values: Float32Array;
+  /** Finite minimum / maximum of the values (both 0 when none is finite). */
+  lo: number;
+  hi: number;
+  /** How many channels the layer has (the section may hold only the first few). */
+  channelsTotal: number | null;
+  /** For summaries: the reduction over channels. */
+  reduce: Reduce | null;
+}
+
+export interface NodeTensors {
+  full?: DecodedTensor;
+  summary?: DecodedTensor;
+}
+
+export interface DecodedPayload {
+  header: PayloadHeader;
+  seq: number;
+  nodes: Map<string, NodeTensors>;
+}
+
+const MAGIC_BYTES = [...PAYLOAD_MAGIC].map((c) => c.charCodeAt(0));
+
+/** Any binary container the payload trait may arrive in, normalised to a DataView. */
+export function asDataView(
+  data: DataView | ArrayBuffer | ArrayBufferView | null | undefined,
+): DataView | null {
+  if (data == null) return null;
+  if (data instanceof DataView) return data;
+  if (data instanceof ArrayBuffer) return new DataView(data);
+  if (ArrayBuffer.isView(data)) return new DataView(data.buffer, data.byteOffset, data.byteLength);
+  return null;
+}
+
+function product(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+function fail(message: string): never {
+  throw new Error(`layerscape payload: ${message}`);
+}
+
+function checkSection(s: TensorSection, i: number, dataLength: number): void {
+  const where = `tensor ${i} (${String(s.node)}/${String(s.role)})`;
+  if (typeof s.node !== "string") fail(`${where} has no node id`);
+  if (s.role !== "full" && s.role !== "summary") fail(`${where} has unknown role`);
+  if (s.dtype !== "u8" && s.dtype !== "f32") fail(`${where} has unknown dtype ${String(s.dtype)}`);
+  if (!Array.isArray(s.shape) || !s.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    fail(`${where} has an invalid shape`);
+  }
+  if (!Number.isInteger(s.offset) || s.offset < 0 || !Number.isInteger(s.length) || s.length < 0) {
+    fail(`${where} has an invalid offset/length`);
+  }
+  const itemSize = s.dtype === "f32" ? 4 : 1;
+  const expected = product(s.shape) * itemSize;
+  if (s.length !== expected) {
+    fail(`${where} is ${s.length} bytes but shape [${s.shape.join(", ")}] needs ${expected}`);
+  }
+  if (s.offset + s.length > dataLength) {
+    fail(`truncated: ${where} ends at byte ${s.offset + s.length} of a ${dataLength}-byte data region`);
+  }
+}
+
+/** Maps u8 codes to floats: 0..250 linear in [lo, hi]; 251 NaN, 252 +Inf, 253 -Inf. */
+export function decodeU8(codes: Uint8Array, lo: number, hi: number, out?: Float32Array): Float32Array {
+  const values = out ?? new Float32Array(codes.length);
+  const table = new Float32Array(256);
+  const step = (hi - lo) / U8_MAX_CODE;
+  for (let c = 0; c <= U8_MAX_CODE; c++) table[c] = lo + c * step;
+  table[U8_MAX_CODE] = hi;
+  table[U8_NAN] = NaN;
+  table[U8_POS_INF] = Infinity;
+  table[U8_NEG_INF] = -Infinity;
+  for (let c = U8_NEG_INF + 1; c < 256; c++) table[c] = NaN;
+  for (let i = 0; i < codes.length; i++) values[i] = table[codes[i]];
+  return values;
+}
+
+function readF32(view: DataView, byteOffset: number, count: number): Float32Array {
+  const absolute = view.byteOffset + byteOffset;
+  if (absolute % 4 === 0) {
+    return new Float32Array(view.buffer, absolute, count).slice();
+  }
+  const values = new Float32Array(count);
+  for (let i = 0; i < count; i++) values[i] = view.getFloat32(byteOffset + 4 * i, true);
+  return values;
+}
+
+/**
+ * Decodes one LSP1 payload. Throws an Error naming the problem on a bad magic, a
+ * truncated buffer or an inconsistent header.
+ */
+export function decodePayload(view: DataView): DecodedPayload {
+  if (view.byteLength < 8) fail(`truncated: ${view.byteLength} bytes, need at least 8`);
+  for (let i = 0; i < 4; i++) {
+    if (view.getUint8(i) !== MAGIC_BYTES[i]) {
+      const got = Array.from({ length: 4 }, (_, k) => view.getUint8(k).toString(16).padStart(2, "0"));
+      fail(`bad magic ${got.join(" ")}, expected "${PAYLOAD_MAGIC}"`);
+    }
+  }
+  const headerLength = view.getUint32(4, true);
+  if (8 + headerLength > view.byteLength) {
+    fail(`truncated: header of ${headerLength} bytes does not fit in ${view.byteLength} bytes`);
+  }
+  const headerBytes = new Uint8Array(view.buffer, view.byteOffset + 8, headerLength);
+  let header: PayloadHeader;
+  try {
+    header = JSON.parse(new TextDecoder("utf-8").decode(headerBytes)) as PayloadHeader;
+  } catch (err) {
+    fail(`header is not valid JSON (${(err as Error).message})`);
+  }
+  if (header === null || typeof header !== "object" || !Array.isArray(header.tensors)) {
+    fail("header has no tensors list");
+  }
+  const dataStart = Math.ceil((8 + headerLength) / 8) * 8;
+  const dataLength = Math.max(0, view.byteLength - dataStart);
+
+  const nodes = new Map<string, NodeTensors>();
+  header.tensors.forEach((s, i) => {
+    checkSection(s, i, dataLength);
+    const count = product(s.shape);
+    const lo = Number(s.lo);
+    const hi = Number(s.hi);
+    let values: Float32Array;
+    if (s.dtype === "f32") {
+      values = readF32(view, dataStart + s.offset, count);
+    } else {
+      const codes = new Uint8Array(view.buffer, view.byteOffset + dataStart + s.offset, count);
+      values = decodeU8(codes, lo, hi);
+    }
+    const tensor: DecodedTensor = {
+      shape: s.shape.slice(),
+      values,
+      lo,
+      hi,
+      channelsTotal: s.channels_total ?? null,
+      reduce: s.reduce ?? null,
+    };
+    const entry = nodes.get(s.node) ?? {};
+    entry[s.role] = tensor;
+    nodes.set(s.node, entry);
+  });
+  return { header, seq: Number(header.seq) || 0, nodes };
+}

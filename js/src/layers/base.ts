@@ -1,0 +1,193 @@
+/**
+ * What every layer visual shares: its group, a hidden pick proxy sized to its layout
+ * box, a hover outline, a caption (name + shape) and the list of GPU resources it
+ * owns and disposes.
+ */
+
+import {
+  BoxGeometry,
+  EdgesGeometry,
+  Group,
+  LineBasicMaterial,
+  LineSegments,
+  Mesh,
+  MeshBasicMaterial,
+  Vector3,
+  type Raycaster,
+} from "three";
+
+import type { ColorScale } from "../data/colormap";
+import type { NodeTensors } from "../data/decode";
+import { formatShape } from "../data/format";
+import type { NodeLayout, Size3 } from "../layout";
+import type { Label, LabelOverlay } from "../scene/labels";
+import type { Palette } from "../scene/theme";
+import type { LegendInfo } from "../scene/tooltip";
+import type { GraphSpec, NodeSpec } from "../spec";
+
+export interface VisualContext {
+  graph: GraphSpec;
+  palette: Palette;
+  labels: LabelOverlay;
+}
+
+export interface Disposable {
+  dispose(): void;
+}
+
+/** The interface the scene uses; one implementation per layer family. */
+export interface LayerVisual {
+  readonly id: string;
+  readonly node: NodeSpec;
+  readonly group: Group;
+  /** Whether clicking opens the layer (feature maps). */
+  readonly canOpen: boolean;
+  /** Moves/resizes the visual to a (possibly tweened) layout box. */
+  place(layout: NodeLayout): void;
+  /** New activations (null: none yet). Textures and colours update in place. */
+  update(data: NodeTensors | null, scale?: ColorScale | null): void;
+  /** Open/close progress: `t` runs 0 → 1 over the animation towards `open`. */
+  setOpen(open: boolean, t: number): void;
+  setTheme(palette: Palette): void;
+  setHighlight(on: boolean): void;
+  /** Invisible box covering the layer, for picking. */
+  readonly pickProxy: Mesh;
+  /** Text for the value under the ray, when the visual can tell. */
+  valueAt(raycaster: Raycaster): string | null;
+  legend(): LegendInfo | null;
+  /** Extra tooltip rows from the data (e.g. the top classes). */
+  dataRows(): Array<[string, string]>;
+  /** A world point on the visual that picking hits (for tests and fly-to). */
+  focusPoint(out: Vector3): Vector3;
+  dispose(): void;
+}
+
+export abstract class BaseVisual implements LayerVisual {
+  readonly id: string;
+  readonly group = new Group();
+  readonly pickProxy: Mesh;
+  readonly canOpen: boolean = false;
+  protected size: Size3;
+  protected palette: Palette;
+  protected readonly labels: LabelOverlay;
+  protected readonly graph: GraphSpec;
+  private readonly owned: Disposable[] = [];
+  private readonly ownedLabels: Label[] = [];
+  private readonly outline: LineSegments;
+  private readonly outlineMaterial: LineBasicMaterial;
+  protected readonly caption: Label;
+
+  constructor(
+    readonly node: NodeSpec,
+    layout: NodeLayout,
+    ctx: VisualContext,
+  ) {
+    this.id = node.id;
+    this.size = { ...layout.size };
+    this.palette = ctx.palette;
+    this.labels = ctx.labels;
+    this.graph = ctx.graph;
+    this.group.name = node.id;
+    this.group.userData.nodeId = node.id;
+
+    const unitBox = this.own(new BoxGeometry(1, 1, 1));
+    this.pickProxy = new Mesh(unitBox, this.own(new MeshBasicMaterial({ visible: false })));
+    this.pickProxy.visible = false;
+    this.pickProxy.userData.nodeId = node.id;
+    this.group.add(this.pickProxy);
+
+    this.outlineMaterial = this.own(new LineBasicMaterial({ color: ctx.palette.highlight }));
+    this.outline = new LineSegments(this.own(new EdgesGeometry(unitBox)), this.outlineMaterial);
+    this.outline.visible = false;
+    this.group.add(this.outline);
+
+    this.caption = this.addLabel(
+      {
+        className: "ls-caption",
+        align: "below",
+        priority: 1,
+        anchor: (out) => out.set(this.group.position.x, this.group.position.y - this.size.h / 2, this.group.position.z + this.size.d / 2),
+        // a second row of captions, further down, where neighbours are crowded
+        fallback: {
+          align: "below",
+          anchor: (out) => out.set(this.group.position.x, this.group.position.y - this.size.h / 2, this.group.position.z + this.size.d / 2),
+          dy: 30,
+        },
+      },
+      this.captionLines(),
+    );
+  }
+
+  protected captionLines(): Array<{ text: string; className?: string }> {
+    return [
+      { text: this.node.name, className: "ls-caption-name" },
+      { text: formatShape(this.node.output_shape), className: "ls-caption-shape" },
+    ];
+  }
+
+  /** Registers a GPU resource (geometry, material, texture) for disposal. */
+  protected own<T extends Disposable>(resource: T): T {
+    this.owned.push(resource);
+    return resource;
+  }
+
+  protected addLabel(options: Parameters<LabelOverlay["add"]>[0], lines: Parameters<LabelOverlay["add"]>[1]): Label {
+    const label = this.labels.add(options, lines);
+    this.ownedLabels.push(label);
+    return label;
+  }
+
+  place(layout: NodeLayout): void {
+    this.size = { ...layout.size };
+    const { x, y, z } = layout.position;
+    this.group.position.set(x, y, z);
+    const { w, h, d } = this.size;
+    this.pickProxy.scale.set(w, h, d);
+    const m = 0.12;
+    this.outline.scale.set(w + m, h + m, d + m);
+    this.layoutChildren(this.size);
+  }
+
+  /** Sizes the visual's own meshes to its box (centred on the group's origin). */
+  protected abstract layoutChildren(size: Size3): void;
+
+  abstract update(data: NodeTensors | null, scale?: ColorScale | null): void;
+
+  setOpen(_open: boolean, _t: number): void {}
+
+  setTheme(palette: Palette): void {
+    this.palette = palette;
+    this.outlineMaterial.color.setHex(palette.highlight);
+    this.applyTheme(palette);
+  }
+
+  protected applyTheme(_palette: Palette): void {}
+
+  setHighlight(on: boolean): void {
+    this.outline.visible = on;
+  }
+
+  valueAt(_raycaster: Raycaster): string | null {
+    return null;
+  }
+
+  legend(): LegendInfo | null {
+    return null;
+  }
+
+  dataRows(): Array<[string, string]> {
+    return [];
+  }
+
+  focusPoint(out: Vector3): Vector3 {
+    return out.set(this.group.position.x, this.group.position.y, this.group.position.z + this.size.d / 2);
+  }
+
+  dispose(): void {
+    this.group.removeFromParent();
+    for (const resource of this.owned) resource.dispose();
+    this.owned.length = 0;
+    for (const label of this.ownedLabels) this.labels.remove(label);
+    this.ownedLabels.length = 0;
+  }
+}

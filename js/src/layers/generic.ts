@@ -1,0 +1,62 @@
+/**
+ * Anything we cannot picture (scalars, rank >= 4, several outputs, unknown layers): a
+ * neutral box with the class name. Never fails on the shape; the tooltip shows the
+ * data's range when there is data.
+ */
+
+import { BoxGeometry, EdgesGeometry, LineBasicMaterial, LineSegments, Mesh, MeshLambertMaterial } from "three";
+
+import type { NodeTensors } from "../data/decode";
+import { formatNumber, formatShape } from "../data/format";
+import type { NodeLayout, Size3 } from "../layout";
+import type { Palette } from "../scene/theme";
+import type { NodeSpec } from "../spec";
+import { BaseVisual, type VisualContext } from "./base";
+
+export class GenericVisual extends BaseVisual {
+  private readonly box: Mesh;
+  private readonly material: MeshLambertMaterial;
+  private readonly edges: LineSegments;
+  private readonly edgeMaterial: LineBasicMaterial;
+  private data: NodeTensors | null = null;
+
+  constructor(node: NodeSpec, layout: NodeLayout, ctx: VisualContext) {
+    super(node, layout, ctx);
+    const geometry = this.own(new BoxGeometry(1, 1, 1));
+    this.material = this.own(new MeshLambertMaterial({ color: ctx.palette.generic }));
+    this.box = new Mesh(geometry, this.material);
+    this.edgeMaterial = this.own(new LineBasicMaterial({ color: ctx.palette.stackLine }));
+    this.edges = new LineSegments(this.own(new EdgesGeometry(geometry)), this.edgeMaterial);
+    this.group.add(this.box, this.edges);
+    this.place(layout);
+  }
+
+  protected layoutChildren({ w, h, d }: Size3): void {
+    this.box.scale.set(w, h, d);
+    this.edges.scale.set(w, h, d);
+  }
+
+  update(data: NodeTensors | null): void {
+    this.data = data;
+  }
+
+  protected override applyTheme(palette: Palette): void {
+    this.material.color.setHex(palette.generic);
+    this.edgeMaterial.color.setHex(palette.stackLine);
+  }
+
+  /** The class name on the caption too: a box alone says nothing. */
+  protected override captionLines(): Array<{ text: string; className?: string }> {
+    return [
+      { text: this.node.name, className: "ls-caption-name" },
+      { text: `${this.node.class_name} ${formatShape(this.node.output_shape)}`, className: "ls-caption-shape" },
+    ];
+  }
+
+  override dataRows(): Array<[string, string]> {
+    const rows: Array<[string, string]> = [];
+    const full = this.data?.full;
+    if (full) rows.push(["values", `${formatNumber(full.lo)} … ${formatNumber(full.hi)}`]);
+    return rows;
+  }
+}

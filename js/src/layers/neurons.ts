@@ -1,0 +1,149 @@
+/**
+ * Vectors (N,): one InstancedMesh of small boxes, coloured per instance and updated
+ * in place. One column up to VECTOR_WRAP units, a near-square grid above.
+ */
+
+import {
+  BoxGeometry,
+  Color,
+  DoubleSide,
+  InstancedMesh,
+  Matrix4,
+  Mesh,
+  MeshBasicMaterial,
+  MeshLambertMaterial,
+  PlaneGeometry,
+  SRGBColorSpace,
+  Vector3,
+  type Raycaster,
+} from "three";
+
+import { fillRgba, scaleFor, type ColorScale } from "../data/colormap";
+import type { DecodedTensor, NodeTensors } from "../data/decode";
+import { formatCount, formatNumber } from "../data/format";
+import { dim, neuronLayout, type NeuronLayout, type NodeLayout, type Size3 } from "../layout";
+import type { Palette } from "../scene/theme";
+import type { LegendInfo } from "../scene/tooltip";
+import type { NodeSpec } from "../spec";
+import { BaseVisual, type VisualContext } from "./base";
+
+export class NeuronsVisual extends BaseVisual {
+  protected readonly units: number;
+  protected readonly shown: number;
+  protected readonly cells: NeuronLayout;
+  protected readonly mesh: InstancedMesh;
+  private readonly material: MeshLambertMaterial;
+  protected full: DecodedTensor | null = null;
+  protected scale: ColorScale | null = null;
+  private readonly rgba: Uint8Array;
+  private readonly plate: Mesh;
+  private readonly plateMaterial: MeshBasicMaterial;
+  private readonly color = new Color();
+
+  constructor(node: NodeSpec, layout: NodeLayout, ctx: VisualContext, labelled = false) {
+    super(node, layout, ctx);
+    this.units = dim(node.output_shape, 0);
+    this.cells = neuronLayout(this.units, labelled);
+    this.shown = this.cells.count;
+    this.rgba = new Uint8Array(this.shown * 4);
+    const s = this.cells.neuron;
+    this.material = this.own(new MeshLambertMaterial({ color: 0xffffff }));
+    this.mesh = this.own(new InstancedMesh(this.own(new BoxGeometry(s, s, s)), this.material, this.shown));
+    this.mesh.userData.nodeId = node.id;
+    const m = new Matrix4();
+    for (let i = 0; i < this.shown; i++) {
+      const [x, y] = this.cellCentre(i);
+      this.mesh.setMatrixAt(i, m.makeTranslation(x, y, 0));
+    }
+    this.mesh.instanceMatrix.needsUpdate = true;
+    this.mesh.computeBoundingSphere();
+    this.group.add(this.mesh);
+
+    // A plate behind the units, so that dark units read against any background.
+    const { cols, rows, pitch } = this.cells;
+    this.plateMaterial = this.own(new MeshBasicMaterial({ color: ctx.palette.stack, side: DoubleSide }));
+    this.plate = new Mesh(this.own(new PlaneGeometry(cols * pitch + pitch * 0.3, rows * pitch + pitch * 0.3)), this.plateMaterial);
+    const [x0] = this.cellCentre(0);
+    this.plate.position.set(x0 - pitch / 2 + (cols * pitch) / 2, 0, -this.cells.neuron / 2 - 0.02);
+    this.group.add(this.plate);
+    this.paintNeutral();
+    this.place(layout);
+  }
+
+  /** Centre of unit i in the group's frame: row-major from the top left of the grid. */
+  protected cellCentre(i: number): [number, number] {
+    const { cols, rows, pitch } = this.cells;
+    const col = i % cols;
+    const row = Math.floor(i / cols);
+    const w = this.size.w;
+    return [-w / 2 + pitch / 2 + col * pitch, (rows * pitch) / 2 - pitch / 2 - row * pitch];
+  }
+
+  protected layoutChildren(_size: Size3): void {}
+
+  private paintNeutral(): void {
+    const p = this.palette.neutral;
+    this.color.setHex(p, SRGBColorSpace);
+    for (let i = 0; i < this.shown; i++) this.mesh.setColorAt(i, this.color);
+    if (this.mesh.instanceColor) this.mesh.instanceColor.needsUpdate = true;
+  }
+
+  update(data: NodeTensors | null, scale: ColorScale | null = null): void {
+    const full = data?.full ?? null;
+    this.full = full && full.values.length > 0 ? full : null;
+    if (!this.full) {
+      this.scale = null;
+      this.paintNeutral();
+      this.afterUpdate();
+      return;
+    }
+    this.scale = scale ?? scaleFor(this.full.lo, this.full.hi);
+    const n = Math.min(this.shown, this.full.values.length);
+    fillRgba(this.full.values, this.scale, this.rgba, 0, 0, 1, n);
+    for (let i = 0; i < this.shown; i++) {
+      if (i < n) {
+        this.color.setRGB(this.rgba[i * 4] / 255, this.rgba[i * 4 + 1] / 255, this.rgba[i * 4 + 2] / 255, SRGBColorSpace);
+      } else {
+        this.color.setHex(this.palette.neutral, SRGBColorSpace);
+      }
+      this.mesh.setColorAt(i, this.color);
+    }
+    if (this.mesh.instanceColor) this.mesh.instanceColor.needsUpdate = true;
+    this.afterUpdate();
+  }
+
+  /** Hook for subclasses (labels, the predicted class). */
+  protected afterUpdate(): void {}
+
+  protected override applyTheme(palette: Palette): void {
+    this.plateMaterial.color.setHex(palette.stack);
+    if (!this.full) this.paintNeutral();
+  }
+
+  protected unitName(i: number): string {
+    return `unit ${i}`;
+  }
+
+  override valueAt(raycaster: Raycaster): string | null {
+    const hit = raycaster.intersectObject(this.mesh, false)[0];
+    if (!hit || hit.instanceId === undefined) return null;
+    const i = hit.instanceId;
+    const v = this.full && i < this.full.values.length ? formatNumber(this.full.values[i]) : "no data yet";
+    return `${this.unitName(i)}: ${v}`;
+  }
+
+  override legend(): LegendInfo | null {
+    if (!this.full || !this.scale) return null;
+    const note =
+      this.shown < this.units
+        ? `first ${formatCount(this.shown)} of ${formatCount(this.units)} units, one scale for the layer`
+        : `${formatCount(this.units)} units, one scale for the layer`;
+    return { scale: this.scale, lo: this.full.lo, hi: this.full.hi, note };
+  }
+
+  override focusPoint(out: Vector3): Vector3 {
+    const [x, y] = this.cellCentre(Math.floor((this.shown - 1) / 2));
+    return out.set(this.group.position.x + x, this.group.position.y + y, this.group.position.z + this.cells.neuron / 2);
+  }
+}
+

@@ -1,0 +1,3 @@
+/** Graph → 3D layout (pure; tested in node). */
+export * from "./layout";
+export * from "./sizes";

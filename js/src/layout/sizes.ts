@@ -1,0 +1,174 @@
+/**
+ * How big each layer is drawn, in world units. Layers flow along +x; a layer's face
+ * lies in the x-y plane (facing +z, towards the default camera) and its channel
+ * stack recedes along -z.
+ *
+ * One global scale for pixels: a side of n pixels is n * PIXEL world units up to 64
+ * pixels, then grows with sqrt(n) so that a 224 x 224 input does not dwarf the rest;
+ * never below MIN_SIDE so that a 1 x 1 map is still visible.
+ */
+
+import type { NodeSpec } from "../spec";
+
+export interface Size3 {
+  /** Along x (the flow axis). */
+  w: number;
+  /** Along y. */
+  h: number;
+  /** Along z (depth / channel stack). */
+  d: number;
+}
+
+export const PIXEL = 0.2;
+export const MIN_SIDE = 0.6;
+export const LINEAR_PIXELS = 64;
+export const PLANE_DEPTH = 0.08;
+/** Neuron spacing (centre to centre) and neuron size. */
+export const NEURON_PITCH = 0.3;
+export const NEURON_SIZE = 0.22;
+/** Labelled output units are drawn bigger, to sit next to readable labels. */
+export const LABELLED_PITCH = 0.75;
+export const LABELLED_SIZE = 0.55;
+/** Vectors longer than this wrap to a near-square grid. */
+export const VECTOR_WRAP = 64;
+/** A vector shows at most this many units (the first ones). */
+export const MAX_NEURONS = 4096;
+/** Output vectors with at most this many labels get one label per unit. */
+export const MAX_UNIT_LABELS = 32;
+/** Room kept right of labelled units: a base plus a width per character of the longest label. */
+export const LABEL_WIDTH = 1.2;
+export const LABEL_CHAR_WIDTH = 0.17;
+/** Characters a unit label adds for its score (" 100.0%"). */
+const SCORE_CHARS = 7;
+
+export function labelWidth(labels: readonly string[]): number {
+  const longest = labels.reduce((m, l) => Math.max(m, l.length), 0);
+  return LABEL_WIDTH + LABEL_CHAR_WIDTH * (longest + SCORE_CHARS);
+}
+export const GENERIC_SIDE = 1.2;
+/** An open feature map shows at most this many channels. */
+export const MAX_OPEN_CHANNELS = 1024;
+
+/** A dimension from a spec shape: unknown (None) dims count as `fallback`. */
+export function dim(shape: ReadonlyArray<number | null>, i: number, fallback = 1): number {
+  const v = shape[i];
+  return typeof v === "number" && v > 0 ? v : fallback;
+}
+
+/** World extent of a side of n pixels. */
+export function pixelExtent(n: number): number {
+  const raw = n <= LINEAR_PIXELS ? n * PIXEL : LINEAR_PIXELS * PIXEL * Math.sqrt(n / LINEAR_PIXELS);
+  return Math.max(MIN_SIDE, raw);
+}
+
+/** Thickness of a closed stack of c channels (log scale). */
+export function stackDepth(c: number): number {
+  return 0.15 + 0.3 * Math.log2(Math.max(1, c) + 1);
+}
+
+export interface VectorGrid {
+  cols: number;
+  rows: number;
+}
+
+/** A vector of n units: one column up to VECTOR_WRAP units, a near-square grid above. */
+export function vectorGrid(n: number): VectorGrid {
+  const units = Math.max(1, n);
+  if (units <= VECTOR_WRAP) return { cols: 1, rows: units };
+  const cols = Math.ceil(Math.sqrt(units));
+  return { cols, rows: Math.ceil(units / cols) };
+}
+
+export interface NeuronLayout extends VectorGrid {
+  /** Units drawn (the first `count`). */
+  count: number;
+  /** Centre-to-centre spacing and box size. */
+  pitch: number;
+  neuron: number;
+}
+
+/** Where the units of a vector of n go (shared by layout and visual). */
+export function neuronLayout(n: number, labelled = false): NeuronLayout {
+  const count = Math.max(1, Math.min(MAX_NEURONS, n));
+  return {
+    ...vectorGrid(count),
+    count,
+    pitch: labelled ? LABELLED_PITCH : NEURON_PITCH,
+    neuron: labelled ? LABELLED_SIZE : NEURON_SIZE,
+  };
+}
+
+/** The channel grid of an open feature map (H x W x C), shared by layout and visual. */
+export interface ChannelGrid {
+  channels: number;
+  cols: number;
+  rows: number;
+  /** Tile size in pixels and the gap between tiles in pixels. */
+  tileW: number;
+  tileH: number;
+  padPx: number;
+  /** World units per atlas pixel. */
+  pixelWorld: number;
+  /** Atlas size in pixels. */
+  atlasW: number;
+  atlasH: number;
+}
+
+export function channelGrid(height: number, width: number, channels: number): ChannelGrid {
+  const c = Math.max(1, Math.min(MAX_OPEN_CHANNELS, channels));
+  const cols = Math.ceil(Math.sqrt(c));
+  const rows = Math.ceil(c / cols);
+  const padPx = Math.max(1, Math.round(Math.max(width, height) * 0.12));
+  const side = Math.max(width, height);
+  const pixelWorld = pixelExtent(side) / side;
+  return {
+    channels: c,
+    cols,
+    rows,
+    tileW: width,
+    tileH: height,
+    padPx,
+    pixelWorld,
+    atlasW: cols * width + (cols - 1) * padPx,
+    atlasH: rows * height + (rows - 1) * padPx,
+  };
+}
+
+/** Whether this node draws as labelled output units. */
+export function hasUnitLabels(node: NodeSpec, labels: readonly string[] | null): boolean {
+  return (
+    node.family === "vector" &&
+    node.is_output &&
+    labels !== null &&
+    labels.length > 0 &&
+    labels.length <= MAX_UNIT_LABELS
+  );
+}
+
+/** Size of a node's visual when closed. */
+export function closedSize(node: NodeSpec, labels: readonly string[] | null = null): Size3 {
+  const s = node.output_shape;
+  switch (node.family) {
+    case "image":
+      return { w: pixelExtent(dim(s, 1)), h: pixelExtent(dim(s, 0)), d: PLANE_DEPTH };
+    case "feature_map":
+      return { w: pixelExtent(dim(s, 1)), h: pixelExtent(dim(s, 0)), d: stackDepth(dim(s, 2)) };
+    case "sequence":
+      return { w: pixelExtent(dim(s, 0, 8)), h: pixelExtent(dim(s, 1)), d: PLANE_DEPTH };
+    case "vector": {
+      const labelled = hasUnitLabels(node, labels);
+      const { cols, rows, pitch } = neuronLayout(dim(s, 0), labelled);
+      return { w: cols * pitch + (labelled && labels ? labelWidth(labels) : 0), h: rows * pitch, d: pitch };
+    }
+    default:
+      return { w: GENERIC_SIDE, h: GENERIC_SIDE, d: GENERIC_SIDE };
+  }
+}
+
+/** Size when open: feature maps spread their channels in a grid; others don't open. */
+export function openSize(node: NodeSpec): Size3 | null {
+  if (node.family !== "feature_map") return null;
+  const s = node.output_shape;
+  const g = channelGrid(dim(s, 0), dim(s, 1), dim(s, 2));
+  return { w: g.atlasW * g.pixelWorld, h: g.atlasH * g.pixelWorld, d: PLANE_DEPTH };
+}

@@ -1,0 +1,47 @@
+/**
+ * Render on demand: `request()` schedules one animation frame unless one is pending.
+ * An idle view draws nothing. `draw` returns true to ask for another frame (damping,
+ * tweens). Callbacks queued with `afterFrame` run once the next frame has drawn.
+ */
+
+export class FrameScheduler {
+  private handle: number | null = null;
+  private afterCallbacks: Array<() => void> = [];
+  private disposed = false;
+  /** Frames drawn so far (for tests and benchmarks). */
+  frames = 0;
+
+  constructor(private readonly draw: (now: number) => boolean) {}
+
+  request(): void {
+    if (this.handle !== null || this.disposed) return;
+    this.handle = requestAnimationFrame((now) => this.run(now));
+  }
+
+  afterFrame(callback: () => void): void {
+    this.afterCallbacks.push(callback);
+    this.request();
+  }
+
+  get pending(): boolean {
+    return this.handle !== null;
+  }
+
+  private run(now: number): void {
+    this.handle = null;
+    if (this.disposed) return;
+    const again = this.draw(now);
+    this.frames++;
+    const callbacks = this.afterCallbacks;
+    this.afterCallbacks = [];
+    for (const cb of callbacks) cb();
+    if (again) this.request();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.handle !== null) cancelAnimationFrame(this.handle);
+    this.handle = null;
+    this.afterCallbacks = [];
+  }
+}

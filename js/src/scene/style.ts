@@ -1,0 +1,96 @@
+/**
+ * The widget's CSS, injected as a <style> inside its root so the Jupyter and the
+ * standalone HTML paths both get it. Every rule is scoped under `.layerscape`;
+ * colours follow `data-theme` on the root.
+ */
+
+export const CSS = `
+.layerscape {
+  --ls-bg: #ffffff;
+  --ls-fg: #1f2937;
+  --ls-muted: #6b7280;
+  --ls-panel: rgba(255, 255, 255, 0.96);
+  --ls-border: #d1d5db;
+  --ls-button: #f3f4f6;
+  --ls-button-hover: #e5e7eb;
+  --ls-accent: #dc2626;
+  --ls-halo: rgba(255, 255, 255, 0.85);
+  position: relative;
+  width: 100%;
+  overflow: hidden;
+  box-sizing: border-box;
+  background: var(--ls-bg);
+  color: var(--ls-fg);
+  font: 12px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  border-radius: 4px;
+  user-select: none;
+  -webkit-user-select: none;
+}
+.layerscape[data-theme="dark"] {
+  --ls-bg: #16191f;
+  --ls-fg: #e5e7eb;
+  --ls-muted: #9ca3af;
+  --ls-panel: rgba(31, 35, 43, 0.96);
+  --ls-border: #3f4654;
+  --ls-button: #262b34;
+  --ls-button-hover: #323845;
+  --ls-accent: #f87171;
+  --ls-halo: rgba(22, 25, 31, 0.85);
+}
+.layerscape *, .layerscape *::before, .layerscape *::after { box-sizing: border-box; }
+.layerscape .ls-viewport { position: absolute; inset: 0; }
+.layerscape .ls-canvas { display: block; width: 100%; height: 100%; outline: none; touch-action: none; }
+.layerscape .ls-labels { position: absolute; inset: 0; pointer-events: none; overflow: hidden; }
+.layerscape .ls-label {
+  position: absolute; left: 0; top: 0; white-space: nowrap; will-change: transform;
+  text-shadow: 0 0 3px var(--ls-halo), 0 0 2px var(--ls-halo);
+}
+.layerscape .ls-caption { text-align: center; font-size: 11px; line-height: 1.2; }
+.layerscape .ls-caption-name { color: var(--ls-fg); font-weight: 600; }
+.layerscape .ls-caption-shape { color: var(--ls-muted); font-variant-numeric: tabular-nums; }
+.layerscape .ls-unit { font-size: 10px; line-height: 1; color: var(--ls-muted); font-variant-numeric: tabular-nums; }
+.layerscape .ls-unit-top { color: var(--ls-accent); font-weight: 700; }
+.layerscape .ls-badge {
+  font-size: 14px; font-weight: 700; color: var(--ls-accent);
+  padding: 2px 8px; border-radius: 10px; background: var(--ls-panel); border: 1px solid var(--ls-border);
+  text-shadow: none;
+}
+.layerscape .ls-title {
+  position: absolute; left: 10px; top: 8px; pointer-events: none; max-width: 60%;
+  overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
+}
+.layerscape .ls-title-name { font-weight: 700; font-size: 13px; }
+.layerscape .ls-title-meta { color: var(--ls-muted); margin-left: 8px; }
+.layerscape .ls-toolbar { position: absolute; right: 8px; top: 8px; display: flex; gap: 6px; }
+.layerscape .ls-toolbar button {
+  font: inherit; color: var(--ls-fg); background: var(--ls-button); border: 1px solid var(--ls-border);
+  border-radius: 4px; padding: 3px 9px; cursor: pointer;
+}
+.layerscape .ls-toolbar button:hover { background: var(--ls-button-hover); }
+.layerscape .ls-toolbar button:focus-visible { outline: 2px solid var(--ls-accent); outline-offset: 1px; }
+.layerscape .ls-tooltip {
+  position: absolute; left: 0; top: 0; z-index: 2; pointer-events: none; min-width: 180px; max-width: 300px;
+  background: var(--ls-panel); color: var(--ls-fg); border: 1px solid var(--ls-border); border-radius: 6px;
+  padding: 8px 10px; box-shadow: 0 4px 14px rgba(0, 0, 0, 0.18);
+}
+.layerscape .ls-tt-title { font-weight: 700; font-size: 13px; overflow-wrap: anywhere; }
+.layerscape .ls-tt-subtitle { color: var(--ls-muted); margin-bottom: 4px; overflow-wrap: anywhere; }
+.layerscape .ls-tt-rows { display: grid; grid-template-columns: auto 1fr; gap: 1px 10px; margin: 4px 0; }
+.layerscape .ls-tt-rows dt { color: var(--ls-muted); }
+.layerscape .ls-tt-rows dd { margin: 0; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
+.layerscape .ls-tt-legend { margin-top: 6px; }
+.layerscape .ls-tt-note { color: var(--ls-muted); margin-bottom: 3px; }
+.layerscape .ls-tt-bar { height: 10px; border-radius: 2px; border: 1px solid var(--ls-border); }
+.layerscape .ls-tt-ticks { display: flex; justify-content: space-between; font-variant-numeric: tabular-nums; }
+.layerscape .ls-tt-range { color: var(--ls-muted); font-size: 11px; }
+.layerscape .ls-tt-value { margin-top: 6px; font-weight: 600; font-variant-numeric: tabular-nums; }
+.layerscape .ls-tt-hint { margin-top: 4px; color: var(--ls-muted); font-style: italic; }
+.layerscape .ls-message {
+  position: absolute; left: 50%; top: 50%; transform: translate(-50%, -50%); max-width: 80%;
+  text-align: center; color: var(--ls-muted); white-space: pre-wrap; pointer-events: none;
+}
+.layerscape[data-state="error"] .ls-message {
+  color: var(--ls-accent); background: var(--ls-panel); border: 1px solid var(--ls-accent);
+  border-radius: 6px; padding: 10px 14px; pointer-events: auto; user-select: text; -webkit-user-select: text;
+}
+`;

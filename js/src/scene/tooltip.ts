@@ -1,0 +1,106 @@
+/**
+ * The hover tooltip: what a layer is, its colour scale, and the value under the cursor.
+ * Filled with textContent only; model text is never parsed as HTML.
+ */
+
+import { cssGradient, type ColorScale } from "../data/colormap";
+import { formatNumber } from "../data/format";
+
+export interface LegendInfo {
+  /** The scale the colours use. */
+  scale: ColorScale;
+  /** Finite minimum and maximum of the data shown. */
+  lo: number;
+  hi: number;
+  /** What the colours show, e.g. "mean over 6 channels". */
+  note: string;
+}
+
+export interface TooltipInfo {
+  title: string;
+  subtitle: string;
+  rows: Array<[string, string]>;
+  legend: LegendInfo | null;
+  value: string | null;
+  hint: string | null;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export class Tooltip {
+  readonly el: HTMLDivElement;
+  private lastKey = "";
+
+  constructor(private readonly container: HTMLElement) {
+    this.el = el("div", "ls-tooltip");
+    this.el.setAttribute("role", "tooltip");
+    this.el.style.display = "none";
+    container.appendChild(this.el);
+  }
+
+  /** Shows `info` near (x, y), in CSS pixels relative to the container. */
+  show(info: TooltipInfo, x: number, y: number): void {
+    const key = JSON.stringify(info);
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      this.fill(info);
+    }
+    this.el.style.display = "";
+    const pad = 12;
+    const w = this.el.offsetWidth;
+    const h = this.el.offsetHeight;
+    const cw = this.container.clientWidth;
+    const ch = this.container.clientHeight;
+    let left = x + pad;
+    let top = y + pad;
+    if (left + w > cw - 4) left = Math.max(4, x - w - pad);
+    if (top + h > ch - 4) top = Math.max(4, ch - h - 4);
+    this.el.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
+  }
+
+  hide(): void {
+    this.el.style.display = "none";
+  }
+
+  private fill(info: TooltipInfo): void {
+    const parts: HTMLElement[] = [el("div", "ls-tt-title", info.title), el("div", "ls-tt-subtitle", info.subtitle)];
+    if (info.rows.length) {
+      const table = el("dl", "ls-tt-rows");
+      for (const [k, v] of info.rows) {
+        table.append(el("dt", "", k), el("dd", "", v));
+      }
+      parts.push(table);
+    }
+    if (info.legend) {
+      const { scale, lo, hi, note } = info.legend;
+      const legend = el("div", "ls-tt-legend");
+      const bar = el("div", "ls-tt-bar");
+      bar.style.background = cssGradient(scale.kind);
+      const ticks = el("div", "ls-tt-ticks");
+      ticks.append(
+        el("span", "", formatNumber(scale.lo)),
+        el("span", "", scale.kind === "diverging" ? "0" : ""),
+        el("span", "", formatNumber(scale.hi)),
+      );
+      legend.append(
+        el("div", "ls-tt-note", note),
+        bar,
+        ticks,
+        el("div", "ls-tt-range", `data range ${formatNumber(lo)} … ${formatNumber(hi)}`),
+      );
+      parts.push(legend);
+    }
+    if (info.value) parts.push(el("div", "ls-tt-value", info.value));
+    if (info.hint) parts.push(el("div", "ls-tt-hint", info.hint));
+    this.el.replaceChildren(...parts);
+  }
+
+  dispose(): void {
+    this.el.remove();
+  }
+}

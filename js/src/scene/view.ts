@@ -1,0 +1,423 @@
+/**
+ * The 3D view of one model: owns the renderer, camera, layer visuals, edges, labels,
+ * tooltip and picking, and draws on demand. Knows nothing about anywidget.
+ */
+
+import { AmbientLight, Color, DirectionalLight, Scene, Vector3 } from "three";
+
+import type { DecodedPayload } from "../data/decode";
+import { formatConfigValue, formatCount, formatShape } from "../data/format";
+import { layoutGraph, lerpLayout, type Bounds, type Layout } from "../layout";
+import { createVisual, EdgeLines, type LayerVisual } from "../layers";
+import type { GraphSpec } from "../spec";
+import { CameraRig } from "./camera";
+import { FrameScheduler } from "./frames";
+import { LabelOverlay } from "./labels";
+import { Picker } from "./picking";
+import { createRenderer, type ViewportRenderer } from "./renderer";
+import { PALETTES, type Palette, type ThemeName } from "./theme";
+import { Tooltip, type TooltipInfo } from "./tooltip";
+
+export const OPEN_DURATION_MS = 300;
+const CLICK_SLOP_PX = 5;
+const MAX_CONFIG_ROWS = 8;
+
+export interface ViewCallbacks {
+  onOpenChange?: (ids: string[]) => void;
+  onError?: (err: unknown) => void;
+}
+
+interface Tween {
+  from: Layout;
+  to: Layout;
+  start: number;
+  /** Layers whose open state changes, and towards which state. */
+  changes: Map<string, boolean>;
+}
+
+function easeInOut(t: number): number {
+  return t < 0.5 ? 4 * t * t * t : 1 - (-2 * t + 2) ** 3 / 2;
+}
+
+function padBounds(b: Bounds): Bounds {
+  const h = b.max.y - b.min.y;
+  const w = b.max.x - b.min.x;
+  const py = 1 + 0.06 * h;
+  const px = 0.02 * w;
+  return {
+    min: { x: b.min.x - px, y: b.min.y - py * 1.3, z: b.min.z },
+    max: { x: b.max.x + px, y: b.max.y + py, z: b.max.z },
+  };
+}
+
+export class ModelView {
+  private readonly scene = new Scene();
+  private readonly viewport: ViewportRenderer;
+  private readonly rig: CameraRig;
+  private readonly frames: FrameScheduler;
+  private readonly labels: LabelOverlay;
+  private readonly tooltip: Tooltip;
+  private readonly picker: Picker;
+  private readonly edges: EdgeLines;
+  private readonly lights: Array<AmbientLight | DirectionalLight>;
+  private readonly visuals = new Map<string, LayerVisual>();
+  private graph: GraphSpec | null = null;
+  private layout: Layout | null = null;
+  /** The layout drawn last (mid-tween while animating). */
+  private shown: Layout | null = null;
+  private readonly openSet = new Set<string>();
+  private tween: Tween | null = null;
+  private payload: DecodedPayload | null = null;
+  private palette: Palette = PALETTES.light;
+  private hovered: LayerVisual | null = null;
+  private pointer: { x: number; y: number } | null = null;
+  private down: { x: number; y: number } | null = null;
+  private userMoved = false;
+  private readonly cleanups: Array<() => void> = [];
+
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly callbacks: ViewCallbacks = {},
+  ) {
+    this.frames = new FrameScheduler((now) => this.draw(now));
+    this.viewport = createRenderer(container, (w, h) => this.onResize(w, h));
+    this.labels = new LabelOverlay(container);
+    this.tooltip = new Tooltip(container);
+    this.rig = new CameraRig(this.viewport.canvas, () => this.requestRender());
+    this.picker = new Picker(this.rig.camera, this.viewport.canvas);
+    this.edges = new EdgeLines(this.palette);
+    this.scene.add(this.edges.object);
+    const ambient = new AmbientLight(0xffffff, 0.65);
+    const sun = new DirectionalLight(0xffffff, 0.45);
+    sun.position.set(0.3, 0.6, 1);
+    this.lights = [ambient, sun];
+    this.scene.add(ambient, sun);
+    this.scene.background = new Color(this.palette.background);
+    this.onResize(this.viewport.width(), this.viewport.height());
+
+    // The user "moved" the camera when an interaction ends somewhere else than it began
+    // (a plain click also starts and ends an interaction).
+    const before = { position: new Vector3(), target: new Vector3() };
+    const start = (): void => {
+      before.position.copy(this.rig.camera.position);
+      before.target.copy(this.rig.controls.target);
+    };
+    const end = (): void => {
+      const eps = 1e-6 * (1 + before.position.length());
+      if (before.position.distanceTo(this.rig.camera.position) > eps || before.target.distanceTo(this.rig.controls.target) > eps) {
+        this.userMoved = true;
+      }
+    };
+    this.rig.controls.addEventListener("start", start);
+    this.rig.controls.addEventListener("end", end);
+    this.cleanups.push(() => {
+      this.rig.controls.removeEventListener("start", start);
+      this.rig.controls.removeEventListener("end", end);
+    });
+    this.listen(this.viewport.canvas, "pointermove", (e) => this.onPointerMove(e));
+    this.listen(this.viewport.canvas, "pointerleave", () => this.onPointerLeave());
+    this.listen(this.viewport.canvas, "pointerdown", (e) => {
+      this.down = { x: e.clientX, y: e.clientY };
+    });
+    this.listen(this.viewport.canvas, "pointerup", (e) => this.onPointerUp(e));
+  }
+
+  private listen(target: HTMLElement, type: "pointermove" | "pointerleave" | "pointerdown" | "pointerup", fn: (e: PointerEvent) => void): void {
+    target.addEventListener(type, fn);
+    this.cleanups.push(() => target.removeEventListener(type, fn));
+  }
+
+  get canvas(): HTMLCanvasElement {
+    return this.viewport.canvas;
+  }
+
+  get frameCount(): number {
+    return this.frames.frames;
+  }
+
+  /** GPU resources the renderer holds now (for leak checks). */
+  get memory(): { geometries: number; textures: number } {
+    const { geometries, textures } = this.viewport.renderer.info.memory;
+    return { geometries, textures };
+  }
+
+  requestRender(): void {
+    this.frames.request();
+  }
+
+  /** Runs `callback` once the next frame has been drawn (and schedules that frame). */
+  afterFrame(callback: () => void): void {
+    this.frames.afterFrame(callback);
+  }
+
+  // ---------------------------------------------------------------- model
+
+  setGraph(graph: GraphSpec | null): void {
+    this.clearVisuals();
+    this.graph = graph;
+    this.tween = null;
+    if (!graph) {
+      this.layout = this.shown = null;
+      this.edges.update([]);
+      this.requestRender();
+      return;
+    }
+    for (const id of [...this.openSet]) if (!graph.nodes.some((n) => n.id === id)) this.openSet.delete(id);
+    const layout = layoutGraph(graph, this.openSet);
+    this.layout = this.shown = layout;
+    const ctx = { graph, palette: this.palette, labels: this.labels };
+    for (const node of graph.nodes) {
+      const visual = createVisual(node, layout.nodes.get(node.id)!, ctx);
+      visual.setOpen(this.openSet.has(node.id), 1);
+      this.visuals.set(node.id, visual);
+      this.scene.add(visual.group);
+    }
+    this.edges.update(layout.edges);
+    this.applyPayload();
+    this.userMoved = false;
+    this.fit();
+    this.callbacks.onOpenChange?.(this.openIds());
+    this.requestRender();
+  }
+
+  setPayload(payload: DecodedPayload | null): void {
+    this.payload = payload;
+    this.applyPayload();
+    this.refreshTooltip();
+    this.requestRender();
+  }
+
+  private applyPayload(): void {
+    for (const [id, visual] of this.visuals) visual.update(this.payload?.nodes.get(id) ?? null);
+  }
+
+  setTheme(name: ThemeName): void {
+    const palette = PALETTES[name];
+    if (palette === this.palette) return;
+    this.palette = palette;
+    this.scene.background = new Color(palette.background);
+    this.edges.setTheme(palette);
+    for (const v of this.visuals.values()) v.setTheme(palette);
+    this.requestRender();
+  }
+
+  // ---------------------------------------------------------------- open / close
+
+  openIds(): string[] {
+    return (this.graph?.nodes ?? []).map((n) => n.id).filter((id) => this.openSet.has(id));
+  }
+
+  isOpen(id: string): boolean {
+    return this.openSet.has(id);
+  }
+
+  toggle(id: string, animate = true): void {
+    const next = new Set(this.openSet);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    this.setOpenIds(next, animate);
+  }
+
+  openAll(animate = true): void {
+    this.setOpenIds(
+      [...this.visuals.values()].filter((v) => v.canOpen).map((v) => v.id),
+      animate,
+    );
+  }
+
+  closeAll(animate = true): void {
+    this.setOpenIds([], animate);
+  }
+
+  setOpenIds(ids: Iterable<string>, animate = true): void {
+    if (!this.graph || !this.layout) return;
+    const wanted = new Set([...ids].filter((id) => this.visuals.get(id)?.canOpen));
+    const changes = new Map<string, boolean>();
+    for (const id of this.visuals.keys()) {
+      if (wanted.has(id) !== this.openSet.has(id)) changes.set(id, wanted.has(id));
+    }
+    if (changes.size === 0) return;
+    this.openSet.clear();
+    for (const id of wanted) this.openSet.add(id);
+    const to = layoutGraph(this.graph, this.openSet);
+    const from = this.shown ?? this.layout;
+    this.layout = to;
+    if (animate) {
+      // Layers already mid-animation keep animating towards their new state.
+      const merged = new Map(this.tween?.changes ?? []);
+      for (const [id, open] of changes) merged.set(id, open);
+      this.tween = { from, to, start: performance.now(), changes: merged };
+    } else {
+      this.tween = null;
+      this.applyLayout(to);
+      for (const [id, open] of changes) this.visuals.get(id)?.setOpen(open, 1);
+    }
+    this.callbacks.onOpenChange?.(this.openIds());
+    this.refreshTooltip();
+    this.requestRender();
+  }
+
+  private applyLayout(layout: Layout): void {
+    this.shown = layout;
+    for (const [id, visual] of this.visuals) {
+      const n = layout.nodes.get(id);
+      if (n) visual.place(n);
+    }
+    this.edges.update(layout.edges);
+    // Until the user moves the camera, it keeps the whole model in view.
+    if (!this.userMoved) this.rig.fit(padBounds(layout.bounds));
+  }
+
+  // ---------------------------------------------------------------- camera
+
+  private fit(): void {
+    if (!this.layout) return;
+    this.rig.setAspect(this.viewport.width() / this.viewport.height());
+    this.rig.fit(padBounds(this.layout.bounds));
+  }
+
+  /** Back to the 3/4 view of the whole model (as it is laid out now). */
+  resetView(): void {
+    this.userMoved = false;
+    this.fit();
+    this.requestRender();
+  }
+
+  private onResize(w: number, h: number): void {
+    if (!this.rig) return; // first call comes from createRenderer, before the rig exists
+    this.rig.setAspect(w / h);
+    if (!this.userMoved) this.fit();
+    this.requestRender();
+  }
+
+  /** Client (viewport) coordinates of a point on a layer's visual, or null. */
+  project(id: string): { x: number; y: number } | null {
+    const visual = this.visuals.get(id);
+    if (!visual) return null;
+    this.rig.camera.updateMatrixWorld();
+    const p = visual.focusPoint(new Vector3()).project(this.rig.camera);
+    if (p.z < -1 || p.z > 1) return null;
+    const rect = this.viewport.canvas.getBoundingClientRect();
+    return { x: rect.left + ((p.x + 1) / 2) * rect.width, y: rect.top + ((1 - p.y) / 2) * rect.height };
+  }
+
+  // ---------------------------------------------------------------- pointer
+
+  private pickAt(clientX: number, clientY: number) {
+    this.scene.updateMatrixWorld();
+    return this.picker.pick(clientX, clientY, this.visuals.values());
+  }
+
+  private onPointerMove(e: PointerEvent): void {
+    this.pointer = { x: e.clientX, y: e.clientY };
+    if (e.buttons !== 0) {
+      this.tooltip.hide();
+      return;
+    }
+    this.refreshTooltip();
+  }
+
+  private onPointerLeave(): void {
+    this.pointer = null;
+    this.tooltip.hide();
+    this.setHovered(null);
+  }
+
+  private onPointerUp(e: PointerEvent): void {
+    const down = this.down;
+    this.down = null;
+    if (!down || e.button !== 0) return;
+    if (Math.hypot(e.clientX - down.x, e.clientY - down.y) > CLICK_SLOP_PX) return;
+    const hit = this.pickAt(e.clientX, e.clientY);
+    if (hit?.visual.canOpen) this.toggle(hit.visual.id);
+  }
+
+  private setHovered(visual: LayerVisual | null): void {
+    if (visual === this.hovered) return;
+    this.hovered?.setHighlight(false);
+    this.hovered = visual;
+    visual?.setHighlight(true);
+    this.viewport.canvas.style.cursor = visual?.canOpen ? "pointer" : "";
+    this.requestRender();
+  }
+
+  private refreshTooltip(): void {
+    if (!this.pointer) return;
+    const hit = this.pickAt(this.pointer.x, this.pointer.y);
+    this.setHovered(hit?.visual ?? null);
+    if (!hit) {
+      this.tooltip.hide();
+      return;
+    }
+    const rect = this.container.getBoundingClientRect();
+    this.tooltip.show(this.describe(hit.visual, hit.visual.valueAt(hit.raycaster)), this.pointer.x - rect.left, this.pointer.y - rect.top);
+  }
+
+  private describe(visual: LayerVisual, value: string | null): TooltipInfo {
+    const node = visual.node;
+    const rows: Array<[string, string]> = [];
+    rows.push(["output", node.output_shapes.length > 1 ? node.output_shapes.map((s) => formatShape(s)).join(", ") : formatShape(node.output_shape)]);
+    if (node.params > 0) rows.push(["params", formatCount(node.params)]);
+    const config = Object.entries(node.config ?? {}).slice(0, MAX_CONFIG_ROWS);
+    for (const [k, v] of config) rows.push([k, formatConfigValue(v)]);
+    if (node.parent) rows.push(["in", node.parent]);
+    rows.push(...visual.dataRows());
+    const open = this.openSet.has(node.id);
+    return {
+      title: node.name,
+      subtitle: node.id !== node.name ? `${node.class_name} · ${node.id}` : node.class_name,
+      rows,
+      legend: visual.legend(),
+      value,
+      hint: visual.canOpen ? (open ? "click to close" : "click to open: one tile per channel") : null,
+    };
+  }
+
+  // ---------------------------------------------------------------- frame
+
+  private draw(now: number): boolean {
+    let again = false;
+    try {
+      if (this.tween) {
+        const t = Math.min(1, Math.max(0, (now - this.tween.start) / OPEN_DURATION_MS));
+        const e = easeInOut(t);
+        for (const [id, open] of this.tween.changes) this.visuals.get(id)?.setOpen(open, e);
+        this.applyLayout(t >= 1 ? this.tween.to : lerpLayout(this.tween.from, this.tween.to, e));
+        if (t >= 1) this.tween = null;
+        else again = true;
+      }
+      this.rig.controls.update();
+      this.viewport.renderer.render(this.scene, this.rig.camera);
+      this.labels.update(this.rig.camera, this.viewport.width(), this.viewport.height());
+    } catch (err) {
+      this.callbacks.onError?.(err);
+      return false;
+    }
+    return again;
+  }
+
+  // ---------------------------------------------------------------- cleanup
+
+  private clearVisuals(): void {
+    this.setHovered(null);
+    this.tooltip.hide();
+    for (const v of this.visuals.values()) v.dispose();
+    this.visuals.clear();
+  }
+
+  dispose(): void {
+    this.frames.dispose();
+    for (const fn of this.cleanups) fn();
+    this.cleanups.length = 0;
+    this.clearVisuals();
+    this.edges.dispose();
+    for (const light of this.lights) {
+      light.removeFromParent();
+      light.dispose();
+    }
+    this.rig.dispose();
+    this.labels.dispose();
+    this.tooltip.dispose();
+    this.viewport.dispose();
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The contract between the Python and JavaScript halves of layerscape.
+ *
+ * Mirrors `src/layerscape/spec.py` exactly; change both together.
+ *
+ * Graph spec: JSON, sent once (trait `_graph`).
+ * Activation payload `LSP1`: binary, sent once per predict (trait `_payload`).
+ * Little-endian throughout:
+ *
+ *     bytes 0..3     "LSP1"
+ *     bytes 4..7     uint32: header length N in bytes
+ *     bytes 8..8+N   UTF-8 JSON: PayloadHeader
+ *     zero padding   up to the next multiple of 8
+ *     data region    tensor sections; each TensorSection.offset counts from the
+ *                    start of the data region and is a multiple of 8
+ *
+ * `dtype == "f32"`: float32 values. `dtype == "u8"`: one byte per value; codes
+ * 0..250 map linearly to `lo + code / 250 * (hi - lo)`; 251 is NaN, 252 is +Inf,
+ * 253 is -Inf. Data are C order, channels last, as `shape` lists them.
+ */
+
+export const SPEC_VERSION = 1;
+/** The four magic bytes "LSP1". */
+export const PAYLOAD_MAGIC = "LSP1";
+export const U8_MAX_CODE = 250;
+export const U8_NAN = 251;
+export const U8_POS_INF = 252;
+export const U8_NEG_INF = 253;
+
+export type Family = "image" | "feature_map" | "vector" | "sequence" | "generic";
+
+/** One operation call in the model's graph. */
+export interface NodeSpec {
+  id: string;
+  /** The Keras layer (or operation) name. */
+  name: string;
+  /** `Conv2D`, `Dense`, `Add`, ... (`InputLayer` for inputs). */
+  class_name: string;
+  family: Family;
+  /** Shape of the (first) output, without the batch dimension. */
+  output_shape: Array<number | null>;
+  /** Shapes of every output (length > 1 for e.g. `LSTM(return_state=True)`). */
+  output_shapes: Array<Array<number | null>>;
+  /** Number of weights the layer owns (0 for inputs and raw ops). */
+  params: number;
+  /** Key config for the tooltip: filters, kernel_size, strides, activation, units, ... */
+  config: Record<string, unknown>;
+  is_input: boolean;
+  is_output: boolean;
+  /** Id path of the nested model this node lives in, or null at top level. */
+  parent: string | null;
+}
+
+export interface EdgeSpec {
+  source: string;
+  target: string;
+}
+
+export interface GraphSpec {
+  version: number;
+  /** The model's name. */
+  name: string;
+  /** In topological order (every edge's source comes before its target). */
+  nodes: NodeSpec[];
+  edges: EdgeSpec[];
+  inputs: string[];
+  outputs: string[];
+  /** Class names for the (first) model output, when the user gave them. */
+  labels: string[] | null;
+}
+
+export type SectionRole = "full" | "summary";
+export type SectionDtype = "u8" | "f32";
+export type Reduce = "mean" | "max";
+
+export interface TensorSection {
+  node: string;
+  role: SectionRole;
+  shape: number[];
+  dtype: SectionDtype;
+  /** Bytes from the start of the data region; a multiple of 8. */
+  offset: number;
+  /** Bytes. */
+  length: number;
+  lo: number;
+  hi: number;
+  channels_total: number | null;
+  reduce: Reduce | null;
+}
+
+export interface PayloadHeader {
+  version: number;
+  /** 1 for the first prediction, 2 for the second, ... */
+  seq: number;
+  tensors: TensorSection[];
+}

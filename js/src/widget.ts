@@ -1,0 +1,236 @@
+/**
+ * anywidget entry: `export default { initialize, render }`.
+ *
+ * Traits read: `_graph` (GraphSpec), `_payload` (LSP1 bytes as a DataView), `theme`
+ * ("auto" | "light" | "dark"), `height` (pixels). The root element reports its state
+ * for tests: `data-state` (loading → ready | error), `data-predictions` (seq of the
+ * last payload drawn), `data-open` (ids of open layers), and `__layerscape` (project a
+ * layer to client coordinates; list open layers).
+ */
+
+import { asDataView, decodePayload } from "./data/decode";
+import { formatCount } from "./data/format";
+import { CSS } from "./scene/style";
+import { resolveTheme, watchHostTheme } from "./scene/theme";
+import { ModelView } from "./scene/view";
+import type { GraphSpec } from "./spec";
+
+/** The part of anywidget's model this widget uses. */
+export interface AnyModel {
+  get(name: string): unknown;
+  on(event: string, callback: () => void): void;
+  off(event?: string | null, callback?: (() => void) | null): void;
+}
+
+export interface RenderProps {
+  model: AnyModel;
+  el: HTMLElement;
+}
+
+/** What browser tests reach through `root.__layerscape`. */
+export interface LayerscapeTestApi {
+  project(id: string): { x: number; y: number } | null;
+  openIds(): string[];
+  /** Frames drawn so far (an idle view draws none). */
+  frames(): number;
+  /** Geometries and textures alive on the GPU (for leak checks). */
+  memory(): { geometries: number; textures: number };
+  toggle(id: string): void;
+  resetView(): void;
+}
+
+export type LayerscapeRoot = HTMLDivElement & { __layerscape?: LayerscapeTestApi };
+
+export const DEFAULT_HEIGHT = 480;
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function asGraph(value: unknown): GraphSpec | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== "object") throw new TypeError(`_graph must be an object, got ${typeof value}`);
+  const g = value as Partial<GraphSpec>;
+  if (!Array.isArray(g.nodes) && Object.keys(g).length === 0) return null;
+  if (!Array.isArray(g.nodes) || !Array.isArray(g.edges)) throw new TypeError("_graph needs 'nodes' and 'edges' lists");
+  return {
+    version: g.version ?? 1,
+    name: g.name ?? "model",
+    nodes: g.nodes,
+    edges: g.edges,
+    inputs: g.inputs ?? [],
+    outputs: g.outputs ?? [],
+    labels: g.labels ?? null,
+  };
+}
+
+function initialize(_props: { model: AnyModel }): void {
+  // Nothing slow here: everything happens per view in render().
+}
+
+function render({ model, el }: RenderProps): () => void {
+  const root = element("div", "layerscape") as LayerscapeRoot;
+  root.dataset.state = "loading";
+  root.dataset.predictions = "0";
+  root.dataset.open = "";
+  const style = element("style", "");
+  style.textContent = CSS;
+  const viewportEl = element("div", "ls-viewport");
+  const title = element("div", "ls-title");
+  const titleName = element("span", "ls-title-name");
+  const titleMeta = element("span", "ls-title-meta");
+  title.append(titleName, titleMeta);
+  const toolbar = element("div", "ls-toolbar");
+  const resetButton = element("button", "ls-reset", "Reset view");
+  const openButton = element("button", "ls-open-all", "Open all");
+  const closeButton = element("button", "ls-close-all", "Close all");
+  for (const b of [resetButton, openButton, closeButton]) b.type = "button";
+  toolbar.append(resetButton, openButton, closeButton);
+  const message = element("div", "ls-message");
+  message.hidden = true;
+  root.append(style, viewportEl, title, toolbar, message);
+  el.appendChild(root);
+
+  let view: ModelView | null = null;
+  let disposed = false;
+  const cleanups: Array<() => void> = [];
+
+  const fail = (err: unknown): void => {
+    if (disposed) return;
+    console.error("layerscape:", err);
+    root.dataset.state = "error";
+    message.textContent = `layerscape could not draw this model:\n${err instanceof Error ? err.message : String(err)}`;
+    message.hidden = false;
+  };
+
+  /** Clears an earlier error once something draws fine again. */
+  const clearError = (): void => {
+    if (root.dataset.state === "error") {
+      root.dataset.state = "loading";
+      message.hidden = true;
+    }
+  };
+
+  /** After the next frame: ready. */
+  const markDrawn = (then?: () => void): void => {
+    view?.afterFrame(() => {
+      then?.();
+      if (root.dataset.state !== "error") root.dataset.state = "ready";
+    });
+  };
+
+  const applyHeight = (): void => {
+    const h = Number(model.get("height"));
+    root.style.height = `${Number.isFinite(h) && h > 0 ? Math.round(h) : DEFAULT_HEIGHT}px`;
+  };
+
+  const applyTheme = (): void => {
+    const name = resolveTheme(model.get("theme"));
+    root.dataset.theme = name;
+    view?.setTheme(name);
+  };
+
+  const showTitle = (graph: GraphSpec | null): void => {
+    titleName.textContent = graph?.name ?? "";
+    if (!graph) {
+      titleMeta.textContent = "";
+      return;
+    }
+    const params = graph.nodes.reduce((sum, n) => sum + (Number(n.params) || 0), 0);
+    titleMeta.textContent = `${graph.nodes.length} layers · ${formatCount(params)} params`;
+  };
+
+  const onPayload = (): void => {
+    if (!view) return;
+    try {
+      const data = asDataView(model.get("_payload") as DataView | ArrayBuffer | ArrayBufferView | null);
+      const decoded = data && data.byteLength > 0 ? decodePayload(data) : null;
+      view.setPayload(decoded);
+      const seq = decoded?.seq ?? 0;
+      clearError();
+      markDrawn(() => {
+        root.dataset.predictions = String(seq);
+      });
+    } catch (err) {
+      fail(err);
+    }
+  };
+
+  const onGraph = (): void => {
+    if (!view) return;
+    try {
+      const graph = asGraph(model.get("_graph"));
+      view.setGraph(graph);
+      showTitle(graph);
+      clearError();
+      message.textContent = "No model to show yet.";
+      message.hidden = graph !== null && graph.nodes.length > 0;
+      onPayload();
+    } catch (err) {
+      fail(err);
+    }
+  };
+
+  applyHeight();
+  applyTheme();
+  try {
+    view = new ModelView(viewportEl, {
+      onOpenChange: (ids) => {
+        root.dataset.open = ids.join(" ");
+      },
+      onError: fail,
+    });
+    view.setTheme(resolveTheme(model.get("theme")));
+    onGraph();
+  } catch (err) {
+    fail(err);
+  }
+
+  const onReset = (): void => view?.resetView();
+  const onOpenAll = (): void => view?.openAll();
+  const onCloseAll = (): void => view?.closeAll();
+  resetButton.addEventListener("click", onReset);
+  openButton.addEventListener("click", onOpenAll);
+  closeButton.addEventListener("click", onCloseAll);
+  cleanups.push(() => {
+    resetButton.removeEventListener("click", onReset);
+    openButton.removeEventListener("click", onOpenAll);
+    closeButton.removeEventListener("click", onCloseAll);
+  });
+
+  model.on("change:_graph", onGraph);
+  model.on("change:_payload", onPayload);
+  model.on("change:theme", applyTheme);
+  model.on("change:height", applyHeight);
+  cleanups.push(() => {
+    model.off("change:_graph", onGraph);
+    model.off("change:_payload", onPayload);
+    model.off("change:theme", applyTheme);
+    model.off("change:height", applyHeight);
+  });
+  cleanups.push(watchHostTheme(applyTheme));
+
+  root.__layerscape = {
+    project: (id) => view?.project(id) ?? null,
+    openIds: () => view?.openIds() ?? [],
+    frames: () => view?.frameCount ?? 0,
+    memory: () => view?.memory ?? { geometries: 0, textures: 0 },
+    toggle: (id) => view?.toggle(id),
+    resetView: () => view?.resetView(),
+  };
+
+  return () => {
+    disposed = true;
+    for (const fn of cleanups) fn();
+    cleanups.length = 0;
+    view?.dispose();
+    view = null;
+    delete root.__layerscape;
+    root.remove();
+  };
+}
+
+export default { initialize, render };

@@ -1,0 +1,153 @@
+import { describe, expect, it } from "vitest";
+
+import {
+  DIVERGING_CENTER,
+  NAN_COLOR,
+  NEG_INF_COLOR,
+  POS_INF_COLOR,
+  colorOf,
+  cssGradient,
+  fillRgba,
+  lightness,
+  lutFor,
+  positionOf,
+  scaleFor,
+  type Rgb,
+} from "../src/data/colormap";
+
+function rgbaOf(values: number[], lo: number, hi: number): Rgb[] {
+  const out = new Uint8Array(values.length * 4);
+  fillRgba(new Float32Array(values), scaleFor(lo, hi), out);
+  return values.map((_, i) => [out[i * 4], out[i * 4 + 1], out[i * 4 + 2]] as Rgb);
+}
+
+function lutColors(kind: "diverging" | "sequential"): Rgb[] {
+  const lut = lutFor(kind);
+  const colors: Rgb[] = [];
+  for (let i = 0; i < lut.length; i += 3) colors.push([lut[i], lut[i + 1], lut[i + 2]]);
+  return colors;
+}
+
+describe("scaleFor", () => {
+  it("is diverging and symmetric for signed data", () => {
+    expect(scaleFor(-2, 5)).toEqual({ kind: "diverging", lo: -5, hi: 5 });
+    expect(scaleFor(-7, 1)).toEqual({ kind: "diverging", lo: -7, hi: 7 });
+  });
+
+  it("is sequential over [lo, hi] for non-negative data", () => {
+    expect(scaleFor(0, 3)).toEqual({ kind: "sequential", lo: 0, hi: 3 });
+    expect(scaleFor(1, 2)).toEqual({ kind: "sequential", lo: 1, hi: 2 });
+  });
+
+  it("treats non-finite bounds as zero", () => {
+    expect(scaleFor(NaN, NaN)).toEqual({ kind: "sequential", lo: 0, hi: 0 });
+  });
+});
+
+describe("diverging map", () => {
+  it("draws zero with the neutral centre colour", () => {
+    const [zero] = rgbaOf([0], -3, 1);
+    expect(zero).toEqual([...DIVERGING_CENTER]);
+    expect(colorOf(0, scaleFor(-1, 9))).toEqual(DIVERGING_CENTER);
+    // near-white
+    expect(lightness(DIVERGING_CENTER)).toBeGreaterThan(0.9);
+  });
+
+  it("draws the negative end blue and the positive end red", () => {
+    const [neg, pos] = rgbaOf([-4, 4], -4, 4);
+    expect(neg[2]).toBeGreaterThan(neg[0]);
+    expect(pos[0]).toBeGreaterThan(pos[2]);
+    const lut = lutColors("diverging");
+    expect(neg).toEqual(lut[0]);
+    expect(pos).toEqual(lut[lut.length - 1]);
+  });
+
+  it("is symmetric: the same |value| gets the same lightness on both sides", () => {
+    const [a, b] = rgbaOf([-2, 2], -4, 4);
+    expect(Math.abs(lightness(a) - lightness(b))).toBeLessThan(0.08);
+  });
+
+  it("gets darker away from zero on both sides", () => {
+    const colors = lutColors("diverging");
+    const mid = (colors.length - 1) / 2;
+    for (let i = 1; i <= mid; i++) {
+      expect(lightness(colors[mid + i])).toBeLessThanOrEqual(lightness(colors[mid + i - 1]) + 1e-3);
+      expect(lightness(colors[mid - i])).toBeLessThanOrEqual(lightness(colors[mid - i + 1]) + 1e-3);
+    }
+  });
+
+  it("clamps values outside the range", () => {
+    const [below, lo] = rgbaOf([-100, -1], -1, 1);
+    expect(below).toEqual(lo);
+  });
+});
+
+describe("sequential map", () => {
+  it("has monotonically increasing lightness", () => {
+    const colors = lutColors("sequential");
+    // adjacent entries: never darker beyond 8-bit rounding noise
+    for (let i = 1; i < colors.length; i++) {
+      expect(lightness(colors[i])).toBeGreaterThan(lightness(colors[i - 1]) - 0.002);
+    }
+    // every 8 entries: strictly lighter
+    for (let i = 8; i < colors.length; i += 8) {
+      expect(lightness(colors[i])).toBeGreaterThan(lightness(colors[i - 8]) + 0.01);
+    }
+  });
+
+  it("maps lo and hi to the ends", () => {
+    const colors = lutColors("sequential");
+    const [lo, hi] = rgbaOf([2, 6], 2, 6);
+    expect(lo).toEqual(colors[0]);
+    expect(hi).toEqual(colors[colors.length - 1]);
+    expect(lightness(hi)).toBeGreaterThan(lightness(lo) + 0.4);
+  });
+
+  it("draws a constant layer with the first colour", () => {
+    const [a, b] = rgbaOf([0, 0], 0, 0);
+    expect(a).toEqual(lutColors("sequential")[0]);
+    expect(b).toEqual(a);
+  });
+});
+
+describe("special values", () => {
+  it("gives NaN, +Inf and -Inf their own colours, outside both maps", () => {
+    const [nan, pinf, ninf] = rgbaOf([NaN, Infinity, -Infinity], -1, 1);
+    expect(nan).toEqual([...NAN_COLOR]);
+    expect(pinf).toEqual([...POS_INF_COLOR]);
+    expect(ninf).toEqual([...NEG_INF_COLOR]);
+    const all = [...lutColors("diverging"), ...lutColors("sequential")].map((c) => c.join(","));
+    for (const special of [NAN_COLOR, POS_INF_COLOR, NEG_INF_COLOR]) {
+      expect(all).not.toContain(special.join(","));
+    }
+    expect(new Set([NAN_COLOR, POS_INF_COLOR, NEG_INF_COLOR].map((c) => c.join(","))).size).toBe(3);
+    expect(colorOf(NaN, scaleFor(0, 1))).toEqual(NAN_COLOR);
+  });
+});
+
+describe("fillRgba", () => {
+  it("writes opaque pixels at an offset, reading with a stride", () => {
+    // channels-last (2 pixels x 2 channels): channel 1 is [10, 0]
+    const values = new Float32Array([0, 10, 5, 0]);
+    const out = new Uint8Array(4 * 3);
+    fillRgba(values, scaleFor(0, 10), out, 1, 1, 2, 2);
+    const colors = lutColors("sequential");
+    expect(Array.from(out.slice(0, 4))).toEqual([0, 0, 0, 0]);
+    expect(Array.from(out.slice(4, 8))).toEqual([...colors[colors.length - 1], 255]);
+    expect(Array.from(out.slice(8, 12))).toEqual([...colors[0], 255]);
+  });
+});
+
+describe("helpers", () => {
+  it("positionOf is 0.5 at zero on a diverging scale", () => {
+    expect(positionOf(0, scaleFor(-3, 3))).toBe(0.5);
+  });
+
+  it("cssGradient lists colours from lo to hi", () => {
+    const css = cssGradient("sequential", 3);
+    const colors = lutColors("sequential");
+    expect(css.startsWith("linear-gradient(to right, ")).toBe(true);
+    expect(css).toContain(`rgb(${colors[0].join(", ")}) 0.0%`);
+    expect(css).toContain(`rgb(${colors[colors.length - 1].join(", ")}) 100.0%`);
+  });
+});

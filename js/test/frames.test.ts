@@ -1,0 +1,72 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+import { FrameScheduler } from "../src/scene/frames";
+
+describe("FrameScheduler (render on demand)", () => {
+  let queue: Array<(t: number) => void>;
+
+  beforeEach(() => {
+    queue = [];
+    vi.stubGlobal("requestAnimationFrame", (cb: (t: number) => void) => queue.push(cb));
+    vi.stubGlobal("cancelAnimationFrame", (id: number) => {
+      queue[id - 1] = () => {};
+    });
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  const flush = (now = 0): void => {
+    const pending = queue;
+    queue = [];
+    pending.forEach((cb) => cb(now));
+  };
+
+  it("draws nothing until asked, then one frame however many requests", () => {
+    const draw = vi.fn(() => false);
+    const s = new FrameScheduler(draw);
+    flush();
+    expect(draw).not.toHaveBeenCalled();
+    s.request();
+    s.request();
+    s.request();
+    expect(queue).toHaveLength(1);
+    flush();
+    expect(draw).toHaveBeenCalledTimes(1);
+    expect(s.frames).toBe(1);
+    flush();
+    expect(draw).toHaveBeenCalledTimes(1);
+  });
+
+  it("keeps drawing while draw asks for more (animations), then stops", () => {
+    let left = 3;
+    const s = new FrameScheduler(() => --left > 0);
+    s.request();
+    for (let i = 0; i < 10; i++) flush(i * 16);
+    expect(s.frames).toBe(3);
+    expect(queue).toHaveLength(0);
+  });
+
+  it("runs afterFrame callbacks once the frame has drawn", () => {
+    const order: string[] = [];
+    const s = new FrameScheduler(() => {
+      order.push("draw");
+      return false;
+    });
+    s.afterFrame(() => order.push("after"));
+    expect(order).toEqual([]);
+    flush();
+    expect(order).toEqual(["draw", "after"]);
+    flush();
+    expect(order).toEqual(["draw", "after"]);
+  });
+
+  it("cancels the pending frame on dispose", () => {
+    const draw = vi.fn(() => false);
+    const s = new FrameScheduler(draw);
+    s.request();
+    s.dispose();
+    flush();
+    expect(draw).not.toHaveBeenCalled();
+    s.request();
+    expect(queue).toHaveLength(0);
+  });
+});
