@@ -98,8 +98,10 @@ def test_integers_are_accepted_for_float_inputs(view, digits):
 def test_bad_input_names_the_expected_shape_and_changes_nothing(view, digits, bad, error, pattern):
     view.predict(digits[0][0])
     payload, activations = view._payload, view.activations
-    with pytest.raises(error, match=pattern):
+    with pytest.raises(error, match=pattern) as caught:
         view.predict(bad)
+    # One input: no Keras-internal tensor name in the message.
+    assert "keras_tensor" not in str(caught.value) and "input_layer" not in str(caught.value)
     assert view._payload is payload and view.prediction_count == 1
     assert view.activations.keys() == activations.keys()
     assert view.predict(digits[0][1]).shape == (10,)  # still works
@@ -118,6 +120,8 @@ def test_multi_input_models_take_lists_or_dicts(zoo):
             np.testing.assert_allclose(g, e, atol=1e-6)
     with pytest.raises(TypeError, match=r"2 inputs \['a', 'b'\].*\[\(8,\), \(8,\)\]"):
         view.predict(a)
+    with pytest.raises(ValueError, match=r"input 'b': expected samples of shape"):
+        view.predict([a, np.ones(9, "f4")])
     with pytest.raises(ValueError, match="disagree on the batch"):
         view.predict([a, np.stack([b, b])])
 

@@ -55,6 +55,11 @@ TEMPLATE = """<!doctype html>
     save_changes: function () {{}},
     send: function () {{}}
   }};
+  if (state.fill_window) {{
+    window.addEventListener("resize", function () {{
+      model.set("height", Math.max(400, window.innerHeight - 4));
+    }});
+  }}
   var widget = LayerscapeWidget.default;
   var el = document.getElementById("layerscape-root");
   Promise.resolve(widget.initialize && widget.initialize({{ model: model }}))

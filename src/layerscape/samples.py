@@ -56,7 +56,8 @@ def prepare_inputs(
     arrays: list[np.ndarray] = []
     batched_flags: list[bool] = []
     for part, name, shape, dtype in zip(parts, names, shapes, dtypes):
-        array, batched = _one_input(part, name, shape, dtype, expected)
+        shown = name if len(names) > 1 else ""
+        array, batched = _one_input(part, shown, shape, dtype, expected)
         arrays.append(array)
         batched_flags.append(batched)
     if len(set(batched_flags)) > 1 or len({a.shape[0] for a in arrays}) > 1:
@@ -92,15 +93,17 @@ def _split(x: Any, names: list[str], expected: str) -> list[Any]:
 def _one_input(
     x: Any, name: str, shape: list[int | None], dtype: str, expected: str
 ) -> tuple[np.ndarray, bool]:
+    # With one input its name adds nothing; with several it says which one is wrong.
+    who = f"input {name!r}" if name else "the input"
     try:
         array = np.asarray(x)
     except (ValueError, TypeError) as err:
         raise TypeError(
-            f"input {name!r}: expected a numeric array shaped {expected}; {err}"
+            f"{who}: expected a numeric array shaped {expected}; {err}"
         ) from err
     if array.dtype.kind not in "biuf":
         raise TypeError(
-            f"input {name!r}: expected numbers (shape {expected}); got dtype {array.dtype}"
+            f"{who}: expected numbers (shape {expected}); got dtype {array.dtype}"
         )
     wants_int = np.dtype(dtype).kind in "iu"
     fractional = array.dtype.kind == "f" and (
@@ -108,7 +111,7 @@ def _one_input(
     )
     if wants_int and fractional:
         raise TypeError(
-            f"input {name!r} takes integers ({dtype}, e.g. token ids); got "
+            f"{who} takes integers ({dtype}, e.g. token ids); got "
             f"non-integer values of dtype {array.dtype}"
         )
     if array.ndim == len(shape):
@@ -118,20 +121,20 @@ def _one_input(
         batched = True
     else:
         raise ValueError(
-            f"input {name!r}: expected one sample of shape {expected} or a batch of "
+            f"{who}: expected one sample of shape {expected} or a batch of "
             f"them; got an array of shape {tuple(array.shape)}"
         )
     if array.shape[0] == 0:
-        raise ValueError(f"input {name!r}: the batch is empty; expected samples shaped {expected}")
+        raise ValueError(f"{who}: the batch is empty; expected samples shaped {expected}")
     for got, want in zip(array.shape[1:], shape):
         if want is not None and got != want:
             raise ValueError(
-                f"input {name!r}: expected samples of shape {expected}; got "
+                f"{who}: expected samples of shape {expected}; got "
                 f"{tuple(array.shape[1:])}"
             )
     if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
         raise ValueError(
-            f"input {name!r} contains NaN or infinite values; expected finite numbers "
+            f"{who} contains NaN or infinite values; expected finite numbers "
             f"shaped {expected}"
         )
     if array.dtype.kind == "b":

@@ -149,7 +149,7 @@ class ModelView(anywidget.AnyWidget):
         inputs = self._plan.functional.inputs
         arrays, batched = prepare_inputs(
             x,
-            names=[t.name for t in inputs],
+            names=[t._keras_history.operation.name for t in inputs],
             shapes=[[None if d is None else int(d) for d in t.shape[1:]] for t in inputs],
             dtypes=[str(t.dtype) for t in inputs],
         )

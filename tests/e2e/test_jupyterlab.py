@@ -1,0 +1,384 @@
+"""layerscape in a real JupyterLab: run the quickstart, predict again, open a layer.
+
+A session-scoped JupyterLab server (``lab_server`` in conftest) runs on 127.0.0.1 with
+an empty token and this interpreter as its kernel; Chromium drives it through
+``window.jupyterapp`` (``LabApp.expose_app_in_browser``). TensorFlow's import and the
+LeNet training happen in the kernel, and SwiftShader renders on the CPU, so the waits
+are long; each wait fails early, with the kernel's traceback, if a cell errors.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from e2e_support import REPO_ROOT, guard_network, pixel_diff, pixel_stats, stable_screenshot
+
+pytestmark = pytest.mark.e2e
+
+QUICKSTART = REPO_ROOT / "notebooks" / "quickstart.ipynb"
+
+# Messages JupyterLab itself may log that say nothing about layerscape.
+LAB_NOISE = (r"favicon",)
+
+# Minimum picture a drawn model must have (a cleared canvas has 1 colour, variance 0).
+MIN_COLORS = 64
+MIN_VARIANCE = 25.0
+# ... and at least 1% of its pixels differ from the background colour.
+MAX_BACKGROUND = 0.99
+# A redraw "changes the picture" when at least this many pixels change visibly.
+MIN_CHANGED_FRACTION = 0.003
+MIN_CHANGED_PIXELS = 500
+
+_CELLS_JS = """() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  return w.content.widgets.map((c) => {
+    const m = c.model;
+    const outs = m.type === 'code' ? m.outputs.toJSON() : [];
+    const text = (x) => [].concat(x).join('');
+    return {
+      type: m.type,
+      count: m.type === 'code' ? m.executionCount : null,
+      state: m.executionState === undefined ? null : m.executionState,
+      source: m.sharedModel.getSource(),
+      errors: outs.filter((o) => o.output_type === 'error')
+        .map((o) => `${o.ename}: ${o.evalue}\\n${(o.traceback || []).join('\\n')}`),
+      stdout: outs.filter((o) => o.output_type === 'stream' && o.name === 'stdout')
+        .map((o) => text(o.text)).join(''),
+      stderr: outs.filter((o) => o.output_type === 'stream' && o.name === 'stderr')
+        .map((o) => text(o.text)).join(''),
+      plain: outs.filter((o) => o.data && o.data['text/plain'])
+        .map((o) => text(o.data['text/plain'])).join('\\n'),
+    };
+  });
+}"""
+
+_NOTEBOOK_STATE_JS = """(name) => {
+  const app = window.jupyterapp;
+  if (!app || !app.shell) return 'no app';
+  const w = app.shell.currentWidget;
+  if (!w || !w.content || !w.sessionContext || !w.context) return 'no notebook panel';
+  if (!w.context.path.endsWith(name)) return 'current widget is ' + w.context.path;
+  if (!w.context.isReady) return 'notebook loading';
+  const s = w.sessionContext.session;
+  const k = s && s.kernel;
+  if (!k) return 'no kernel';
+  if (k.connectionStatus !== 'connected') return 'kernel ' + k.connectionStatus;
+  return k.status === 'idle' ? 'ready' : 'kernel ' + k.status;
+}"""
+
+_ROOT_JS = """() => {
+  const roots = document.querySelectorAll('.layerscape');
+  const r = roots[0];
+  if (!r) return null;
+  return {count: roots.length, state: r.dataset.state, predictions: r.dataset.predictions,
+          open: r.dataset.open, text: r.innerText.slice(0, 500)};
+}"""
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def wait_until(
+    check: Callable[[], Any],
+    timeout: float,
+    what: str,
+    diagnose: Callable[[], str] = lambda: "",
+    interval: float = 0.5,
+) -> Any:
+    """Call ``check`` until it returns something truthy; fail with ``diagnose()`` on timeout.
+
+    ``check`` may call ``pytest.fail`` to stop at once (e.g. a cell raised).
+    """
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(interval)
+    pytest.fail(
+        f"timed out after {timeout:.0f} s waiting for {what} (last: {last!r})\n{diagnose()}"
+    )
+
+
+class Lab:
+    """One JupyterLab tab, driven through ``window.jupyterapp``."""
+
+    def __init__(self, page, server):
+        self.page = page
+        self.server = server
+
+    def open_notebook(self, name: str, timeout: float = 120) -> None:
+        # ?reset: start from an empty workspace, whatever an earlier test left open.
+        self.page.goto(f"{self.server.url}/lab/tree/{name}?reset", wait_until="domcontentloaded")
+        self.page.wait_for_function(
+            "() => window.jupyterapp && window.jupyterapp.shell", timeout=timeout * 1000
+        )
+        dialog_ok = self.page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept")
+
+        def ready():
+            if dialog_ok.count():  # kernel selection (or another question): take the default
+                dialog_ok.first.click()
+            return self.page.evaluate(_NOTEBOOK_STATE_JS, name) == "ready"
+
+        wait_until(ready, timeout, f"{name} to open with an idle kernel",
+                   lambda: f"state: {self.page.evaluate(_NOTEBOOK_STATE_JS, name)}\n"
+                           f"server log:\n{self.server.log_tail()}")  # fmt: skip
+
+    def command(self, cmd: str, args: dict | None = None) -> None:
+        """Start a JupyterLab command without waiting for it to finish."""
+        self.page.evaluate(
+            "([c, a]) => { window.jupyterapp.commands.execute(c, a || {}); }", [cmd, args]
+        )
+
+    def cells(self) -> list[dict]:
+        return self.page.evaluate(_CELLS_JS)
+
+    def errors(self) -> list[str]:
+        return [e for c in self.cells() for e in c["errors"]]
+
+    def describe_cells(self) -> str:
+        lines = []
+        for i, c in enumerate(self.cells()):
+            if c["type"] != "code":
+                continue
+            lines.append(f"--- cell {i} [{c['count']}] {c['state']}: {c['source'][:120]!r}")
+            for key in ("stdout", "stderr", "plain"):
+                if c[key]:
+                    lines.append(f"  {key}: {_ANSI.sub('', c[key])[-1500:]}")
+            lines.extend(f"  ERROR {_ANSI.sub('', e)[-3000:]}" for e in c["errors"])
+        return "\n".join(lines)
+
+    def fail_on_errors(self) -> None:
+        """Fail now if a cell raised or the kernel died, instead of at a timeout."""
+        if self.errors():
+            pytest.fail("a notebook cell raised:\n" + self.describe_cells())
+        state = self.page.evaluate(_NOTEBOOK_STATE_JS, "")
+        if state in ("kernel dead", "kernel autorestarting", "kernel restarting"):
+            pytest.fail(
+                f"the kernel died ({state}):\n{self.describe_cells()}\n"
+                f"server log:\n{self.server.log_tail()}"
+            )
+
+    def run_all(self, timeout: float) -> None:
+        """Clear outputs, run every cell, wait until all code cells ran (or one failed)."""
+        self.command("notebook:clear-all-cell-outputs")
+        self.page.wait_for_function(
+            "() => window.jupyterapp.shell.currentWidget.content.widgets"
+            ".every(c => c.model.type !== 'code' || c.model.executionCount === null)"
+        )
+        self.command("notebook:run-all-cells")
+
+        def done():
+            self.fail_on_errors()
+            cells = [c for c in self.cells() if c["type"] == "code" and c["source"].strip()]
+            return all(c["count"] is not None and c["state"] != "running" for c in cells)
+
+        wait_until(done, timeout, "all cells to run", self.describe_cells)
+
+    def run_new_cell(self, source: str, timeout: float) -> dict:
+        """Append a code cell with ``source``, run it, wait for it; return its outputs."""
+        index = self.page.evaluate(
+            """(src) => {
+              const w = window.jupyterapp.shell.currentWidget;
+              const n = w.model.sharedModel.cells.length;
+              w.model.sharedModel.insertCell(n, {cell_type: 'code', source: src});
+              w.content.activeCellIndex = n;
+              w.content.deselectAll();
+              window.jupyterapp.commands.execute('notebook:run-cell');
+              return n;
+            }""",
+            source,
+        )
+
+        def done():
+            cell = self.cells()[index]
+            if cell["errors"]:
+                errors = "\n".join(_ANSI.sub("", e) for e in cell["errors"])
+                pytest.fail(f"the new cell raised:\n{source}\n{errors}")
+            return cell if cell["count"] is not None and cell["state"] != "running" else None
+
+        return wait_until(done, timeout, f"the new cell to run: {source!r}", self.describe_cells)
+
+
+@pytest.fixture
+def lab(page, lab_server):
+    return Lab(page, lab_server)
+
+
+def test_lab_runs_a_plain_notebook(lab, lab_server, page, page_log, artifacts: Path):
+    """The harness: JupyterLab opens, the kernel is this Python, a cell's output shows."""
+    nb = {
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+             "source": "import sys\nprint(sys.executable)\nprint(6 * 7)"},
+        ],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                    "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }  # fmt: skip
+    (lab_server.root_dir / "smoke.ipynb").write_text(json.dumps(nb))
+    lab.open_notebook("smoke.ipynb")
+    lab.run_all(timeout=60)
+    out = lab.cells()[0]["stdout"].split()
+    assert out == [sys.executable, "42"], lab.describe_cells()
+    lab.page.locator(".jp-OutputArea-output", has_text=sys.executable).wait_for()
+    page.screenshot(path=str(artifacts / "smoke.png"))
+    lab.run_new_cell("print('again', 6 * 8)", timeout=30)
+    assert lab.cells()[-1]["stdout"].strip() == "again 48"
+    assert not page_log.problems(LAB_NOISE), page_log.problems(LAB_NOISE)
+
+
+def test_quickstart_predict_and_open_layer(lab, lab_server, page, page_log, artifacts: Path):
+    if not QUICKSTART.exists():
+        pytest.fail(f"{QUICKSTART.relative_to(REPO_ROOT)} is missing")
+    if not (lab_server.root_dir / QUICKSTART.name).exists():
+        shutil.copy(QUICKSTART, lab_server.root_dir / QUICKSTART.name)
+    # Only the Jupyter server itself may be contacted: layerscape bundles everything.
+    net = guard_network(
+        page.context,
+        allowed_prefixes=(
+            lab_server.url + "/",
+            f"ws://127.0.0.1:{lab_server.port}/",
+            "data:",
+            "blob:",
+        ),
+    )
+
+    lab.open_notebook(QUICKSTART.name)
+    root = page.locator(".layerscape").first
+    canvas = root.locator("canvas")
+
+    def widget():
+        lab.fail_on_errors()
+        info = page.evaluate(_ROOT_JS)
+        if info and info["state"] == "error":
+            pytest.fail(f"the widget reports data-state=error: {info}")
+        return info
+
+    def diagnose():
+        return f"widget: {page.evaluate(_ROOT_JS)}\ncells:\n{lab.describe_cells()}\n" + "\n".join(
+            page_log.problems()
+        )
+
+    # 1. Run the quickstart: TensorFlow import + LeNet training + display + predict.
+    lab.run_all(timeout=300)
+    info = wait_until(
+        lambda: (i := widget()) and i["state"] == "ready" and int(i["predictions"] or 0) >= 1 and i,
+        120, "the widget to be ready with a prediction drawn", diagnose,
+    )  # fmt: skip
+    assert info["count"] == 1, f"expected one widget in the quickstart, found {info['count']}"
+    assert canvas.count() == 1, "the widget should hold exactly one <canvas>"
+    root.scroll_into_view_if_needed()
+    first = stable_screenshot(canvas, artifacts / "1-quickstart-canvas.png")
+    root.screenshot(path=str(artifacts / "1-quickstart-widget.png"))
+    stats = pixel_stats(first)
+    assert (
+        stats.distinct_colors >= MIN_COLORS
+        and stats.variance >= MIN_VARIANCE
+        and stats.dominant_fraction <= MAX_BACKGROUND
+    ), f"the canvas looks blank after the quickstart: {stats.describe()}"
+
+    # 2. A new cell predicts another digit (with a different label): the picture changes.
+    before = int(info["predictions"])
+    cell = lab.run_new_cell(
+        "_shown = {int(y[0])} | ({int(y_test[0])} if 'y_test' in globals() else set())\n"
+        "_other = next(i for i in range(len(y)) if int(y[i]) not in _shown)\n"
+        "print('LAYERSCAPE_OTHER', _other, int(y[_other]))\n"
+        "_ = view.predict(x[_other])",
+        timeout=120,
+    )
+    assert "LAYERSCAPE_OTHER" in cell["stdout"], cell
+    wait_until(
+        lambda: int(widget()["predictions"] or 0) > before and widget()["state"] == "ready",
+        60, "data-predictions to go up after view.predict", diagnose,
+    )  # fmt: skip
+    root.scroll_into_view_if_needed()
+    second = stable_screenshot(canvas, artifacts / "2-predict-other-digit-canvas.png")
+    root.screenshot(path=str(artifacts / "2-predict-other-digit-widget.png"))
+    diff = pixel_diff(first, second)
+    assert diff.changed >= max(MIN_CHANGED_PIXELS, MIN_CHANGED_FRACTION * diff.total), (
+        f"view.predict(another digit) did not visibly change the canvas: {diff.describe()}"
+    )
+
+    # 3. Click a Conv2D layer: it opens (data-open) and the picture changes.
+    cell = lab.run_new_cell(
+        "import json\n"
+        "print('LAYERSCAPE_CONV', json.dumps([n['id'] for n in view.graph['nodes'] "
+        "if n['class_name'] == 'Conv2D']))",
+        timeout=60,
+    )
+    conv_ids = json.loads(cell["stdout"].split("LAYERSCAPE_CONV", 1)[1])
+    assert conv_ids, "the quickstart's LeNet should have a Conv2D layer"
+    open_before = (widget()["open"] or "").split()
+    conv = next((c for c in conv_ids if c not in open_before), None)
+    assert conv is not None, f"every Conv2D layer {conv_ids} is already open: {open_before}"
+
+    root.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    point = root.evaluate("(el, id) => el.__layerscape && el.__layerscape.project(id)", conv)
+    assert point is not None, f"__layerscape.project({conv!r}) gave nothing (is __layerscape set?)"
+    box = canvas.bounding_box()
+    assert (
+        box
+        and box["x"] <= point["x"] <= box["x"] + box["width"]
+        and (box["y"] <= point["y"] <= box["y"] + box["height"])
+    ), f"layer {conv} projects to {point}, outside the canvas {box}"
+    hit = page.evaluate(
+        "([x, y]) => { const e = document.elementFromPoint(x, y);"
+        " return e ? e.tagName + '.' + e.className : null; }",
+        [point["x"], point["y"]],
+    )
+    page.mouse.click(point["x"], point["y"])
+    wait_until(
+        lambda: conv in (widget()["open"] or "").split(),
+        30, f"layer {conv} to appear in data-open after a click at {point} (element there: {hit})",
+        diagnose,
+    )  # fmt: skip
+    assert conv in root.evaluate("(el) => el.__layerscape.openIds()")
+    root.screenshot(path=str(artifacts / "3-open-conv-widget.png"))
+    # Move off the layer (to an empty corner) so hover highlights do not count.
+    page.mouse.move(box["x"] + 3, box["y"] + box["height"] - 3)
+    third = stable_screenshot(canvas, artifacts / "3-open-conv-canvas.png")
+    diff = pixel_diff(second, third)
+    assert diff.changed >= max(MIN_CHANGED_PIXELS, MIN_CHANGED_FRACTION * diff.total), (
+        f"opening {conv} did not visibly change the canvas: {diff.describe()}"
+    )
+
+    # 4. Clearing the output disposes the view without errors; displaying the same
+    #    view again draws the last prediction from the synced state alone.
+    assert widget()["state"] == "ready"
+    predictions = widget()["predictions"]
+    lab.command("notebook:clear-all-cell-outputs")
+    wait_until(
+        lambda: page.locator(".layerscape").count() == 0, 30, "the widget to go away", diagnose
+    )
+    lab.run_new_cell("view", timeout=60)
+    again = wait_until(
+        lambda: (i := widget()) and i["state"] == "ready" and i,
+        60, "the re-displayed widget to be ready", diagnose,
+    )  # fmt: skip
+    assert again["count"] == 1
+    assert again["predictions"] == predictions, (
+        f"a re-displayed view should show prediction {predictions}, not {again['predictions']}"
+    )
+    root.scroll_into_view_if_needed()
+    shown = stable_screenshot(canvas, artifacts / "4-redisplayed-canvas.png")
+    stats = pixel_stats(shown)
+    assert stats.distinct_colors >= MIN_COLORS and stats.variance >= MIN_VARIANCE, (
+        f"the re-displayed view looks blank: {stats.describe()}"
+    )
+
+    # 5. Nothing went wrong along the way.
+    lab.fail_on_errors()
+    assert not net.offending, f"requests left JupyterLab's server: {net.offending}"
+    assert not page_log.problems(LAB_NOISE), "\n".join(page_log.problems(LAB_NOISE))
