@@ -98,13 +98,9 @@ def _one_input(
     try:
         array = np.asarray(x)
     except (ValueError, TypeError) as err:
-        raise TypeError(
-            f"{who}: expected a numeric array shaped {expected}; {err}"
-        ) from err
+        raise TypeError(f"{who}: expected a numeric array shaped {expected}; {err}") from err
     if array.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{who}: expected numbers (shape {expected}); got dtype {array.dtype}"
-        )
+        raise TypeError(f"{who}: expected numbers (shape {expected}); got dtype {array.dtype}")
     wants_int = np.dtype(dtype).kind in "iu"
     fractional = array.dtype.kind == "f" and (
         not np.all(np.isfinite(array)) or np.any(array != np.round(array))
@@ -129,13 +125,11 @@ def _one_input(
     for got, want in zip(array.shape[1:], shape):
         if want is not None and got != want:
             raise ValueError(
-                f"{who}: expected samples of shape {expected}; got "
-                f"{tuple(array.shape[1:])}"
+                f"{who}: expected samples of shape {expected}; got {tuple(array.shape[1:])}"
             )
     if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
         raise ValueError(
-            f"{who} contains NaN or infinite values; expected finite numbers "
-            f"shaped {expected}"
+            f"{who} contains NaN or infinite values; expected finite numbers shaped {expected}"
         )
     if array.dtype.kind == "b":
         array = array.astype(np.float32 if not wants_int else dtype)
