@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 
 import {
+  LABELLED_PITCH,
+  MAX_NEURONS,
   MIN_SIDE,
+  VECTOR_WRAP,
   channelGrid,
   closedSize,
   labelWidth,
@@ -231,12 +234,48 @@ describe("sizes", () => {
 
   it("grows vectors with their length and wraps long ones to a grid", () => {
     expect(vectorGrid(10)).toEqual({ cols: 1, rows: 10 });
+    expect(vectorGrid(VECTOR_WRAP)).toEqual({ cols: 1, rows: VECTOR_WRAP });
+    expect(vectorGrid(64)).toEqual({ cols: 4, rows: 16 });
     expect(vectorGrid(400)).toEqual({ cols: 20, rows: 20 });
     const g = vectorGrid(120);
     expect(g.cols * g.rows).toBeGreaterThanOrEqual(120);
     const s10 = closedSize(node("v", "Dense", "vector", [10]));
     const s40 = closedSize(node("v", "Dense", "vector", [40]));
     expect(s40.h).toBeGreaterThan(s10.h);
+  });
+
+  it("never draws a longer vector smaller than a shorter one (monotonic extent)", () => {
+    let prev = closedSize(node("v", "Dense", "vector", [1]));
+    let prevGrid = vectorGrid(1);
+    for (let n = 2; n <= MAX_NEURONS; n++) {
+      const grid = vectorGrid(n);
+      expect(grid.cols * grid.rows, `n=${n}`).toBeGreaterThanOrEqual(n);
+      // no empty row or column
+      expect((grid.cols - 1) * grid.rows, `n=${n}`).toBeLessThan(n);
+      expect(grid.rows, `rows at n=${n}`).toBeGreaterThanOrEqual(prevGrid.rows);
+      expect(grid.cols, `cols at n=${n}`).toBeGreaterThanOrEqual(prevGrid.cols);
+      const s = closedSize(node("v", "Dense", "vector", [n]));
+      expect(s.h, `height at n=${n}`).toBeGreaterThanOrEqual(prev.h);
+      expect(s.w, `width at n=${n}`).toBeGreaterThanOrEqual(prev.w);
+      prev = s;
+      prevGrid = grid;
+    }
+    // Dense(64) is no taller than Dense(120), and near-square grids stay near square
+    const d64 = closedSize(node("v", "Dense", "vector", [64]));
+    const d120 = closedSize(node("v", "Dense", "vector", [120]));
+    expect(d64.h).toBeLessThanOrEqual(d120.h);
+    for (const n of [300, 1000, 4096]) {
+      const { cols, rows } = vectorGrid(n);
+      expect(rows / cols).toBeLessThan(1.2);
+      expect(cols / rows).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it("keeps a labelled output as one column of units", () => {
+    const g = layoutGraph(lenetGraph());
+    const out = g.nodes.get(g.order[g.order.length - 1])!;
+    expect(out.size.h).toBeCloseTo(10 * LABELLED_PITCH);
+    expect(out.size.h).toBeGreaterThan(out.size.w * 0.5);
   });
 
   it("never fails on unknown shapes", () => {

@@ -25,6 +25,10 @@ import type { Palette } from "../scene/theme";
 import type { LegendInfo } from "../scene/tooltip";
 import type { GraphSpec, NodeSpec } from "../spec";
 
+/** Pixels between the first and the second row of captions (normal and compact font). */
+const CAPTION_ROW_PX = 30;
+const CAPTION_ROW_COMPACT_PX = 25;
+
 export interface VisualContext {
   graph: GraphSpec;
   palette: Palette;
@@ -101,18 +105,27 @@ export abstract class BaseVisual implements LayerVisual {
     this.outline.visible = false;
     this.group.add(this.outline);
 
+    // Under the layer; where small neighbours crowd, a second row further down, then
+    // above the layer, then the same three one font step smaller; hidden only when
+    // none of these is free.
+    const below = (out: Vector3): Vector3 =>
+      out.set(this.group.position.x, this.group.position.y - this.size.h / 2, this.group.position.z + this.size.d / 2);
+    // the top back edge, so that the caption clears the top of a thick stack
+    const above = (out: Vector3): Vector3 =>
+      out.set(this.group.position.x, this.group.position.y + this.size.h / 2, this.group.position.z - this.size.d / 2);
     this.caption = this.addLabel(
       {
         className: "ls-caption",
         align: "below",
         priority: 1,
-        anchor: (out) => out.set(this.group.position.x, this.group.position.y - this.size.h / 2, this.group.position.z + this.size.d / 2),
-        // a second row of captions, further down, where neighbours are crowded
-        fallback: {
-          align: "below",
-          anchor: (out) => out.set(this.group.position.x, this.group.position.y - this.size.h / 2, this.group.position.z + this.size.d / 2),
-          dy: 30,
-        },
+        anchor: below,
+        fallbacks: [
+          { align: "below", anchor: below, dy: CAPTION_ROW_PX },
+          { align: "above", anchor: above },
+          { align: "below", anchor: below, compact: true },
+          { align: "below", anchor: below, dy: CAPTION_ROW_COMPACT_PX, compact: true },
+          { align: "above", anchor: above, compact: true },
+        ],
       },
       this.captionLines(),
     );

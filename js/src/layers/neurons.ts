@@ -1,6 +1,7 @@
 /**
  * Vectors (N,): one InstancedMesh of small boxes, coloured per instance and updated
- * in place. One column up to VECTOR_WRAP units, a near-square grid above.
+ * in place. One column up to VECTOR_WRAP units, wrapped columns and then a
+ * near-square grid above (see vectorGrid).
  */
 
 import {

@@ -29,8 +29,8 @@ export const NEURON_SIZE = 0.22;
 /** Labelled output units are drawn bigger, to sit next to readable labels. */
 export const LABELLED_PITCH = 0.75;
 export const LABELLED_SIZE = 0.55;
-/** Vectors longer than this wrap to a near-square grid. */
-export const VECTOR_WRAP = 64;
+/** Vectors longer than this wrap into columns of this many units, then a near-square grid. */
+export const VECTOR_WRAP = 16;
 /** A vector shows at most this many units (the first ones). */
 export const MAX_NEURONS = 4096;
 /** Output vectors with at most this many labels get one label per unit. */
@@ -71,12 +71,17 @@ export interface VectorGrid {
   rows: number;
 }
 
-/** A vector of n units: one column up to VECTOR_WRAP units, a near-square grid above. */
+/**
+ * A vector of n units: one column up to VECTOR_WRAP units; longer ones wrap into
+ * columns of VECTOR_WRAP units until the grid is square, then grow as a near-square
+ * grid (rows = ceil(sqrt(n))). Both rows and columns never shrink as n grows, so a
+ * longer vector is never drawn smaller than a shorter one.
+ */
 export function vectorGrid(n: number): VectorGrid {
-  const units = Math.max(1, n);
+  const units = Math.max(1, Math.floor(n));
   if (units <= VECTOR_WRAP) return { cols: 1, rows: units };
-  const cols = Math.ceil(Math.sqrt(units));
-  return { cols, rows: Math.ceil(units / cols) };
+  const rows = Math.max(VECTOR_WRAP, Math.ceil(Math.sqrt(units)));
+  return { cols: Math.ceil(units / rows), rows };
 }
 
 export interface NeuronLayout extends VectorGrid {
@@ -87,11 +92,11 @@ export interface NeuronLayout extends VectorGrid {
   neuron: number;
 }
 
-/** Where the units of a vector of n go (shared by layout and visual). */
+/** Where the units of a vector of n go (shared by layout and visual). Labelled units stay one column. */
 export function neuronLayout(n: number, labelled = false): NeuronLayout {
   const count = Math.max(1, Math.min(MAX_NEURONS, n));
   return {
-    ...vectorGrid(count),
+    ...(labelled ? { cols: 1, rows: count } : vectorGrid(count)),
     count,
     pitch: labelled ? LABELLED_PITCH : NEURON_PITCH,
     neuron: labelled ? LABELLED_SIZE : NEURON_SIZE,

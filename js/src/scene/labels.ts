@@ -1,7 +1,8 @@
 /**
  * Text in the view as a DOM overlay: crisp at any zoom, coloured by CSS, and set with
  * textContent only (model text is never parsed as HTML). Each label follows a point
- * in the scene; lower-priority labels that would collide with others are hidden.
+ * in the scene. A label that would collide with a higher-priority one (or one placed
+ * before it) tries its fallback places in order, and is hidden only when none is free.
  */
 
 import { Vector3, type Camera } from "three";
@@ -13,6 +14,17 @@ export interface LabelLine {
   className?: string;
 }
 
+/** One place a label may go. */
+export interface LabelPlacement {
+  align: LabelAlign;
+  /** World position the label hangs from (written into `out`). */
+  anchor: (out: Vector3) => Vector3;
+  /** Extra pixels down (negative: up). */
+  dy?: number;
+  /** Drawn one font step smaller (the `ls-compact` class). */
+  compact?: boolean;
+}
+
 export interface LabelOptions {
   className: string;
   align: LabelAlign;
@@ -20,8 +32,8 @@ export interface LabelOptions {
   priority: number;
   /** World position the label hangs from (written into `out`). */
   anchor: (out: Vector3) => Vector3;
-  /** Where to try next when the first place collides with another label. */
-  fallback?: { align: LabelAlign; anchor: (out: Vector3) => Vector3; /** extra pixels down */ dy?: number };
+  /** Where to try next, in order, when the first place collides with another label. */
+  fallbacks?: LabelPlacement[];
   /** Slide the label back inside the view rather than letting it be cut at an edge. */
   keepInside?: boolean;
 }
@@ -36,12 +48,17 @@ interface Rect {
   y1: number;
 }
 
+export const COMPACT_CLASS = "ls-compact";
+
 export class Label {
   readonly el: HTMLDivElement;
   private lines: LabelLine[] = [];
   width = 0;
   height = 0;
   private measured = false;
+  /** Size with the compact class, measured when first needed. */
+  private compactSize: { width: number; height: number } | null = null;
+  private compact = false;
   hidden = false;
 
   constructor(readonly options: LabelOptions) {
@@ -64,17 +81,43 @@ export class Label {
       }),
     );
     this.measured = false;
+    this.compactSize = null;
   }
 
   setHidden(hidden: boolean): void {
     this.hidden = hidden;
   }
 
+  /** Draws the label at its normal size or one step smaller. */
+  setCompact(compact: boolean): void {
+    if (compact === this.compact) return;
+    this.compact = compact;
+    this.el.classList.toggle(COMPACT_CLASS, compact);
+  }
+
   measure(): void {
     if (this.measured) return;
+    const compact = this.compact;
+    this.setCompact(false);
     this.width = this.el.offsetWidth;
     this.height = this.el.offsetHeight;
     this.measured = this.width > 0 || this.height > 0;
+    this.setCompact(compact);
+  }
+
+  /** Width and height in pixels, normal or compact. */
+  sizeFor(compact: boolean): { width: number; height: number } {
+    if (!compact) return { width: this.width, height: this.height };
+    if (!this.compactSize) {
+      const was = this.compact;
+      this.setCompact(true);
+      const width = this.el.offsetWidth;
+      const height = this.el.offsetHeight;
+      this.setCompact(was);
+      if (width === 0 && height === 0) return { width: this.width, height: this.height };
+      this.compactSize = { width, height };
+    }
+    return this.compactSize;
   }
 }
 
@@ -110,11 +153,13 @@ export class LabelOverlay {
       if (!label.hidden && width > 0) {
         label.el.style.display = "";
         label.measure();
-        const { anchor, align, fallback } = label.options;
-        rect = this.place(label, anchor, align, 0, camera, width, height, kept);
-        if (!rect && fallback) {
-          const dy = fallback.dy ?? 0;
-          rect = this.place(label, fallback.anchor, fallback.align, dy, camera, width, height, kept);
+        const { anchor, align, fallbacks = [] } = label.options;
+        for (const placement of [{ anchor, align }, ...fallbacks] as LabelPlacement[]) {
+          rect = this.place(label, placement, camera, width, height, kept);
+          if (rect) {
+            label.setCompact(placement.compact ?? false);
+            break;
+          }
         }
       }
       if (!rect) {
@@ -127,16 +172,9 @@ export class LabelOverlay {
   }
 
   /** The label's screen rectangle at `anchor`, or null when off screen or colliding. */
-  private place(
-    label: Label,
-    anchor: (out: Vector3) => Vector3,
-    align: LabelAlign,
-    dy: number,
-    camera: Camera,
-    width: number,
-    height: number,
-    kept: Rect[],
-  ): Rect | null {
+  private place(label: Label, placement: LabelPlacement, camera: Camera, width: number, height: number, kept: Rect[]): Rect | null {
+    const { anchor, align, dy = 0, compact = false } = placement;
+    const size = label.sizeFor(compact);
     const p = anchor(this.tmp).project(camera);
     if (!(p.z > -1 && p.z < 1)) return null;
     const sx = (p.x * 0.5 + 0.5) * width;
@@ -145,24 +183,24 @@ export class LabelOverlay {
     let y = sy;
     switch (align) {
       case "below":
-        x = sx - label.width / 2;
+        x = sx - size.width / 2;
         y = sy + 6;
         break;
       case "above":
-        x = sx - label.width / 2;
-        y = sy - label.height - 8;
+        x = sx - size.width / 2;
+        y = sy - size.height - 8;
         break;
       case "right":
         x = sx + 8;
-        y = sy - label.height / 2;
+        y = sy - size.height / 2;
         break;
     }
     y += dy;
     if (label.options.keepInside) {
-      x = Math.min(Math.max(4, x), width - label.width - 4);
-      y = Math.min(Math.max(4, y), height - label.height - 4);
+      x = Math.min(Math.max(4, x), width - size.width - 4);
+      y = Math.min(Math.max(4, y), height - size.height - 4);
     }
-    const rect = { x0: x, y0: y, x1: x + label.width, y1: y + label.height };
+    const rect = { x0: x, y0: y, x1: x + size.width, y1: y + size.height };
     if (rect.x1 < 0 || rect.y1 < 0 || rect.x0 > width || rect.y0 > height) return null;
     const s = COLLISION_SLACK;
     const collides = kept.some((r) => r.x0 < rect.x1 - s && rect.x0 < r.x1 - s && r.y0 < rect.y1 - s && rect.y0 < r.y1 - s);

@@ -48,6 +48,7 @@ export const CSS = `
 .layerscape .ls-caption { text-align: center; font-size: 11px; line-height: 1.2; }
 .layerscape .ls-caption-name { color: var(--ls-fg); font-weight: 600; }
 .layerscape .ls-caption-shape { color: var(--ls-muted); font-variant-numeric: tabular-nums; }
+.layerscape .ls-caption.ls-compact { font-size: 9px; line-height: 1.15; }
 .layerscape .ls-unit { font-size: 10px; line-height: 1; color: var(--ls-muted); font-variant-numeric: tabular-nums; }
 .layerscape .ls-unit-top { color: var(--ls-accent); font-weight: 700; }
 .layerscape .ls-badge {

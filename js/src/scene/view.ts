@@ -7,10 +7,10 @@ import { AmbientLight, Color, DirectionalLight, Scene, Vector3 } from "three";
 
 import type { DecodedPayload } from "../data/decode";
 import { formatConfigValue, formatCount, formatShape } from "../data/format";
-import { layoutGraph, lerpLayout, type Bounds, type Layout } from "../layout";
+import { layoutGraph, lerpLayout, type Layout } from "../layout";
 import { createVisual, EdgeLines, type LayerVisual } from "../layers";
 import type { GraphSpec } from "../spec";
-import { CameraRig } from "./camera";
+import { CameraRig, type ScreenMargins } from "./camera";
 import { FrameScheduler } from "./frames";
 import { LabelOverlay } from "./labels";
 import { Picker } from "./picking";
@@ -39,16 +39,10 @@ function easeInOut(t: number): number {
   return t < 0.5 ? 4 * t * t * t : 1 - (-2 * t + 2) ** 3 / 2;
 }
 
-function padBounds(b: Bounds): Bounds {
-  const h = b.max.y - b.min.y;
-  const w = b.max.x - b.min.x;
-  const py = 1 + 0.06 * h;
-  const px = 0.02 * w;
-  return {
-    min: { x: b.min.x - px, y: b.min.y - py * 1.3, z: b.min.z },
-    max: { x: b.max.x + px, y: b.max.y + py, z: b.max.z },
-  };
-}
+/** Pixels kept around the model's box for text: captions below, the output's badge above. */
+const CAPTION_MARGIN_PX = 36;
+const BADGE_MARGIN_PX = 30;
+const SIDE_MARGIN_PX = 20;
 
 export class ModelView {
   private readonly scene = new Scene();
@@ -265,15 +259,25 @@ export class ModelView {
     }
     this.edges.update(layout.edges);
     // Until the user moves the camera, it keeps the whole model in view.
-    if (!this.userMoved) this.rig.fit(padBounds(layout.bounds));
+    if (!this.userMoved) this.rig.fit(layout.bounds, this.margins());
   }
 
   // ---------------------------------------------------------------- camera
 
+  private margins(): ScreenMargins {
+    const badge = (this.graph?.labels?.length ?? 0) > 0;
+    return {
+      top: badge ? BADGE_MARGIN_PX : 8,
+      bottom: CAPTION_MARGIN_PX,
+      left: SIDE_MARGIN_PX,
+      right: SIDE_MARGIN_PX,
+    };
+  }
+
   private fit(): void {
     if (!this.layout) return;
-    this.rig.setAspect(this.viewport.width() / this.viewport.height());
-    this.rig.fit(padBounds(this.layout.bounds));
+    this.rig.setViewSize(this.viewport.width(), this.viewport.height());
+    this.rig.fit(this.layout.bounds, this.margins());
   }
 
   /** Back to the 3/4 view of the whole model (as it is laid out now). */
@@ -285,7 +289,7 @@ export class ModelView {
 
   private onResize(w: number, h: number): void {
     if (!this.rig) return; // first call comes from createRenderer, before the rig exists
-    this.rig.setAspect(w / h);
+    this.rig.setViewSize(w, h);
     if (!this.userMoved) this.fit();
     this.requestRender();
   }
