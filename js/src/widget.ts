@@ -35,6 +35,8 @@ export interface LayerscapeTestApi {
   frames(): number;
   /** Geometries and textures alive on the GPU (for leak checks). */
   memory(): { geometries: number; textures: number };
+  /** Scene builds so far: a new graph builds, a prediction only updates. */
+  builds(): number;
   toggle(id: string): void;
   resetView(): void;
 }
@@ -218,6 +220,7 @@ function render({ model, el }: RenderProps): () => void {
     openIds: () => view?.openIds() ?? [],
     frames: () => view?.frameCount ?? 0,
     memory: () => view?.memory ?? { geometries: 0, textures: 0 },
+    builds: () => view?.buildCount ?? 0,
     toggle: (id) => view?.toggle(id),
     resetView: () => view?.resetView(),
   };

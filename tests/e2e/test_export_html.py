@@ -97,3 +97,66 @@ def test_exported_demo_renders_offline(demo_html: Path, page, page_log, artifact
     assert not net.offending, f"the exported page tried to reach the network: {net.offending}"
     assert not page_log.problems(), "\n".join(page_log.problems())
     assert root.get_attribute("data-state") == "ready"
+
+
+def _open_demo(page, demo_html: Path):
+    page.goto(demo_html.as_uri(), wait_until="load")
+    page.wait_for_selector('.layerscape[data-state="ready"]', timeout=60_000)
+    return page.locator(".layerscape")
+
+
+def _background_luminance(page, artifacts: Path, name: str) -> float:
+    from e2e_support import decode_png
+
+    png = stable_screenshot(page.locator(".layerscape canvas"), artifacts / name)
+    rgb = decode_png(png)[..., :3].astype(float)
+    corner = rgb[:20, :20].reshape(-1, 3).mean(axis=0)  # empty space, top left
+    return float(0.299 * corner[0] + 0.587 * corner[1] + 0.114 * corner[2])
+
+
+def test_hover_shows_the_layer_as_text_and_idle_draws_nothing(demo_html: Path, page, page_log):
+    root = _open_demo(page, demo_html)
+    api = "document.querySelector('.layerscape').__layerscape"
+
+    # Render on demand: a view nobody touches draws no frames.
+    before = page.evaluate(f"{api}.frames()")
+    page.wait_for_timeout(1500)
+    assert page.evaluate(f"{api}.frames()") == before, "an idle view kept drawing frames"
+
+    point = page.evaluate(f"{api}.project('conv2d')")
+    assert point is not None, "conv2d has no position on screen"
+    page.mouse.move(point["x"], point["y"])
+    tooltip = root.locator(".ls-tooltip")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    text = tooltip.inner_text()
+    times = "\N{MULTIPLICATION SIGN}"  # the view writes shapes with a times sign
+    for expected in ("conv2d", "Conv2D", f"28{times}28{times}6", "156", "relu", f"5{times}5"):
+        assert expected in text, f"tooltip lacks {expected!r}: {text!r}"
+    # The colour scale of the layer, with its numbers and what a closed layer shows.
+    assert tooltip.locator(".ls-tt-bar").count() == 1 and "mean over 6 channels" in text
+
+    page.mouse.move(2, 2)
+    tooltip.wait_for(state="hidden", timeout=10_000)
+    assert not page_log.problems(), "\n".join(page_log.problems())
+
+
+def test_theme_follows_the_page_and_the_option(
+    demo_html: Path, page, page_log, artifacts: Path, tmp_path: Path
+):
+    page.emulate_media(color_scheme="light")
+    _open_demo(page, demo_html)
+    light = _background_luminance(page, artifacts, "auto-light.png")
+
+    page.emulate_media(color_scheme="dark")
+    page.reload()
+    _open_demo(page, demo_html)
+    dark = _background_luminance(page, artifacts, "auto-dark.png")
+    assert light > 200 and dark < 60, f"auto theme: light bg {light:.0f}, dark bg {dark:.0f}"
+
+    # theme="dark" wins over a light page.
+    forced = tmp_path / "forced-dark.html"
+    forced.write_text(demo_html.read_text().replace('"theme": "auto"', '"theme": "dark"'))
+    page.emulate_media(color_scheme="light")
+    _open_demo(page, forced)
+    assert _background_luminance(page, artifacts, "forced-dark.png") < 60
+    assert not page_log.problems(), "\n".join(page_log.problems())

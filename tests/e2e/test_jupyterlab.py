@@ -290,6 +290,9 @@ def test_quickstart_predict_and_open_layer(lab, lab_server, page, page_log, arti
 
     # 2. A new cell predicts another digit (with a different label): the picture changes.
     before = int(info["predictions"])
+    memory_js = "() => document.querySelector('.layerscape').__layerscape.memory()"
+    builds_js = "() => document.querySelector('.layerscape').__layerscape.builds()"
+    gpu_before, builds_before = page.evaluate(memory_js), page.evaluate(builds_js)
     cell = lab.run_new_cell(
         "_shown = {int(y[0])} | ({int(y_test[0])} if 'y_test' in globals() else set())\n"
         "_other = next(i for i in range(len(y)) if int(y[i]) not in _shown)\n"
@@ -308,6 +311,12 @@ def test_quickstart_predict_and_open_layer(lab, lab_server, page, page_log, arti
     diff = pixel_diff(first, second)
     assert diff.changed >= max(MIN_CHANGED_PIXELS, MIN_CHANGED_FRACTION * diff.total), (
         f"view.predict(another digit) did not visibly change the canvas: {diff.describe()}"
+    )
+    # Textures were updated in place: predict did not rebuild the scene, and holds
+    # exactly the geometries and textures it held before.
+    assert builds_before >= 1 and page.evaluate(builds_js) == builds_before
+    assert page.evaluate(memory_js) == gpu_before, (
+        f"predict rebuilt GPU objects: {gpu_before} -> {page.evaluate(memory_js)}"
     )
 
     # 3. Click a Conv2D layer: it opens (data-open) and the picture changes.

@@ -55,6 +55,7 @@ export class ModelView {
   private readonly edges: EdgeLines;
   private readonly lights: Array<AmbientLight | DirectionalLight>;
   private readonly visuals = new Map<string, LayerVisual>();
+  private builds = 0;
   private graph: GraphSpec | null = null;
   private layout: Layout | null = null;
   /** The layout drawn last (mid-tween while animating). */
@@ -125,6 +126,11 @@ export class ModelView {
     return this.viewport.canvas;
   }
 
+  /** How many times the scene was built from a graph (predict must not add to it). */
+  get buildCount(): number {
+    return this.builds;
+  }
+
   get frameCount(): number {
     return this.frames.frames;
   }
@@ -147,6 +153,7 @@ export class ModelView {
   // ---------------------------------------------------------------- model
 
   setGraph(graph: GraphSpec | null): void {
+    this.builds += 1;
     this.clearVisuals();
     this.graph = graph;
     this.tween = null;
