@@ -387,7 +387,24 @@ def test_quickstart_predict_and_open_layer(lab, lab_server, page, page_log, arti
         f"the re-displayed view looks blank: {stats.describe()}"
     )
 
-    # 5. Nothing went wrong along the way.
+    # 5. The view follows JupyterLab's theme: switch to JupyterLab Dark, the canvas
+    #    background turns dark without a re-render of the cell.
+    from e2e_support import decode_png
+
+    def background() -> float:
+        rgb = decode_png(stable_screenshot(canvas, artifacts / "5-theme.png"))[:20, :20, :3]
+        return float(rgb.reshape(-1, 3).mean(axis=0) @ [0.299, 0.587, 0.114])
+
+    light = background()
+    lab.command("apputils:change-theme", {"theme": "JupyterLab Dark"})
+    wait_until(
+        lambda: page.evaluate("document.body.dataset.jpThemeLight") == "false",
+        30, "JupyterLab to switch to its dark theme", diagnose,
+    )  # fmt: skip
+    wait_until(lambda: background() < 60, 30, "the canvas to turn dark", diagnose)
+    assert light > 200, f"the light theme's canvas background is not light: {light:.0f}"
+
+    # 6. Nothing went wrong along the way.
     lab.fail_on_errors()
     assert not net.offending, f"requests left JupyterLab's server: {net.offending}"
     assert not page_log.problems(LAB_NOISE), "\n".join(page_log.problems(LAB_NOISE))
