@@ -4,27 +4,16 @@
  * otherwise stretched from their minimum to their maximum.
  */
 
-import {
-  BoxGeometry,
-  DataTexture,
-  DoubleSide,
-  EdgesGeometry,
-  LineBasicMaterial,
-  LineSegments,
-  Mesh,
-  MeshBasicMaterial,
-  PlaneGeometry,
-  type Raycaster,
-} from "three";
+import type { Raycaster } from "three";
 
 import type { DecodedTensor, NodeTensors } from "../data/decode";
 import { formatNumber } from "../data/format";
-import { dim, type NodeLayout, type Size3 } from "../layout";
-import type { Palette } from "../scene/theme";
+import { dim, type NodeLayout } from "../layout";
 import type { LegendInfo } from "../scene/tooltip";
 import type { NodeSpec } from "../spec";
-import { BaseVisual, type VisualContext } from "./base";
-import { fillSolid, makeDataTexture, pixelAt, textureData } from "./textures";
+import type { VisualContext } from "./base";
+import { TexturedPlaneVisual } from "./plane";
+import { textureData } from "./textures";
 
 /** The range pixel values are displayed over. */
 export function displayRange(lo: number, hi: number): [number, number] {
@@ -39,47 +28,27 @@ function toByte(v: number, lo: number, span: number): number {
   return t <= 0 ? 0 : t >= 1 ? 255 : Math.round(t * 255);
 }
 
-export class ImageVisual extends BaseVisual {
-  private texture: DataTexture;
-  private readonly material: MeshBasicMaterial;
-  private readonly plane: Mesh;
-  private readonly frame: LineSegments;
-  private readonly frameMaterial: LineBasicMaterial;
+export class ImageVisual extends TexturedPlaneVisual {
   private full: DecodedTensor | null = null;
 
   constructor(node: NodeSpec, layout: NodeLayout, ctx: VisualContext) {
-    super(node, layout, ctx);
-    this.texture = makeDataTexture(dim(node.output_shape, 1), dim(node.output_shape, 0));
-    fillSolid(this.texture, ctx.palette.neutral);
-    this.material = this.own(new MeshBasicMaterial({ map: this.texture, side: DoubleSide }));
-    this.plane = new Mesh(this.own(new PlaneGeometry(1, 1)), this.material);
-    this.frameMaterial = this.own(new LineBasicMaterial({ color: ctx.palette.stackLine }));
-    this.frame = new LineSegments(this.own(new EdgesGeometry(this.own(new BoxGeometry(1, 1, 1)))), this.frameMaterial);
-    this.group.add(this.plane, this.frame);
-    this.place(layout);
+    super(node, layout, ctx, dim(node.output_shape, 1), dim(node.output_shape, 0));
   }
 
-  protected layoutChildren({ w, h, d }: Size3): void {
-    this.plane.scale.set(w, h, 1);
-    this.plane.position.z = d / 2;
-    this.frame.scale.set(w, h, d);
+  protected hasData(): boolean {
+    return this.full !== null;
   }
 
   update(data: NodeTensors | null): void {
     const full = data?.full;
     this.full = full && full.shape.length >= 2 ? full : null;
     if (!this.full) {
-      fillSolid(this.texture, this.palette.neutral);
+      this.showNeutral();
       return;
     }
     const [h, w] = this.full.shape;
     const c = this.full.shape[2] ?? 1;
-    if (this.texture.image.width !== w || this.texture.image.height !== h) {
-      this.texture.dispose();
-      this.texture = makeDataTexture(w, h);
-      this.material.map = this.texture;
-      this.material.needsUpdate = true;
-    }
+    this.sizeTexture(w, h);
     const [lo, hi] = displayRange(this.full.lo, this.full.hi);
     const span = hi - lo;
     const out = textureData(this.texture);
@@ -110,19 +79,14 @@ export class ImageVisual extends BaseVisual {
     this.texture.needsUpdate = true;
   }
 
-  protected override applyTheme(palette: Palette): void {
-    this.frameMaterial.color.setHex(palette.stackLine);
-    if (!this.full) fillSolid(this.texture, palette.neutral);
-  }
-
   override valueAt(raycaster: Raycaster): string | null {
     const f = this.full;
     if (!f) return null;
-    const hit = raycaster.intersectObject(this.plane, false)[0];
-    if (!hit?.uv) return null;
     const [h, w] = f.shape;
     const c = f.shape[2] ?? 1;
-    const [x, y] = pixelAt(hit.uv.x, hit.uv.y, w, h);
+    const pixel = this.pixelUnder(raycaster, w, h);
+    if (!pixel) return null;
+    const [x, y] = pixel;
     const i = (y * w + x) * c;
     const values = Array.from(f.values.subarray(i, i + c), formatNumber);
     return `pixel (${y}, ${x}): ${values.join(", ")}`;
@@ -136,10 +100,5 @@ export class ImageVisual extends BaseVisual {
     if (!this.full) return [];
     const [lo, hi] = displayRange(this.full.lo, this.full.hi);
     return [["pixels", `${formatNumber(this.full.lo)} … ${formatNumber(this.full.hi)} (shown on ${lo}…${formatNumber(hi)})`]];
-  }
-
-  override dispose(): void {
-    this.texture.dispose();
-    super.dispose();
   }
 }
