@@ -9,7 +9,8 @@ For each model, in one run on the same machine:
 - ``predict``: the whole ``ModelView.predict`` (validation, capture, encoding, sync).
 
 and what crosses the wire per prediction: the LSP1 payload against the same
-activations as raw float32 and as a JSON list of numbers.
+activations as raw float32 and as a JSON list of numbers, and how many feature maps
+got their channels within the payload's channel budget (the rest send their summary).
 
 Run: ``python benchmarks/predict.py`` (add ``--quick`` for LeNet only). Figures to
 trust are the ratios within one run; absolute times vary on shared machines.
@@ -31,6 +32,7 @@ import numpy as np  # noqa: E402
 from layerscape import ModelView  # noqa: E402
 from layerscape.capture import run_with_activations  # noqa: E402
 from layerscape.demo import build_lenet  # noqa: E402
+from layerscape.encode import decode_payload  # noqa: E402
 from layerscape.graph import plan_model  # noqa: E402
 
 
@@ -56,6 +58,9 @@ def bench(name: str, model: keras.Model, repeat: int) -> dict[str, float | str]:
     probing = _median_ms(lambda: [keras.ops.convert_to_numpy(y) for y in probe([x])], repeat)
     whole = _median_ms(lambda: view.predict(x[0]), repeat)
 
+    header, _ = decode_payload(view._payload)
+    maps = {s["node"] for s in header["tensors"] if s["role"] == "summary"}
+    openable = {s["node"] for s in header["tensors"] if s["role"] == "full"} & maps
     activations = view.activations
     raw = sum(a.size * 4 for a in activations.values())
     as_json = len(json.dumps({k: a.ravel().tolist() for k, a in activations.items()}))
@@ -69,6 +74,7 @@ def bench(name: str, model: keras.Model, repeat: int) -> dict[str, float | str]:
         "capture/model": capture / bare,
         "probe/model": probing / bare,
         "payload KiB": len(view._payload) / 1024,
+        "maps with channels": f"{len(openable)}/{len(maps)}",
         "float32 KiB": raw / 1024,
         "JSON KiB": as_json / 1024,
     }

@@ -104,3 +104,42 @@ def test_generic_and_missing_nodes_send_nothing():
 def test_decode_rejects_other_bytes():
     with pytest.raises(ValueError, match="not an LSP1 payload"):
         decode_payload(b"PNG\x00\x00\x00\x00\x00")
+
+
+def test_channel_budget_keeps_summaries_and_sends_small_layers_first(monkeypatch):
+    monkeypatch.setattr(encode, "CHANNEL_BUDGET", 2 * 64 * 64 * 8)
+    graph = _graph(
+        ("big", "feature_map"), ("mid", "feature_map"), ("small", "feature_map"), ("v", "vector")
+    )
+    rng = np.random.default_rng(2)
+    acts = {
+        "big": rng.normal(size=(96, 96, 8)).astype("f4"),
+        "mid": rng.normal(size=(64, 64, 8)).astype("f4"),
+        "small": rng.normal(size=(64, 64, 8)).astype("f4"),
+        "v": rng.normal(size=5000).astype("f4"),
+    }
+    header, arrays = decode_payload(encode_activations(graph, acts, 1))
+    sent = {(s["node"], s["role"]) for s in header["tensors"]}
+    assert sent == {
+        ("big", "summary"),
+        ("mid", "summary"),
+        ("mid", "full"),
+        ("small", "summary"),
+        ("small", "full"),
+        ("v", "full"),
+    }
+    # A layer without channels still says how many it has, for the tooltip.
+    big = next(s for s in header["tensors"] if s["node"] == "big")
+    assert big["channels_total"] == 8
+    np.testing.assert_allclose(arrays[("big", "summary")], acts["big"].mean(-1), atol=0.02)
+
+
+def test_lenet_sized_models_send_every_channel(lenet, digits):
+    from layerscape.capture import run_with_activations
+    from layerscape.graph import extract_graph, plan_model
+
+    graph = extract_graph(lenet)
+    _, acts = run_with_activations(plan_model(lenet), [digits[0][:1]])
+    header, _ = decode_payload(encode_activations(graph, acts, 1))
+    fulls = {s["node"] for s in header["tensors"] if s["role"] == "full"}
+    assert fulls == {n["id"] for n in graph["nodes"]}

@@ -32,6 +32,11 @@ F32_MAX_ELEMENTS = 4096
 FULL_MAX_ELEMENTS = 1 << 19
 """Per layer: feature maps larger than this send only as many channels as fit."""
 
+CHANNEL_BUDGET = 4 << 20
+"""Per payload: bytes of feature-map channels (what an *open* layer shows). Summaries
+and vectors always go; channels go for the smallest layers first until this is spent,
+so LeNet sends everything and a ResNet sends what most layers need, not 12 MiB."""
+
 Reduce = Literal["mean", "max"]
 
 
@@ -62,11 +67,13 @@ def encode_activations(
     sections: list[TensorSection] = []
     blobs: list[bytes] = []
     offset = 0
+    with_channels = _layers_with_channels(graph, activations)
     for node in graph["nodes"]:
         values = activations.get(node["id"])
         if values is None or node["family"] == "generic":
             continue
-        for role, data, extra in _sections_for(node["family"], values, reduce):
+        channels = node["id"] in with_channels
+        for role, data, extra in _sections_for(node["family"], values, reduce, channels):
             section, blob = _encode_tensor(node["id"], role, data, offset, **extra)
             sections.append(section)
             blobs.append(blob)
@@ -80,15 +87,39 @@ def encode_activations(
     return bytes(out)
 
 
-def _sections_for(family: str, values: np.ndarray, reduce: Reduce):
+def _layers_with_channels(graph: GraphSpec, activations: dict[str, np.ndarray]) -> set[str]:
+    """Feature maps whose channels fit in CHANNEL_BUDGET, smallest first."""
+    costs = []
+    for node in graph["nodes"]:
+        values = activations.get(node["id"])
+        if node["family"] == "feature_map" and values is not None and values.ndim == 3:
+            count = _kept_channels(values) * values[..., 0].size
+            # Exact float32 when small, one byte a value otherwise (see _encode_tensor).
+            costs.append((count * 4 if count <= F32_MAX_ELEMENTS else count, node["id"]))
+    chosen: set[str] = set()
+    spent = 0
+    for cost, node_id in sorted(costs):
+        if spent + cost > CHANNEL_BUDGET:
+            break
+        spent += cost
+        chosen.add(node_id)
+    return chosen
+
+
+def _kept_channels(values: np.ndarray) -> int:
+    channels = values.shape[-1]
+    return max(1, min(channels, FULL_MAX_ELEMENTS // max(1, values[..., 0].size)))
+
+
+def _sections_for(family: str, values: np.ndarray, reduce: Reduce, channels: bool):
     values = np.asarray(values, dtype=np.float32)
     if family == "feature_map" and values.ndim == 3:
         with np.errstate(invalid="ignore"):
             summary = values.mean(axis=-1) if reduce == "mean" else values.max(axis=-1)
-        yield "summary", summary, {"reduce": reduce}
-        channels = values.shape[-1]
-        keep = max(1, min(channels, FULL_MAX_ELEMENTS // max(1, values[..., 0].size)))
-        yield "full", values[..., :keep], {"channels_total": channels}
+        yield "summary", summary, {"reduce": reduce, "channels_total": values.shape[-1]}
+        if channels:
+            kept = values[..., : _kept_channels(values)]
+            yield "full", kept, {"channels_total": values.shape[-1]}
     else:
         yield "full", values, {}
 

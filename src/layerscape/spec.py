@@ -43,10 +43,13 @@ as the tensor's ``shape`` lists them.
 Each node sends at most two sections:
 
 - ``role == "full"``: the node's activation. For feature maps with more elements than
-  the budget, only the first ``shape[-1]`` channels are sent and ``channels_total``
-  says how many the layer has.
-- ``role == "summary"``: for ``feature_map`` nodes only, the (H, W) reduction over
-  channels named by ``reduce`` (``"mean"`` or ``"max"``); what a closed layer shows.
+  the per-layer limit, only the first ``shape[-1]`` channels are sent and
+  ``channels_total`` says how many the layer has. Feature maps get a ``full`` section
+  only while the payload's channel budget lasts (smallest layers first); vectors,
+  sequences and images always do.
+- ``role == "summary"``: for ``feature_map`` nodes only, always sent: the (H, W)
+  reduction over channels named by ``reduce`` (``"mean"`` or ``"max"``); what a closed
+  layer shows. Its ``channels_total`` is the layer's channel count.
 """
 
 from __future__ import annotations
