@@ -208,3 +208,63 @@ def test_save_html_escapes_model_text(tmp_path):
 def test_save_html_to_a_missing_folder_is_a_clear_error(view, tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         view.save_html(tmp_path / "nope" / "view.html")
+
+
+def test_expand_and_collapse_set_the_open_layers(view):
+    assert view.open_layers == []
+    view.expand("conv2d_1", "conv2d")
+    assert view.open_layers == ["conv2d", "conv2d_1"]  # in graph order
+    view.collapse("conv2d")
+    assert view.open_layers == ["conv2d_1"]
+    view.expand()
+    assert view.open_layers == [
+        "zero_padding2d",
+        "conv2d",
+        "max_pooling2d",
+        "conv2d_1",
+        "max_pooling2d_1",
+    ]
+    view.collapse()
+    assert view.open_layers == []
+
+
+@pytest.mark.parametrize(
+    ("ids", "pattern"),
+    [
+        (("dense",), r"\['dense'\]: not feature maps of this model"),
+        (("conv9",), r"\['conv9'\]: not layers of this model.*'conv2d'"),
+    ],
+)
+def test_expand_rejects_what_cannot_open(view, ids, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        view.expand(*ids)
+    assert view.open_layers == []
+
+
+def test_opening_a_layer_sends_its_channels_when_the_budget_left_them_out(
+    lenet, digits, monkeypatch
+):
+    from layerscape import encode
+
+    monkeypatch.setattr(encode, "CHANNEL_BUDGET", 0)
+    view = ModelView(lenet)
+    view.predict(digits[0][0])
+    header, _ = decode_payload(view._payload)
+    assert not any(s["role"] == "full" and s["node"] == "conv2d" for s in header["tensors"])
+
+    sent = []
+    view.observe(lambda change: sent.append(change["new"]), names="_payload")
+    view._open = ["conv2d"]  # what a click in the view does
+    assert len(sent) == 1
+    header, arrays = decode_payload(sent[0])
+    assert header["seq"] == 1  # the same prediction, now with conv2d's channels
+    np.testing.assert_allclose(arrays[("conv2d", "full")], view.activations["conv2d"], atol=0.01)
+    view.collapse("conv2d")
+    assert len(sent) == 1  # closing needs nothing new
+
+
+def test_open_layers_are_saved_in_the_page(view, digits, tmp_path):
+    view.expand("conv2d")
+    text = view.save_html(tmp_path / "v.html").read_text()
+    state = json.loads(re.search(r'id="layerscape-state"[^>]*>(.*?)</script>', text, re.S).group(1))
+    assert state["_open"] == ["conv2d"]

@@ -2,7 +2,8 @@
  * anywidget entry: `export default { initialize, render }`.
  *
  * Traits read: `_graph` (GraphSpec), `_payload` (LSP1 bytes as a DataView), `theme`
- * ("auto" | "light" | "dark"), `height` (pixels). The root element reports its state
+ * ("auto" | "light" | "dark"), `height` (pixels); `_open` (ids of open layers) is read
+ * and written: clicks set it, Python's expand()/collapse() change it. The root element reports its state
  * for tests: `data-state` (loading → ready | error), `data-predictions` (seq of the
  * last payload drawn), `data-open` (ids of open layers), and `__layerscape` (project a
  * layer to client coordinates; list open layers).
@@ -20,6 +21,8 @@ export interface AnyModel {
   get(name: string): unknown;
   on(event: string, callback: () => void): void;
   off(event?: string | null, callback?: (() => void) | null): void;
+  set(name: string, value: unknown): void;
+  save_changes(): void;
 }
 
 export interface RenderProps {
@@ -161,11 +164,30 @@ function render({ model, el }: RenderProps): () => void {
     }
   };
 
+  /** The `_open` trait: ids of open layers, shared with Python (expand/collapse). */
+  const openTrait = (): string[] => {
+    const ids = model.get("_open");
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === "string") : [];
+  };
+
+  /** Tells Python what the user opened, so it can send those layers' channels. */
+  const pushOpen = (): void => {
+    if (!view) return;
+    const ids = view.openIds();
+    const known = openTrait();
+    if (ids.length === known.length && ids.every((id, i) => id === known[i])) return;
+    model.set("_open", ids);
+    model.save_changes();
+  };
+
+  const onOpenTrait = (): void => view?.setOpenIds(openTrait());
+
   const onGraph = (): void => {
     if (!view) return;
     try {
       const graph = asGraph(model.get("_graph"));
       view.setGraph(graph);
+      view.setOpenIds(openTrait(), false);
       showTitle(graph);
       clearError();
       message.textContent = "No model to show yet.";
@@ -183,6 +205,7 @@ function render({ model, el }: RenderProps): () => void {
       onOpenChange: (ids) => {
         root.dataset.open = ids.join(" ");
       },
+      onUserToggle: pushOpen,
       onError: fail,
     });
     view.setTheme(resolveTheme(model.get("theme")));
@@ -192,8 +215,14 @@ function render({ model, el }: RenderProps): () => void {
   }
 
   const onReset = (): void => view?.resetView();
-  const onOpenAll = (): void => view?.openAll();
-  const onCloseAll = (): void => view?.closeAll();
+  const onOpenAll = (): void => {
+    view?.openAll();
+    pushOpen();
+  };
+  const onCloseAll = (): void => {
+    view?.closeAll();
+    pushOpen();
+  };
   resetButton.addEventListener("click", onReset);
   openButton.addEventListener("click", onOpenAll);
   closeButton.addEventListener("click", onCloseAll);
@@ -207,11 +236,13 @@ function render({ model, el }: RenderProps): () => void {
   model.on("change:_payload", onPayload);
   model.on("change:theme", applyTheme);
   model.on("change:height", applyHeight);
+  model.on("change:_open", onOpenTrait);
   cleanups.push(() => {
     model.off("change:_graph", onGraph);
     model.off("change:_payload", onPayload);
     model.off("change:theme", applyTheme);
     model.off("change:height", applyHeight);
+    model.off("change:_open", onOpenTrait);
   });
   cleanups.push(watchHostTheme(applyTheme));
 
@@ -221,7 +252,10 @@ function render({ model, el }: RenderProps): () => void {
     frames: () => view?.frameCount ?? 0,
     memory: () => view?.memory ?? { geometries: 0, textures: 0 },
     builds: () => view?.buildCount ?? 0,
-    toggle: (id) => view?.toggle(id),
+    toggle: (id) => {
+      view?.toggle(id);
+      pushOpen();
+    },
     resetView: () => view?.resetView(),
   };
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import struct
+from collections.abc import Collection
 from typing import Literal
 
 import numpy as np
@@ -45,6 +46,7 @@ def encode_activations(
     activations: dict[str, np.ndarray],
     seq: int,
     reduce: Reduce = "mean",
+    open_ids: Collection[str] = (),
 ) -> bytes:
     """Encode one prediction's activations.
 
@@ -58,6 +60,8 @@ def encode_activations(
         The prediction's sequence number (1 for the first).
     reduce
         How a feature map's closed summary reduces its channels.
+    open_ids
+        Layers open in the view: their channels are sent whatever the budget.
 
     Returns
     -------
@@ -67,7 +71,7 @@ def encode_activations(
     sections: list[TensorSection] = []
     blobs: list[bytes] = []
     offset = 0
-    with_channels = _layers_with_channels(graph, activations)
+    with_channels = layers_with_channels(graph, activations, open_ids)
     for node in graph["nodes"]:
         values = activations.get(node["id"])
         if values is None or node["family"] == "generic":
@@ -87,8 +91,13 @@ def encode_activations(
     return bytes(out)
 
 
-def _layers_with_channels(graph: GraphSpec, activations: dict[str, np.ndarray]) -> set[str]:
-    """Feature maps whose channels fit in CHANNEL_BUDGET, smallest first."""
+def layers_with_channels(
+    graph: GraphSpec, activations: dict[str, np.ndarray], open_ids: Collection[str] = ()
+) -> set[str]:
+    """The feature maps whose channels a payload carries.
+
+    Open layers always; then the smallest others while ``CHANNEL_BUDGET`` lasts.
+    """
     costs = []
     for node in graph["nodes"]:
         values = activations.get(node["id"])
@@ -96,9 +105,9 @@ def _layers_with_channels(graph: GraphSpec, activations: dict[str, np.ndarray]) 
             count = _kept_channels(values) * values[..., 0].size
             # Exact float32 when small, one byte a value otherwise (see _encode_tensor).
             costs.append((count * 4 if count <= F32_MAX_ELEMENTS else count, node["id"]))
-    chosen: set[str] = set()
-    spent = 0
-    for cost, node_id in sorted(costs):
+    chosen = {node_id for _, node_id in costs if node_id in open_ids}
+    spent = sum(cost for cost, node_id in costs if node_id in chosen)
+    for cost, node_id in sorted(c for c in costs if c[1] not in chosen):
         if spent + cost > CHANNEL_BUDGET:
             break
         spent += cost

@@ -12,7 +12,7 @@ import numpy as np
 import traitlets
 
 from .capture import run_with_activations
-from .encode import encode_activations
+from .encode import encode_activations, layers_with_channels
 from .graph import graph_from_plan, plan_model
 from .samples import prepare_inputs
 from .spec import GraphSpec
@@ -68,6 +68,8 @@ class ModelView(anywidget.AnyWidget):
     _esm = BUNDLE
     _graph = traitlets.Dict().tag(sync=True)
     _payload = traitlets.Bytes(b"").tag(sync=True)
+    # Ids of the open layers: set by clicks in the view and by expand()/collapse().
+    _open = traitlets.List(traitlets.Unicode()).tag(sync=True)
     theme = traitlets.Unicode("auto").tag(sync=True)
     height = traitlets.Int(560).tag(sync=True)
     summary = traitlets.Unicode("mean")
@@ -155,13 +157,78 @@ class ModelView(anywidget.AnyWidget):
         )
         outputs, activations = run_with_activations(self._plan, arrays)
         self._seq += 1
-        payload = encode_activations(self._graph, activations, self._seq, self.summary)  # type: ignore[arg-type]
         self._activations = activations
-        with self.hold_sync():
-            self._payload = payload
+        self._send_payload()
         if not batched:
             outputs = [y[0] for y in outputs]
         return keras.tree.pack_sequence_as(self._plan.functional._outputs_struct, outputs)
+
+    @property
+    def open_layers(self) -> list[str]:
+        """Ids of the layers open in the view (their channels laid out in a grid)."""
+        return list(self._open)
+
+    def expand(self, *layer_ids: str) -> None:
+        """Open feature-map layers in the view; with no ids, open all of them.
+
+        Raises
+        ------
+        ValueError
+            For an id that is not a feature-map layer of this model.
+        """
+        ids = self._openable(layer_ids) if layer_ids else self._openable_ids()
+        wanted = set(self._open) | set(ids)
+        self._open = [i for i in self._node_order() if i in wanted]
+
+    def collapse(self, *layer_ids: str) -> None:
+        """Close layers in the view; with no ids, close all of them.
+
+        Raises
+        ------
+        ValueError
+            For an id that is not a feature-map layer of this model.
+        """
+        ids = set(self._openable(layer_ids)) if layer_ids else set(self._open)
+        self._open = [i for i in self._open if i not in ids]
+
+    def _node_order(self) -> list[str]:
+        return [n["id"] for n in self._graph["nodes"]]
+
+    def _openable_ids(self) -> list[str]:
+        return [n["id"] for n in self._graph["nodes"] if n["family"] == "feature_map"]
+
+    def _openable(self, layer_ids: tuple[str, ...]) -> list[str]:
+        openable = self._openable_ids()
+        wrong = [i for i in layer_ids if i not in openable]
+        if wrong:
+            known = set(self._node_order())
+            what = "not feature maps of" if all(i in known for i in wrong) else "not layers of"
+            more = " ..." if len(openable) > 12 else ""
+            raise ValueError(
+                f"cannot open {wrong}: {what} this model; the layers that open are "
+                f"{openable[:12]}{more}"
+            )
+        return list(layer_ids)
+
+    @traitlets.observe("_open")
+    def _on_open(self, change: dict[str, Any]) -> None:
+        # A newly opened layer whose channels did not fit the payload gets them now.
+        if not self._activations:
+            return
+        sent = layers_with_channels(self._graph, self._activations, change["old"])  # type: ignore[arg-type]
+        if not set(change["new"]) & set(self._openable_ids()) <= sent:
+            self._send_payload()
+
+    def _send_payload(self) -> None:
+        payload = encode_activations(
+            self._graph,  # type: ignore[arg-type]
+            self._activations,
+            self._seq,
+            self.summary,  # type: ignore[arg-type]
+            open_ids=set(self._open),
+        )
+        with self.hold_sync():
+            self._payload = payload
 
     def save_html(self, path: str | Path, title: str | None = None) -> Path:
         """Write the view, with its last prediction, as one offline HTML file.
@@ -186,6 +253,7 @@ class ModelView(anywidget.AnyWidget):
             state={
                 "_graph": self._graph,
                 "_payload": self._payload,
+                "_open": list(self._open),
                 "theme": self.theme,
                 "height": self.height,
             },

@@ -363,6 +363,18 @@ def test_quickstart_predict_and_open_layer(lab, lab_server, page, page_log, arti
         f"opening {conv} did not visibly change the canvas: {diff.describe()}"
     )
 
+    # 3b. The open state is shared with Python both ways: the kernel sees the click,
+    #     and view.expand() opens another layer in the page.
+    cell = lab.run_new_cell("print('LAYERSCAPE_OPEN', view.open_layers)", timeout=60)
+    assert f"'{conv}'" in cell["stdout"], cell
+    other = next((c for c in conv_ids if c != conv), None)
+    if other is not None:
+        lab.run_new_cell(f"view.expand({other!r})", timeout=60)
+        wait_until(
+            lambda: other in (widget()["open"] or "").split(),
+            30, f"view.expand({other!r}) to open it in the page", diagnose,
+        )  # fmt: skip
+
     # 4. Clearing the output disposes the view without errors; displaying the same
     #    view again draws the last prediction from the synced state alone.
     assert widget()["state"] == "ready"

@@ -24,6 +24,8 @@ const MAX_CONFIG_ROWS = 8;
 
 export interface ViewCallbacks {
   onOpenChange?: (ids: string[]) => void;
+  /** The user opened or closed a layer by clicking it (not a change from the model). */
+  onUserToggle?: (ids: string[]) => void;
   onError?: (err: unknown) => void;
 }
 
@@ -340,7 +342,10 @@ export class ModelView {
     if (!down || e.button !== 0) return;
     if (Math.hypot(e.clientX - down.x, e.clientY - down.y) > CLICK_SLOP_PX) return;
     const hit = this.pickAt(e.clientX, e.clientY);
-    if (hit?.visual.canOpen) this.toggle(hit.visual.id);
+    if (hit?.visual.canOpen) {
+      this.toggle(hit.visual.id);
+      this.callbacks.onUserToggle?.(this.openIds());
+    }
   }
 
   private setHovered(visual: LayerVisual | null): void {
