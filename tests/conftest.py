@@ -46,3 +46,23 @@ def zoo() -> keras.Model:
     once = inner(merged)
     twice = inner(once)
     return keras.Model([a, b], [twice, left], name="zoo")
+
+
+class SmallSubclassed(keras.Model):
+    def __init__(self):
+        super().__init__(name="sub")
+        self.conv = keras.layers.Conv2D(4, 3, activation="relu")
+        self.pool = keras.layers.MaxPooling2D()
+        self.flat = keras.layers.Flatten()
+        self.dense = keras.layers.Dense(3)
+
+    def call(self, x):
+        return self.dense(self.flat(self.pool(self.conv(x)))) * 2.0
+
+
+@pytest.fixture
+def subclassed() -> keras.Model:
+    """A built subclassed model: conv, pool, flatten, dense and a raw multiply."""
+    model = SmallSubclassed()
+    model(np.zeros((1, 8, 8, 1), "f4"))
+    return model

@@ -6,9 +6,11 @@ import itertools
 import json
 
 import keras
+import numpy as np
 import pytest
 
-from layerscape.graph import extract_graph, family_of
+from layerscape.capture import run_with_activations
+from layerscape.graph import extract_graph, family_of, plan_model
 
 
 def _by_id(graph):
@@ -138,19 +140,52 @@ def test_unbuilt_sequential_says_how_to_build_it():
         extract_graph(model)
 
 
-def test_subclassed_model_is_refused_with_a_way_out():
-    class Tiny(keras.Model):
+def test_subclassed_model_is_traced_without_a_trace_left_behind(subclassed):
+    model = subclassed
+    x = np.random.default_rng(0).random((2, 8, 8, 1), dtype=np.float32)
+    expected = keras.ops.convert_to_numpy(model(x))
+    before = {layer.name: (len(layer._inbound_nodes), len(layer._outbound_nodes))
+              for layer in model._flatten_layers()}  # fmt: skip
+    graph = extract_graph(model)
+    assert [n["class_name"] for n in graph["nodes"]] == [
+        "InputLayer",
+        "Conv2D",
+        "MaxPooling2D",
+        "Flatten",
+        "Dense",
+        "Multiply",
+    ]
+    assert graph["name"] == "sub"
+    assert graph["nodes"][1]["output_shape"] == [6, 6, 4]
+    after = {layer.name: (len(layer._inbound_nodes), len(layer._outbound_nodes))
+             for layer in model._flatten_layers()}  # fmt: skip
+    assert before == after
+    outputs, _ = run_with_activations(plan_model(model), [x])
+    np.testing.assert_allclose(outputs[0], expected, atol=1e-6)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(model(x)), expected, atol=1e-6)
+
+
+def test_unbuilt_subclassed_model_says_how_to_build_it(subclassed):
+    with pytest.raises(ValueError, match=r"not built.*call it once"):
+        extract_graph(type(subclassed)())
+
+
+def test_untraceable_call_is_explained():
+    class Branchy(keras.Model):
         def __init__(self):
             super().__init__()
             self.dense = keras.layers.Dense(2)
 
         def call(self, x):
-            return self.dense(x)
+            if float(keras.ops.sum(x)) > 0:  # Python control flow on a tensor value
+                return self.dense(x)
+            return -self.dense(x)
 
-    model = Tiny()
-    model(keras.ops.ones((1, 3)))
-    with pytest.raises(TypeError, match=r"subclassed.*Functional or Sequential"):
+    model = Branchy()
+    model(np.ones((1, 3), "f4"))
+    with pytest.raises(TypeError, match=r"could not trace Branchy\.call\(\).*keras\.Input"):
         extract_graph(model)
+    assert len(model.dense._inbound_nodes) == 0
 
 
 def test_not_a_model():

@@ -173,6 +173,15 @@ def test_labels_must_fit_the_output(lenet, labels, error, pattern):
         ModelView(lenet, labels=labels)
 
 
+def test_subclassed_models_predict_through_their_traced_graph(subclassed):
+    model = subclassed
+    x = np.random.default_rng(3).random((8, 8, 1), dtype=np.float32)
+    expected = keras.ops.convert_to_numpy(model(x[None]))[0]
+    view = ModelView(model)
+    np.testing.assert_allclose(view.predict(x), expected, atol=1e-6)
+    assert len(view.activations) == len(view.graph["nodes"]) == 6
+
+
 def test_unbuilt_model_error_says_how_to_build(lenet):
     with pytest.raises(ValueError, match=r"model\.build"):
         ModelView(keras.Sequential([keras.layers.Dense(3)]))

@@ -17,6 +17,7 @@ from typing import Any
 import keras
 
 from .spec import SPEC_VERSION, EdgeSpec, Family, GraphSpec, NodeSpec
+from .trace import trace_subclassed
 
 # Config keys worth a line in the tooltip, in the order they are shown.
 CONFIG_KEYS = (
@@ -65,9 +66,11 @@ def functional_of(model: keras.Model) -> Any:
     Raises
     ------
     ValueError
-        If the model is not built (a Sequential without ``Input`` never called).
+        If the model is not built (a Sequential without ``Input`` never called, a
+        subclassed model never called).
     TypeError
-        If the model has no graph (a subclassed model).
+        If the model is not a Keras model, or a subclassed model's ``call()`` cannot be
+        traced (see ``trace.py``).
     """
     if not isinstance(model, keras.Model):
         raise TypeError(
@@ -85,12 +88,7 @@ def functional_of(model: keras.Model) -> Any:
         return functional
     if hasattr(model, "_nodes_by_depth") and getattr(model, "inputs", None):
         return model
-    raise TypeError(
-        f"{type(model).__name__} is a subclassed model: its call() has no graph that "
-        "layerscape can read. Build the same layers as a Functional or Sequential "
-        "model, or wrap it: inputs = keras.Input(shape); "
-        "keras.Model(inputs, model(inputs))."
-    )
+    return trace_subclassed(model)
 
 
 def _nested_functional(operation: Any) -> Any | None:

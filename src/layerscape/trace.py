@@ -1,0 +1,65 @@
+"""Recover a graph from a subclassed model by tracing its ``call()`` symbolically.
+
+A subclassed ``keras.Model`` keeps no graph: its layers are wired by Python code. Calling
+``call()`` once on a symbolic ``keras.Input`` records that wiring as nodes, from which
+a Functional graph over the *same* layer objects (same weights) is built. The trace
+leaves call records on the layers; they are removed again, so the user's model is
+exactly as it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+
+
+def trace_subclassed(model: keras.Model) -> Any:
+    """Return a Functional graph equivalent to ``model.call`` on one input.
+
+    Raises
+    ------
+    ValueError
+        If the model is not built, so its input shape is unknown.
+    TypeError
+        If ``call()`` takes several inputs, or cannot run on a symbolic tensor (Python
+        control flow on tensor values).
+    """
+    if not model.built:
+        raise ValueError(
+            f"the subclassed model {model.name!r} is not built, so its input shape is "
+            "unknown: call it once on a batch (model(x)) or call "
+            "model.build((None, 28, 28, 1)) (with your input shape) first."
+        )
+    shapes = getattr(model, "_build_shapes_dict", None)
+    if not shapes:
+        # Keras records the input shape only when its own symbolic build of call()
+        # succeeded; when it did not, ours would fail the same way.
+        raise TypeError(_untraceable(model, "Keras could not run it on a symbolic input"))
+    if len(shapes) != 1:
+        raise TypeError(
+            f"{type(model).__name__}.call() takes {len(shapes)} inputs "
+            f"({', '.join(shapes)}); layerscape traces subclassed models with one input. "
+            "Build it as a Functional model to see it."
+        )
+    (shape,) = shapes.values()
+    layers = model._flatten_layers(include_self=False)
+    marks = [(layer, len(layer._inbound_nodes), len(layer._outbound_nodes)) for layer in layers]
+    inputs = keras.Input(tuple(shape)[1:], name="input")
+    try:
+        outputs = model.call(inputs)
+        return keras.Model(inputs, outputs, name=model.name)
+    except Exception as err:
+        raise TypeError(_untraceable(model, str(err))) from err
+    finally:
+        for layer, inbound, outbound in marks:
+            del layer._inbound_nodes[inbound:]
+            del layer._outbound_nodes[outbound:]
+
+
+def _untraceable(model: keras.Model, why: str) -> str:
+    return (
+        f"could not trace {type(model).__name__}.call() symbolically ({why}). "
+        "layerscape needs a call() that runs on a keras.Input: no Python `if` or loops "
+        "over tensor values. Build the same layers as a Functional model to see it."
+    )
