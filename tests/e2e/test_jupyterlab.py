@@ -364,16 +364,19 @@ def test_quickstart_predict_and_open_layer(lab, lab_server, page, page_log, arti
     )
 
     # 3b. The open state is shared with Python both ways: the kernel sees the click,
-    #     and view.expand() opens another layer in the page.
+    #     and view.collapse() closes that layer in the page.
     cell = lab.run_new_cell("print('LAYERSCAPE_OPEN', view.open_layers)", timeout=60)
     assert f"'{conv}'" in cell["stdout"], cell
-    other = next((c for c in conv_ids if c != conv), None)
-    if other is not None:
-        lab.run_new_cell(f"view.expand({other!r})", timeout=60)
-        wait_until(
-            lambda: other in (widget()["open"] or "").split(),
-            30, f"view.expand({other!r}) to open it in the page", diagnose,
-        )  # fmt: skip
+    lab.run_new_cell(f"view.collapse({conv!r})", timeout=60)
+    wait_until(
+        lambda: conv not in (widget()["open"] or "").split(),
+        30, f"view.collapse({conv!r}) to close it in the page", diagnose,
+    )  # fmt: skip
+    lab.run_new_cell(f"view.expand({conv!r})", timeout=60)
+    wait_until(
+        lambda: conv in (widget()["open"] or "").split(),
+        30, f"view.expand({conv!r}) to open it again in the page", diagnose,
+    )  # fmt: skip
 
     # 4. Clearing the output disposes the view without errors; displaying the same
     #    view again draws the last prediction from the synced state alone.
