@@ -74,7 +74,8 @@ def functional_of(model: keras.Model) -> Any:
     """
     if not isinstance(model, keras.Model):
         raise TypeError(
-            f"expected a keras.Model (Sequential or Functional); got {type(model).__name__}"
+            f"expected a keras.Model (Sequential, Functional or subclassed); "
+            f"got {type(model).__name__}"
         )
     if isinstance(model, keras.Sequential):
         functional = getattr(model, "_functional", None)
