@@ -26,14 +26,14 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
+import keras
+import numpy as np
 
-from layerscape import ModelView  # noqa: E402
-from layerscape.capture import run_with_activations  # noqa: E402
-from layerscape.demo import build_lenet  # noqa: E402
-from layerscape.encode import decode_payload  # noqa: E402
-from layerscape.graph import plan_model  # noqa: E402
+from layerscape import ModelView
+from layerscape.capture import run_with_activations
+from layerscape.demo import build_lenet
+from layerscape.encode import decode_payload
+from layerscape.graph import plan_model
 
 
 def _median_ms(fn, repeat: int) -> float:
@@ -90,10 +90,14 @@ def main() -> None:
     models = [("LeNet-5 (28x28x1)", build_lenet())]
     if not args.quick:
         models += [
-            ("MobileNetV3Small (96x96x3)",
-             keras.applications.MobileNetV3Small(weights=None, input_shape=(96, 96, 3))),
-            ("ResNet50 (128x128x3)",
-             keras.applications.ResNet50(weights=None, input_shape=(128, 128, 3))),
+            (
+                "MobileNetV3Small (96x96x3)",
+                keras.applications.MobileNetV3Small(weights=None, input_shape=(96, 96, 3)),
+            ),
+            (
+                "ResNet50 (128x128x3)",
+                keras.applications.ResNet50(weights=None, input_shape=(128, 128, 3)),
+            ),
         ]
     rows = [bench(name, model, args.repeat) for name, model in models]
     columns = list(rows[0])
