@@ -146,6 +146,8 @@ function render({ model, el }: RenderProps): () => void {
     }
     const params = graph.nodes.reduce((sum, n) => sum + (Number(n.params) || 0), 0);
     titleMeta.textContent = `${graph.nodes.length} layers · ${formatCount(params)} params`;
+    const flow = graph.nodes.map((n) => n.class_name).join(", ");
+    view?.canvas.setAttribute("aria-label", `3D view of the model ${graph.name}: ${flow}`);
   };
 
   const onPayload = (): void => {

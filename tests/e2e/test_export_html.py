@@ -68,6 +68,11 @@ def test_exported_demo_renders_offline(demo_html: Path, page, page_log, artifact
 
     canvas = root.locator("canvas")
     assert canvas.count() == 1, f"the widget should hold one <canvas>, found {canvas.count()}"
+    # Screen readers get the model in words.
+    assert canvas.get_attribute("role") == "img"
+    assert canvas.get_attribute("aria-label").startswith(
+        "3D view of the model lenet: InputLayer, ZeroPadding2D, Conv2D, MaxPooling2D"
+    )
     shot = stable_screenshot(canvas, artifacts / "demo-canvas.png")
     page.screenshot(path=str(artifacts / "demo-page.png"))
     stats = pixel_stats(shot)

@@ -24,6 +24,8 @@ export function createRenderer(container: HTMLElement, onResize: (w: number, h: 
   const canvas = renderer.domElement;
   canvas.className = "ls-canvas";
   canvas.tabIndex = 0;
+  // The picture is described in words for screen readers (see widget.ts showTitle).
+  canvas.setAttribute("role", "img");
   container.appendChild(canvas);
 
   let w = 0;
