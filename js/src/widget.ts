@@ -10,6 +10,7 @@
  */
 
 import { asDataView, decodePayload } from "./data/decode";
+import { resolveOpenDims, sameShapes } from "./data/shapes";
 import { formatCount } from "./data/format";
 import { CSS } from "./scene/style";
 import { resolveTheme, watchHostTheme } from "./scene/theme";
@@ -100,6 +101,9 @@ function render({ model, el }: RenderProps): () => void {
   el.appendChild(root);
 
   let view: ModelView | null = null;
+  /** The graph as Python sent it, and as drawn (open dimensions filled in). */
+  let graph: GraphSpec | null = null;
+  let shown: GraphSpec | null = null;
   let disposed = false;
   const cleanups: Array<() => void> = [];
 
@@ -155,6 +159,14 @@ function render({ model, el }: RenderProps): () => void {
     try {
       const data = asDataView(model.get("_payload") as DataView | ArrayBuffer | ArrayBufferView | null);
       const decoded = data && data.byteLength > 0 ? decodePayload(data) : null;
+      // Open dimensions (None) take the sizes this prediction has: lay out again only
+      // when they change, so a fixed-shape model never rebuilds on predict.
+      const shaped = graph ? resolveOpenDims(graph, decoded) : null;
+      if (!sameShapes(shaped, shown)) {
+        view.setGraph(shaped);
+        view.setOpenIds(openTrait(), false);
+      }
+      shown = shaped;
       view.setPayload(decoded);
       const seq = decoded?.seq ?? 0;
       clearError();
@@ -187,7 +199,8 @@ function render({ model, el }: RenderProps): () => void {
   const onGraph = (): void => {
     if (!view) return;
     try {
-      const graph = asGraph(model.get("_graph"));
+      graph = asGraph(model.get("_graph"));
+      shown = graph;
       view.setGraph(graph);
       view.setOpenIds(openTrait(), false);
       showTitle(graph);

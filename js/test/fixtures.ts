@@ -6,7 +6,7 @@ export function node(
   id: string,
   class_name: string,
   family: Family,
-  output_shape: number[],
+  output_shape: Array<number | null>,
   extra: Partial<NodeSpec> = {},
 ): NodeSpec {
   return {

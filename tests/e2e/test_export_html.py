@@ -165,3 +165,27 @@ def test_theme_follows_the_page_and_the_option(
     _open_demo(page, forced)
     assert _background_luminance(page, artifacts, "forced-dark.png") < 60
     assert not page_log.problems(), "\n".join(page_log.problems())
+
+
+def test_open_dimensions_take_the_predicted_sizes(page, page_log, tmp_path: Path):
+    # A text model: sequences of any length (None). Once a 7-token sentence is
+    # predicted, the page lays those layers out 7 steps long.
+    import keras
+    import numpy as np
+
+    from layerscape import ModelView
+
+    tokens = keras.Input((None,), dtype="int32", name="ids")
+    x = keras.layers.Embedding(50, 8, name="emb")(tokens)
+    x = keras.layers.GlobalMaxPooling1D()(x)
+    model = keras.Model(tokens, keras.layers.Dense(2, activation="softmax")(x))
+    view = ModelView(model, labels=["neg", "pos"])
+    view.predict(np.array([3, 7, 11, 2, 9, 1, 4]))
+    page.goto(view.save_html(tmp_path / "text.html").as_uri())
+    root = page.locator('.layerscape[data-state="ready"]')
+    root.wait_for(timeout=60_000)
+    times = "\N{MULTIPLICATION SIGN}"
+    text = root.inner_text()
+    assert f"7{times}8" in text and f"?{times}8" not in text, text
+    assert page.evaluate("document.querySelector('.layerscape').__layerscape.builds()") == 2
+    assert not page_log.problems(), "\n".join(page_log.problems())
