@@ -1,0 +1,163 @@
+"""render() returns a cleanup that undoes everything it did.
+
+The page wraps WebGL, the observers and addEventListener before the bundle loads and
+counts what render() creates. Rebuilding the scene three times holds the same GPU
+objects each time (a visual that forgets a dispose() piles them up; at cleanup,
+renderer.dispose() would free them and hide it). After the cleanup every GL texture
+with data, buffer, vertex array and program is deleted, every observer disconnected,
+every window/document listener removed, and no frame is drawn any more.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from layerscape.widget import BUNDLE
+
+pytestmark = pytest.mark.e2e
+
+PAGE = """<!doctype html><meta charset="utf-8"><body>
+<div id="root" style="width: 900px"></div>
+<script>
+window.counts = {};
+const bump = (k, d) => { counts[k] = (counts[k] || 0) + d; };
+for (const [make, drop] of [["createBuffer", "deleteBuffer"],
+    ["createVertexArray", "deleteVertexArray"], ["createProgram", "deleteProgram"]]) {
+  const p = WebGL2RenderingContext.prototype, m = p[make], d = p[drop];
+  p[make] = function (...a) { bump(make, 1); return m.apply(this, a); };
+  p[drop] = function (x) { if (x) bump(make, -1); return d.call(this, x); };
+}
+// Textures: three.js's renderer keeps four 1x1 placeholder textures for its whole life
+// (freed by the context loss on dispose); every texture holding data must be deleted.
+window.textures = new Map();  // live texture -> pixels uploaded
+{
+  const p = WebGL2RenderingContext.prototype;
+  const bound = new Map();
+  const face = (t) => (t >= 0x8515 && t <= 0x851a ? 0x8513 : t);  // cube faces
+  const wrap = (name, before) => {
+    const f = p[name];
+    p[name] = function (...a) { before(...a); return f.apply(this, a); };
+  };
+  const made = p.createTexture;
+  p.createTexture = function () { const t = made.call(this); textures.set(t, 0); return t; };
+  wrap("deleteTexture", (t) => textures.delete(t));
+  wrap("bindTexture", (target, t) => bound.set(target, t));
+  const size = (target, n) => {
+    const t = bound.get(face(target));
+    if (textures.has(t)) textures.set(t, Math.max(textures.get(t), n));
+  };
+  // texImage2D(target, level, fmt, w, h, border, format, type, data) or (..., source)
+  wrap("texImage2D", (...a) =>
+    size(a[0], a.length >= 9 ? a[3] * a[4] : (a[5].width || 0) * (a[5].height || 0)));
+  wrap("texImage3D", (target, level, fmt, w, h, depth) => size(target, w * h * depth));
+  wrap("texStorage2D", (target, levels, fmt, w, h) => size(target, w * h));
+  wrap("texStorage3D", (target, levels, fmt, w, h, depth) => size(target, w * h * depth));
+  window.dataTextures = () => [...textures.values()].filter((n) => n > 1).length;
+}
+for (const name of ["ResizeObserver", "MutationObserver"]) {
+  const Base = window[name];
+  window[name] = class extends Base {
+    observe(...a) { if (!this._on) { this._on = true; bump(name, 1); } return super.observe(...a); }
+    disconnect() { if (this._on) { this._on = false; bump(name, -1); } return super.disconnect(); }
+  };
+}
+const add = EventTarget.prototype.addEventListener;
+const remove = EventTarget.prototype.removeEventListener;
+const global = (t) => t === window || t === document || t === document.body;
+// Live listeners, keyed as the browser keys them (target, type, callback, capture).
+const live = new Map([[window, new Set()], [document, new Set()]]);
+const key = (type, fn, opts) => [type, fn, !!(opts === true || (opts && opts.capture))];
+const find = (set, k) => [...set].find((e) => e[0] === k[0] && e[1] === k[1] && e[2] === k[2]);
+EventTarget.prototype.addEventListener = function (type, fn, opts) {
+  if (global(this)) {
+    const set = live.get(this === document.body ? document : this), k = key(type, fn, opts);
+    if (!find(set, k)) { set.add(k); bump("global listeners", 1); }
+  }
+  return add.call(this, type, fn, opts);
+};
+EventTarget.prototype.removeEventListener = function (type, fn, opts) {
+  if (global(this)) {
+    const set = live.get(this === document.body ? document : this);
+    const found = find(set, key(type, fn, opts));
+    if (found) { set.delete(found); bump("global listeners", -1); }
+  }
+  return remove.call(this, type, fn, opts);
+};
+</script>
+<script>BUNDLE</script>
+<script>
+const listeners = {};
+const state = { _graph: GRAPH, _payload: null, _open: [], theme: "auto", height: 500 };
+window.bytes = (b64) => {
+  const raw = atob(b64); const a = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) a[i] = raw.charCodeAt(i);
+  return new DataView(a.buffer);
+};
+window.model = {
+  get: (k) => state[k],
+  set: (k, v) => { state[k] = v; (listeners["change:" + k] || []).forEach((f) => f()); },
+  on: (e, f) => { (listeners[e] = listeners[e] || []).push(f); },
+  off: (e, f) => { listeners[e] = (listeners[e] || []).filter((g) => g !== f); },
+  save_changes() {}, send() {},
+};
+</script>"""
+
+RENDER_JS = """async () => {
+  window.cleanup = LayerscapeWidget.default.render({ model, el: document.getElementById("root") });
+  const root = document.querySelector(".layerscape");
+  while (root.dataset.state === "loading") await new Promise((r) => setTimeout(r, 10));
+  window.api = root.__layerscape;
+  return root.dataset.state;
+}"""
+
+
+def test_cleanup_releases_everything_render_made(page, page_log, lenet, digits, tmp_path: Path):
+    import base64
+    import json
+
+    from layerscape import ModelView
+
+    view = ModelView(lenet, labels=[str(d) for d in range(10)])
+    view.predict(digits[0][0])
+    graph = json.dumps(view.graph)
+    payload = base64.b64encode(view._payload).decode()
+    bundle = BUNDLE.with_name("widget.iife.js").read_text().replace("</script", "<\\/script")
+    html = tmp_path / "cleanup.html"
+    html.write_text(PAGE.replace("BUNDLE", bundle).replace("GRAPH", graph))
+    page.goto(html.as_uri())
+
+    assert page.evaluate(RENDER_JS) == "ready"
+    # Exercise what allocates: a prediction, opening layers, resetting the view.
+    page.evaluate("b64 => model.set('_payload', bytes(b64))", payload)
+    page.evaluate("api.toggle('conv2d'); api.toggle('conv2d_1'); api.resetView()")
+    page.wait_for_timeout(600)
+    snapshot = "({...counts, dataTextures: dataTextures()})"
+    made = page.evaluate(snapshot)
+    assert made["dataTextures"] > 0 and made["createBuffer"] > 0 and made["ResizeObserver"] == 1
+    assert made["MutationObserver"] >= 1 and made["global listeners"] >= 1
+
+    # Rebuilding the scene (a new graph) frees what the old one held: renderer.dispose()
+    # would hide a leak at cleanup time, so this is where a missed dispose() shows.
+    rebuild = "model.set('_graph', JSON.parse(JSON.stringify(model.get('_graph'))))"
+    alive = []
+    for _ in range(3):
+        page.evaluate(rebuild)
+        page.wait_for_timeout(400)
+        alive.append(page.evaluate(snapshot))
+    assert page.evaluate("api.builds()") == 4
+    assert alive[0] == alive[1] == alive[2], f"rebuilds pile up GPU objects: {alive}"
+
+    page.evaluate("window.cleanup()")
+    page.wait_for_timeout(300)
+    left = page.evaluate(snapshot)
+    assert {k: v for k, v in left.items() if v != 0} == {}, f"left behind: {left}"
+    assert page.locator(".layerscape").count() == 0
+    frames = page.evaluate("api.frames()")
+    page.mouse.move(400, 200)
+    page.wait_for_timeout(500)
+    assert page.evaluate("api.frames()") == frames, "frames drawn after cleanup"
+    # The same element can host a new view afterwards.
+    assert page.evaluate(RENDER_JS) == "ready"
+    assert not page_log.problems(), "\n".join(page_log.problems())
