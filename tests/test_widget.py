@@ -138,7 +138,7 @@ def test_integer_inputs_refuse_fractions():
 
 def test_unknown_options_are_rejected(lenet):
     with pytest.raises(
-        TypeError, match=r"unknown option\(s\) \['colour'\].*theme, height, summary"
+        TypeError, match=r"unknown option\(s\) \['colour'\].*theme, height, summary, color_scope"
     ):
         ModelView(lenet, colour="red")
 
@@ -150,6 +150,10 @@ def test_options_are_validated(lenet):
         ModelView(lenet, theme="blue")
     with pytest.raises(traitlets.TraitError, match="height must be"):
         view.height = 10
+    assert ModelView(lenet).color_scope == "layer"
+    view.color_scope = "channel"  # synced: the view redraws with per-channel scales
+    with pytest.raises(traitlets.TraitError, match="color_scope must be one of"):
+        view.color_scope = "pixel"
 
 
 def test_summary_option_reaches_the_payload(lenet, digits):

@@ -19,8 +19,9 @@ from .spec import GraphSpec
 
 STATIC = Path(__file__).parent / "static"
 BUNDLE = STATIC / "widget.js"
-OPTIONS = ("theme", "height", "summary")
+OPTIONS = ("theme", "height", "summary", "color_scope")
 THEMES = ("auto", "light", "dark")
+COLOR_SCOPES = ("layer", "channel", "model")
 
 
 def _bundle() -> Path:
@@ -49,6 +50,10 @@ class ModelView(anywidget.AnyWidget):
         Height of the view in pixels.
     summary : {"mean", "max"}, default "mean"
         How a closed feature-map layer reduces its channels to one plane.
+    color_scope : {"layer", "channel", "model"}, default "layer"
+        Which values share one colour scale: each layer's own, each channel's own (an
+        open feature map's tiles are scaled one by one), or the whole model's. The
+        hover legend says which.
 
     Raises
     ------
@@ -73,6 +78,7 @@ class ModelView(anywidget.AnyWidget):
     theme = traitlets.Unicode("auto").tag(sync=True)
     height = traitlets.Int(560).tag(sync=True)
     summary = traitlets.Unicode("mean")
+    color_scope = traitlets.Unicode("layer").tag(sync=True)
 
     def __init__(self, model: keras.Model, labels: list[str] | None = None, **options: Any):
         unknown = sorted(set(options) - set(OPTIONS))
@@ -102,6 +108,13 @@ class ModelView(anywidget.AnyWidget):
         value = proposal["value"]
         if not 120 <= value <= 4000:
             raise traitlets.TraitError(f"height must be 120..4000 pixels; got {value}")
+        return value
+
+    @traitlets.validate("color_scope")
+    def _valid_color_scope(self, proposal: dict[str, Any]) -> str:
+        value = proposal["value"]
+        if value not in COLOR_SCOPES:
+            raise traitlets.TraitError(f"color_scope must be one of {COLOR_SCOPES}; got {value!r}")
         return value
 
     @traitlets.validate("summary")
@@ -255,6 +268,7 @@ class ModelView(anywidget.AnyWidget):
                 "_payload": self._payload,
                 "_open": list(self._open),
                 "theme": self.theme,
+                "color_scope": self.color_scope,
                 "height": self.height,
             },
             title=title or self._graph.get("name", "layerscape"),
