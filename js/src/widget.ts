@@ -2,16 +2,18 @@
  * anywidget entry: `export default { initialize, render }`.
  *
  * Traits read: `_graph` (GraphSpec), `_payload` (LSP1 bytes as a DataView), `theme`
- * ("auto" | "light" | "dark"), `height` (pixels); `_open` (ids of open layers) is read
+ * ("auto" | "light" | "dark"), `height` (pixels), `color_scope` ("layer" | "channel" |
+ * "model": which values share a colour scale; missing means "layer"); `_open` (ids of open layers) is read
  * and written: clicks set it, Python's expand()/collapse() change it. The root element reports its state
  * for tests: `data-state` (loading → ready | error), `data-predictions` (seq of the
- * last payload drawn), `data-open` (ids of open layers), and `__layerscape` (project a
+ * last payload drawn), `data-open` (ids of open layers), `data-color-scope`, and `__layerscape` (project a
  * layer to client coordinates; list open layers).
  */
 
 import { asDataView, decodePayload } from "./data/decode";
 import { resolveOpenDims, sameShapes } from "./data/shapes";
 import { formatCount } from "./data/format";
+import { asColorScope } from "./data/scales";
 import { CSS } from "./scene/style";
 import { resolveTheme, watchHostTheme } from "./scene/theme";
 import { ModelView } from "./scene/view";
@@ -136,6 +138,13 @@ function render({ model, el }: RenderProps): () => void {
     root.style.height = `${Number.isFinite(h) && h > 0 ? Math.round(h) : DEFAULT_HEIGHT}px`;
   };
 
+  /** Recolours in place: no rebuild, one frame. */
+  const applyColorScope = (): void => {
+    const scope = asColorScope(model.get("color_scope"));
+    root.dataset.colorScope = scope;
+    view?.setColorScope(scope);
+  };
+
   const applyTheme = (): void => {
     const name = resolveTheme(model.get("theme"));
     root.dataset.theme = name;
@@ -224,6 +233,7 @@ function render({ model, el }: RenderProps): () => void {
       onError: fail,
     });
     view.setTheme(resolveTheme(model.get("theme")));
+    applyColorScope();
     onGraph();
   } catch (err) {
     fail(err);
@@ -252,12 +262,14 @@ function render({ model, el }: RenderProps): () => void {
   model.on("change:theme", applyTheme);
   model.on("change:height", applyHeight);
   model.on("change:_open", onOpenTrait);
+  model.on("change:color_scope", applyColorScope);
   cleanups.push(() => {
     model.off("change:_graph", onGraph);
     model.off("change:_payload", onPayload);
     model.off("change:theme", applyTheme);
     model.off("change:height", applyHeight);
     model.off("change:_open", onOpenTrait);
+    model.off("change:color_scope", applyColorScope);
   });
   cleanups.push(watchHostTheme(applyTheme));
 

@@ -16,8 +16,8 @@ import {
   type Raycaster,
 } from "three";
 
-import type { ColorScale } from "../data/colormap";
 import type { NodeTensors } from "../data/decode";
+import type { ScalePlan } from "../data/scales";
 import { formatShape } from "../data/format";
 import type { NodeLayout, Size3 } from "../layout";
 import type { Label, LabelOverlay } from "../scene/labels";
@@ -48,8 +48,11 @@ export interface LayerVisual {
   readonly canOpen: boolean;
   /** Moves/resizes the visual to a (possibly tweened) layout box. */
   place(layout: NodeLayout): void;
-  /** New activations (null: none yet). Textures and colours update in place. */
-  update(data: NodeTensors | null, scale?: ColorScale | null): void;
+  /**
+   * New activations (null: none yet), or the same ones under another colour scope.
+   * Textures and colours update in place. Without a plan: one scale per layer.
+   */
+  update(data: NodeTensors | null, plan?: ScalePlan): void;
   /** Open/close progress: `t` runs 0 → 1 over the animation towards `open`. */
   setOpen(open: boolean, t: number): void;
   setTheme(palette: Palette): void;
@@ -58,7 +61,8 @@ export interface LayerVisual {
   readonly pickProxy: Mesh;
   /** Text for the value under the ray, when the visual can tell. */
   valueAt(raycaster: Raycaster): string | null;
-  legend(): LegendInfo | null;
+  /** The colour legend; `raycaster` (the pointer's ray) picks the channel where scales differ per channel. */
+  legend(raycaster?: Raycaster): LegendInfo | null;
   /** Extra tooltip rows from the data (e.g. the top classes). */
   dataRows(): Array<[string, string]>;
   /** A world point on the visual that picking hits (for tests and fly-to). */
@@ -164,7 +168,7 @@ export abstract class BaseVisual implements LayerVisual {
   /** Sizes the visual's own meshes to its box (centred on the group's origin). */
   protected abstract layoutChildren(size: Size3): void;
 
-  abstract update(data: NodeTensors | null, scale?: ColorScale | null): void;
+  abstract update(data: NodeTensors | null, plan?: ScalePlan): void;
 
   setOpen(_open: boolean, _t: number): void {}
 
@@ -184,7 +188,7 @@ export abstract class BaseVisual implements LayerVisual {
     return null;
   }
 
-  legend(): LegendInfo | null {
+  legend(_raycaster?: Raycaster): LegendInfo | null {
     return null;
   }
 

@@ -3,6 +3,10 @@
  * channels) on the front of a box whose thickness shows the channel count, with a
  * line per channel slice. Open: every channel in a grid, drawn as ONE texture atlas
  * on one plane. Textures are written in place on every prediction.
+ *
+ * Colour scopes (see data/scales.ts): "layer" and "model" draw every tile with one
+ * scale; "channel" gives each tile its own; the closed summary plane keeps its own
+ * range unless the scope is "model".
  */
 
 import {
@@ -18,11 +22,20 @@ import {
   MeshLambertMaterial,
   PlaneGeometry,
   type Raycaster,
+  type Vector3,
 } from "three";
 
-import { scaleFor, type ColorScale } from "../data/colormap";
 import type { DecodedTensor, NodeTensors } from "../data/decode";
 import { formatNumber } from "../data/format";
+import {
+  describeScale,
+  LAYER_PLAN,
+  PER_CHANNEL_NO_TILE,
+  summaryScale,
+  tileScales,
+  type ScaleChoice,
+  type ScalePlan,
+} from "../data/scales";
 import { channelGrid, dim, type ChannelGrid, type NodeLayout, type Size3 } from "../layout";
 import type { Palette } from "../scene/theme";
 import type { LegendInfo } from "../scene/tooltip";
@@ -106,7 +119,10 @@ export class FeatureMapVisual extends BaseVisual {
   private atlas: Atlas | null = null;
   private data: NodeTensors | null = null;
   private summary: DecodedTensor | null = null;
-  private scaleOverride: ColorScale | null = null;
+  private plan: ScalePlan = LAYER_PLAN;
+  /** The summary plane's scale, and the tiles' (made on first use after an update). */
+  private summaryChoice: ScaleChoice | null = null;
+  private tileChoices: ScaleChoice[] | null = null;
   private showingAtlas = false;
 
   constructor(node: NodeSpec, layout: NodeLayout, ctx: VisualContext) {
@@ -142,10 +158,12 @@ export class FeatureMapVisual extends BaseVisual {
     }
   }
 
-  update(data: NodeTensors | null, scale: ColorScale | null = null): void {
+  update(data: NodeTensors | null, plan: ScalePlan = LAYER_PLAN): void {
     this.data = data;
-    this.scaleOverride = scale;
+    this.plan = plan;
     this.summary = data?.summary ?? (data?.full && data.full.shape.length === 3 ? meanOverChannels(data.full) : null);
+    this.summaryChoice = this.summary ? summaryScale(plan, this.summary) : null;
+    this.tileChoices = null;
     this.drawSummary();
     if (this.atlas) this.drawAtlas(this.atlas);
   }
@@ -163,7 +181,7 @@ export class FeatureMapVisual extends BaseVisual {
       this.summaryMaterial.map = this.summaryTexture;
       this.summaryMaterial.needsUpdate = true;
     }
-    writeImage(this.summaryTexture, s.values, this.scaleOverride ?? scaleFor(s.lo, s.hi), w, h);
+    writeImage(this.summaryTexture, s.values, this.summaryChoice!.scale, w, h);
   }
 
   private makeAtlas(): Atlas {
@@ -186,17 +204,17 @@ export class FeatureMapVisual extends BaseVisual {
     const { grid, texture } = atlas;
     const data = textureData(texture);
     data.fill(0);
-    const full = this.data?.full && this.data.full.shape.length === 3 ? this.data.full : null;
+    const full = this.openTensor();
     const sent = full ? Math.min(full.shape[2], grid.channels) : 0;
-    const scale = full ? (this.scaleOverride ?? scaleFor(full.lo, full.hi)) : null;
+    const scales = this.tiles();
     const step = grid.tileW + grid.padPx;
     const stepY = grid.tileH + grid.padPx;
     const neutral = this.palette.neutral;
     for (let c = 0; c < grid.channels; c++) {
       const x0 = (c % grid.cols) * step;
       const y0 = Math.floor(c / grid.cols) * stepY;
-      if (full && scale && c < sent) {
-        writeImage(texture, full.values, scale, grid.tileW, grid.tileH, x0, y0, c, full.shape[2]);
+      if (full && scales && c < sent) {
+        writeImage(texture, full.values, scales[c].scale, grid.tileW, grid.tileH, x0, y0, c, full.shape[2]);
       } else {
         const dim = c < sent || !full ? 1 : 0.55;
         const r = ((neutral >> 16) & 255) * dim;
@@ -215,6 +233,36 @@ export class FeatureMapVisual extends BaseVisual {
       }
     }
     texture.needsUpdate = true;
+  }
+
+  /** The channels sent for the open view, when there are any. */
+  private openTensor(): DecodedTensor | null {
+    const full = this.data?.full;
+    return full && full.shape.length === 3 ? full : null;
+  }
+
+  /** One scale per sent channel (all the same unless the scope is "channel"). */
+  private tiles(): ScaleChoice[] | null {
+    const full = this.openTensor();
+    if (!full) return null;
+    this.tileChoices ??= tileScales(this.plan, full);
+    return this.tileChoices;
+  }
+
+  /** The tile (channel) and its pixel under the ray on the open atlas, if any. */
+  private tileUnder(raycaster: Raycaster): { channel: number; px: number; py: number } | null {
+    if (!this.atlas) return null;
+    const hit = raycaster.intersectObject(this.atlas.mesh, false)[0];
+    if (!hit?.uv) return null;
+    const g = this.atlas.grid;
+    const [x, y] = pixelAt(hit.uv.x, hit.uv.y, g.atlasW, g.atlasH);
+    const col = Math.floor(x / (g.tileW + g.padPx));
+    const row = Math.floor(y / (g.tileH + g.padPx));
+    const px = x - col * (g.tileW + g.padPx);
+    const py = y - row * (g.tileH + g.padPx);
+    const channel = row * g.cols + col;
+    if (px >= g.tileW || py >= g.tileH || channel >= g.channels) return null;
+    return { channel, px, py };
   }
 
   override setOpen(open: boolean, t: number): void {
@@ -239,19 +287,12 @@ export class FeatureMapVisual extends BaseVisual {
 
   override valueAt(raycaster: Raycaster): string | null {
     if (this.showingAtlas && this.atlas) {
-      const hit = raycaster.intersectObject(this.atlas.mesh, false)[0];
-      const full = this.data?.full;
-      if (!hit?.uv) return null;
-      const g = this.atlas.grid;
-      const [x, y] = pixelAt(hit.uv.x, hit.uv.y, g.atlasW, g.atlasH);
-      const col = Math.floor(x / (g.tileW + g.padPx));
-      const row = Math.floor(y / (g.tileH + g.padPx));
-      const px = x - col * (g.tileW + g.padPx);
-      const py = y - row * (g.tileH + g.padPx);
-      const channel = row * g.cols + col;
-      if (px >= g.tileW || py >= g.tileH || channel >= g.channels) return null;
-      if (!full || full.shape.length !== 3 || channel >= full.shape[2]) return `channel ${channel}: not sent`;
-      const v = full.values[(py * g.tileW + px) * full.shape[2] + channel];
+      const tile = this.tileUnder(raycaster);
+      const full = this.openTensor();
+      if (!tile) return null;
+      const { channel, px, py } = tile;
+      if (!full || channel >= full.shape[2]) return `channel ${channel}: not sent`;
+      const v = full.values[(py * this.atlas.grid.tileW + px) * full.shape[2] + channel];
       return `channel ${channel} at (${py}, ${px}): ${formatNumber(v)}`;
     }
     const s = this.summary;
@@ -263,28 +304,44 @@ export class FeatureMapVisual extends BaseVisual {
     return `${s.reduce ?? "mean"} at (${y}, ${x}): ${formatNumber(s.values[y * w + x])}`;
   }
 
-  override legend(): LegendInfo | null {
+  override legend(raycaster?: Raycaster): LegendInfo | null {
     const total = this.data?.full?.channelsTotal ?? this.summary?.channelsTotal ?? this.channels;
     if (this.showingAtlas) {
-      const full = this.data?.full;
-      if (!full || full.shape.length !== 3) return null;
+      const full = this.openTensor();
+      const scales = this.tiles();
+      if (!full || !scales || scales.length === 0) return null;
       const sent = full.shape[2];
       const which = sent < total ? `channels 0–${sent - 1} of ${total}` : `all ${total} channels`;
-      return {
-        scale: this.scaleOverride ?? scaleFor(full.lo, full.hi),
-        lo: full.lo,
-        hi: full.hi,
-        note: `${which}, one scale for the layer`,
-      };
+      if (this.plan.scope !== "channel") return { scale: scales[0].scale, note: which, scope: describeScale(scales[0]) };
+      const tile = raycaster ? this.tileUnder(raycaster) : null;
+      if (!tile || tile.channel >= sent) return { scale: null, note: which, scope: PER_CHANNEL_NO_TILE };
+      const choice = scales[tile.channel];
+      return { scale: choice.scale, note: `${which}; channel ${tile.channel}`, scope: describeScale(choice) };
     }
     const s = this.summary;
-    if (!s) return null;
+    if (!s || !this.summaryChoice) return null;
     return {
-      scale: this.scaleOverride ?? scaleFor(s.lo, s.hi),
-      lo: s.lo,
-      hi: s.hi,
+      scale: this.summaryChoice.scale,
       note: `${s.reduce ?? "mean"} over ${total} channel${total === 1 ? "" : "s"} (closed layer summary)`,
+      scope: describeScale(this.summaryChoice),
     };
+  }
+
+  /** On the open atlas: the middle of a tile near the centre (a gap between tiles shows no value). */
+  override focusPoint(out: Vector3): Vector3 {
+    const g = this.atlas?.grid;
+    if (!this.showingAtlas || !g) return super.focusPoint(out);
+    const col = Math.floor((g.cols - 1) / 2);
+    const row = Math.floor((g.rows - 1) / 2);
+    const channel = Math.min(g.channels - 1, row * g.cols + col);
+    const cx = (channel % g.cols) * (g.tileW + g.padPx) + g.tileW / 2;
+    const cy = Math.floor(channel / g.cols) * (g.tileH + g.padPx) + g.tileH / 2;
+    const p = this.group.position;
+    return out.set(
+      p.x - this.size.w / 2 + (cx / g.atlasW) * this.size.w,
+      p.y + this.size.h / 2 - (cy / g.atlasH) * this.size.h,
+      p.z + this.size.d / 2 + FACE_OFFSET,
+    );
   }
 
   override dispose(): void {

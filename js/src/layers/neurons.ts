@@ -19,9 +19,10 @@ import {
   type Raycaster,
 } from "three";
 
-import { fillRgba, scaleFor, type ColorScale } from "../data/colormap";
+import { fillRgba } from "../data/colormap";
 import type { DecodedTensor, NodeTensors } from "../data/decode";
 import { formatCount, formatNumber } from "../data/format";
+import { describeScale, LAYER_PLAN, layerScale, type ScaleChoice, type ScalePlan } from "../data/scales";
 import { dim, neuronLayout, type NeuronLayout, type NodeLayout, type Size3 } from "../layout";
 import type { Palette } from "../scene/theme";
 import type { LegendInfo } from "../scene/tooltip";
@@ -35,7 +36,7 @@ export class NeuronsVisual extends BaseVisual {
   protected readonly mesh: InstancedMesh;
   private readonly material: MeshLambertMaterial;
   protected full: DecodedTensor | null = null;
-  protected scale: ColorScale | null = null;
+  protected choice: ScaleChoice | null = null;
   private readonly rgba: Uint8Array;
   private readonly plate: Mesh;
   private readonly plateMaterial: MeshBasicMaterial;
@@ -89,18 +90,18 @@ export class NeuronsVisual extends BaseVisual {
     if (this.mesh.instanceColor) this.mesh.instanceColor.needsUpdate = true;
   }
 
-  update(data: NodeTensors | null, scale: ColorScale | null = null): void {
+  update(data: NodeTensors | null, plan: ScalePlan = LAYER_PLAN): void {
     const full = data?.full ?? null;
     this.full = full && full.values.length > 0 ? full : null;
     if (!this.full) {
-      this.scale = null;
+      this.choice = null;
       this.paintNeutral();
       this.afterUpdate();
       return;
     }
-    this.scale = scale ?? scaleFor(this.full.lo, this.full.hi);
+    this.choice = layerScale(plan, this.full);
     const n = Math.min(this.shown, this.full.values.length);
-    fillRgba(this.full.values, this.scale, this.rgba, 0, 0, 1, n);
+    fillRgba(this.full.values, this.choice.scale, this.rgba, 0, 0, 1, n);
     for (let i = 0; i < this.shown; i++) {
       if (i < n) {
         this.color.setRGB(this.rgba[i * 4] / 255, this.rgba[i * 4 + 1] / 255, this.rgba[i * 4 + 2] / 255, SRGBColorSpace);
@@ -134,12 +135,12 @@ export class NeuronsVisual extends BaseVisual {
   }
 
   override legend(): LegendInfo | null {
-    if (!this.full || !this.scale) return null;
+    if (!this.full || !this.choice) return null;
     const note =
       this.shown < this.units
-        ? `first ${formatCount(this.shown)} of ${formatCount(this.units)} units, one scale for the layer`
-        : `${formatCount(this.units)} units, one scale for the layer`;
-    return { scale: this.scale, lo: this.full.lo, hi: this.full.hi, note };
+        ? `first ${formatCount(this.shown)} of ${formatCount(this.units)} units`
+        : `${formatCount(this.units)} units`;
+    return { scale: this.choice.scale, note, scope: describeScale(this.choice) };
   }
 
   override focusPoint(out: Vector3): Vector3 {

@@ -2,9 +2,9 @@
 
 import type { Raycaster } from "three";
 
-import { scaleFor, type ColorScale } from "../data/colormap";
 import type { DecodedTensor, NodeTensors } from "../data/decode";
 import { formatNumber } from "../data/format";
+import { describeScale, LAYER_PLAN, layerScale, type ScaleChoice, type ScalePlan } from "../data/scales";
 import { dim, type NodeLayout } from "../layout";
 import type { LegendInfo } from "../scene/tooltip";
 import type { NodeSpec } from "../spec";
@@ -14,7 +14,7 @@ import { writeImage } from "./textures";
 
 export class SequenceVisual extends TexturedPlaneVisual {
   private full: DecodedTensor | null = null;
-  private scale: ColorScale | null = null;
+  private choice: ScaleChoice | null = null;
 
   constructor(node: NodeSpec, layout: NodeLayout, ctx: VisualContext) {
     super(node, layout, ctx, dim(node.output_shape, 0, 8), dim(node.output_shape, 1));
@@ -24,20 +24,21 @@ export class SequenceVisual extends TexturedPlaneVisual {
     return this.full !== null;
   }
 
-  update(data: NodeTensors | null, scale: ColorScale | null = null): void {
+  update(data: NodeTensors | null, plan: ScalePlan = LAYER_PLAN): void {
     const full = data?.full;
     this.full = full && full.shape.length === 2 ? full : null;
     if (!this.full) {
-      this.scale = null;
+      this.choice = null;
       this.showNeutral();
       return;
     }
     const [t, f] = this.full.shape;
     this.sizeTexture(t, f);
-    this.scale = scale ?? scaleFor(this.full.lo, this.full.hi);
+    this.choice = layerScale(plan, this.full);
+    const scale = this.choice.scale;
     // texture pixel (x = step, y = feature) is value [step, feature]: a transposed image
     for (let k = 0; k < f; k++) {
-      writeImage(this.texture, this.full.values, this.scale, t, 1, 0, k, k, f);
+      writeImage(this.texture, this.full.values, scale, t, 1, 0, k, k, f);
     }
   }
 
@@ -52,7 +53,7 @@ export class SequenceVisual extends TexturedPlaneVisual {
   }
 
   override legend(): LegendInfo | null {
-    if (!this.full || !this.scale) return null;
-    return { scale: this.scale, lo: this.full.lo, hi: this.full.hi, note: "time steps → , features ↓, one scale for the layer" };
+    if (!this.full || !this.choice) return null;
+    return { scale: this.choice.scale, note: "time steps → , features ↓", scope: describeScale(this.choice) };
   }
 }

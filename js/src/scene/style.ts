@@ -83,7 +83,7 @@ export const CSS = `
 .layerscape .ls-tt-note { color: var(--ls-muted); margin-bottom: 3px; }
 .layerscape .ls-tt-bar { height: 10px; border-radius: 2px; border: 1px solid var(--ls-border); }
 .layerscape .ls-tt-ticks { display: flex; justify-content: space-between; font-variant-numeric: tabular-nums; }
-.layerscape .ls-tt-range { color: var(--ls-muted); font-size: 11px; }
+.layerscape .ls-tt-scope { color: var(--ls-muted); font-size: 11px; }
 .layerscape .ls-tt-value { margin-top: 6px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .layerscape .ls-tt-hint { margin-top: 4px; color: var(--ls-muted); font-style: italic; }
 .layerscape .ls-message {

@@ -7,13 +7,12 @@ import { cssGradient, type ColorScale } from "../data/colormap";
 import { formatNumber } from "../data/format";
 
 export interface LegendInfo {
-  /** The scale the colours use. */
-  scale: ColorScale;
-  /** Finite minimum and maximum of the data shown. */
-  lo: number;
-  hi: number;
+  /** The scale the colours use (null: none single, e.g. per-channel scales off a tile). */
+  scale: ColorScale | null;
   /** What the colours show, e.g. "mean over 6 channels". */
   note: string;
+  /** Which values share the scale, in words, with the range it is made from. */
+  scope: string;
 }
 
 export interface TooltipInfo {
@@ -77,22 +76,21 @@ export class Tooltip {
       parts.push(table);
     }
     if (info.legend) {
-      const { scale, lo, hi, note } = info.legend;
+      const { scale, note, scope } = info.legend;
       const legend = el("div", "ls-tt-legend");
-      const bar = el("div", "ls-tt-bar");
-      bar.style.background = cssGradient(scale.kind);
-      const ticks = el("div", "ls-tt-ticks");
-      ticks.append(
-        el("span", "", formatNumber(scale.lo)),
-        el("span", "", scale.kind === "diverging" ? "0" : ""),
-        el("span", "", formatNumber(scale.hi)),
-      );
-      legend.append(
-        el("div", "ls-tt-note", note),
-        bar,
-        ticks,
-        el("div", "ls-tt-range", `data range ${formatNumber(lo)} … ${formatNumber(hi)}`),
-      );
+      legend.append(el("div", "ls-tt-note", note));
+      if (scale) {
+        const bar = el("div", "ls-tt-bar");
+        bar.style.background = cssGradient(scale.kind);
+        const ticks = el("div", "ls-tt-ticks");
+        ticks.append(
+          el("span", "", formatNumber(scale.lo)),
+          el("span", "", scale.kind === "diverging" ? "0" : ""),
+          el("span", "", formatNumber(scale.hi)),
+        );
+        legend.append(bar, ticks);
+      }
+      legend.append(el("div", "ls-tt-scope", scope));
       parts.push(legend);
     }
     if (info.value) parts.push(el("div", "ls-tt-value", info.value));

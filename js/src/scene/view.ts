@@ -3,10 +3,11 @@
  * tooltip and picking, and draws on demand. Knows nothing about anywidget.
  */
 
-import { AmbientLight, Color, DirectionalLight, Scene, Vector3 } from "three";
+import { AmbientLight, Color, DirectionalLight, Scene, Vector3, type Raycaster } from "three";
 
 import type { DecodedPayload } from "../data/decode";
 import { formatConfigValue, formatCount, formatShape } from "../data/format";
+import { LAYER_PLAN, planScales, type ColorScope, type ScalePlan } from "../data/scales";
 import { layoutGraph, lerpLayout, type Layout } from "../layout";
 import { createVisual, EdgeLines, type LayerVisual } from "../layers";
 import type { GraphSpec } from "../spec";
@@ -65,6 +66,9 @@ export class ModelView {
   private readonly openSet = new Set<string>();
   private tween: Tween | null = null;
   private payload: DecodedPayload | null = null;
+  private colorScope: ColorScope = "layer";
+  /** The scales' plan for this payload and scope (the model's range is computed once). */
+  private plan: ScalePlan = LAYER_PLAN;
   private palette: Palette = PALETTES.light;
   private hovered: LayerVisual | null = null;
   private pointer: { x: number; y: number } | null = null;
@@ -185,13 +189,28 @@ export class ModelView {
 
   setPayload(payload: DecodedPayload | null): void {
     this.payload = payload;
+    this.plan = planScales(this.colorScope, payload);
+    this.applyPayload();
+    this.refreshTooltip();
+    this.requestRender();
+  }
+
+  get scope(): ColorScope {
+    return this.colorScope;
+  }
+
+  /** Which values share a colour scale; recolours in place (no rebuild), one frame. */
+  setColorScope(scope: ColorScope): void {
+    if (scope === this.colorScope) return;
+    this.colorScope = scope;
+    this.plan = planScales(scope, this.payload);
     this.applyPayload();
     this.refreshTooltip();
     this.requestRender();
   }
 
   private applyPayload(): void {
-    for (const [id, visual] of this.visuals) visual.update(this.payload?.nodes.get(id) ?? null);
+    for (const [id, visual] of this.visuals) visual.update(this.payload?.nodes.get(id) ?? null, this.plan);
   }
 
   setTheme(name: ThemeName): void {
@@ -366,10 +385,10 @@ export class ModelView {
       return;
     }
     const rect = this.container.getBoundingClientRect();
-    this.tooltip.show(this.describe(hit.visual, hit.visual.valueAt(hit.raycaster)), this.pointer.x - rect.left, this.pointer.y - rect.top);
+    this.tooltip.show(this.describe(hit.visual, hit.raycaster), this.pointer.x - rect.left, this.pointer.y - rect.top);
   }
 
-  private describe(visual: LayerVisual, value: string | null): TooltipInfo {
+  private describe(visual: LayerVisual, raycaster: Raycaster): TooltipInfo {
     const node = visual.node;
     const rows: Array<[string, string]> = [];
     rows.push(["output", node.output_shapes.length > 1 ? node.output_shapes.map((s) => formatShape(s)).join(", ") : formatShape(node.output_shape)]);
@@ -383,8 +402,8 @@ export class ModelView {
       title: node.name,
       subtitle: node.id !== node.name ? `${node.class_name} · ${node.id}` : node.class_name,
       rows,
-      legend: visual.legend(),
-      value,
+      legend: visual.legend(raycaster),
+      value: visual.valueAt(raycaster),
       hint: visual.canOpen ? (open ? "click to close" : "click to open: one tile per channel") : null,
     };
   }
