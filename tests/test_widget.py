@@ -146,14 +146,24 @@ def test_unknown_options_are_rejected(lenet):
 def test_options_are_validated(lenet):
     view = ModelView(lenet, theme="dark", height=400, summary="max")
     assert (view.theme, view.height, view.summary) == ("dark", 400, "max")
-    with pytest.raises(traitlets.TraitError, match="theme must be one of"):
+    with pytest.raises(traitlets.TraitError, match=r"'theme'.*any of \['auto', 'light', 'dark'\]"):
         ModelView(lenet, theme="blue")
-    with pytest.raises(traitlets.TraitError, match="height must be"):
+    with pytest.raises(traitlets.TraitError, match=r"'height'.*not be less than 120"):
         view.height = 10
     assert ModelView(lenet).color_scope == "layer"
     view.color_scope = "channel"  # synced: the view redraws with per-channel scales
-    with pytest.raises(traitlets.TraitError, match="color_scope must be one of"):
+    with pytest.raises(traitlets.TraitError, match=r"'color_scope'.*any of \['layer'"):
         view.color_scope = "pixel"
+
+
+def test_changing_summary_redraws_the_last_prediction(view, digits):
+    view.predict(digits[0][0])
+    view.summary = "max"
+    header, arrays = decode_payload(view._payload)
+    assert header["seq"] == 1
+    np.testing.assert_allclose(arrays[("conv2d", "summary")], view.activations["conv2d"].max(-1))
+    with pytest.raises(traitlets.TraitError, match=r"'summary'.*any of \['mean', 'max'\]"):
+        view.summary = "median"
 
 
 def test_summary_option_reaches_the_payload(lenet, digits):

@@ -22,6 +22,7 @@ BUNDLE = STATIC / "widget.js"
 OPTIONS = ("theme", "height", "summary", "color_scope")
 THEMES = ("auto", "light", "dark")
 COLOR_SCOPES = ("layer", "channel", "model")
+SUMMARIES = ("mean", "max")
 
 
 def _bundle() -> Path:
@@ -60,7 +61,9 @@ class ModelView(anywidget.AnyWidget):
     TypeError
         For an unknown keyword argument, a non-Keras model or a subclassed model.
     ValueError
-        For an unbuilt model, labels that do not match the output, or a bad option.
+        For an unbuilt model, or labels that do not match the output.
+    traitlets.TraitError
+        For an option value out of its range (also when set later).
 
     Examples
     --------
@@ -75,10 +78,10 @@ class ModelView(anywidget.AnyWidget):
     _payload = traitlets.Bytes(b"").tag(sync=True)
     # Ids of the open layers: set by clicks in the view and by expand()/collapse().
     _open = traitlets.List(traitlets.Unicode()).tag(sync=True)
-    theme = traitlets.Unicode("auto").tag(sync=True)
-    height = traitlets.Int(560).tag(sync=True)
-    summary = traitlets.Unicode("mean")
-    color_scope = traitlets.Unicode("layer").tag(sync=True)
+    theme = traitlets.Enum(THEMES, default_value="auto").tag(sync=True)
+    height = traitlets.Int(560, min=120, max=4000).tag(sync=True)
+    summary = traitlets.Enum(SUMMARIES, default_value="mean")
+    color_scope = traitlets.Enum(COLOR_SCOPES, default_value="layer").tag(sync=True)
 
     def __init__(self, model: keras.Model, labels: list[str] | None = None, **options: Any):
         unknown = sorted(set(options) - set(OPTIONS))
@@ -90,39 +93,17 @@ class ModelView(anywidget.AnyWidget):
         labels = _check_labels(model, labels)
         graph = graph_from_plan(model, plan, labels)
         _bundle()
-        super().__init__(_graph=graph, **options)
+        # Set before the traits: their observers read these.
         self._model = model
         self._plan = plan
         self._activations: dict[str, np.ndarray] = {}
         self._seq = 0
+        super().__init__(_graph=graph, **options)
 
-    @traitlets.validate("theme")
-    def _valid_theme(self, proposal: dict[str, Any]) -> str:
-        value = proposal["value"]
-        if value not in THEMES:
-            raise traitlets.TraitError(f"theme must be one of {THEMES}; got {value!r}")
-        return value
-
-    @traitlets.validate("height")
-    def _valid_height(self, proposal: dict[str, Any]) -> int:
-        value = proposal["value"]
-        if not 120 <= value <= 4000:
-            raise traitlets.TraitError(f"height must be 120..4000 pixels; got {value}")
-        return value
-
-    @traitlets.validate("color_scope")
-    def _valid_color_scope(self, proposal: dict[str, Any]) -> str:
-        value = proposal["value"]
-        if value not in COLOR_SCOPES:
-            raise traitlets.TraitError(f"color_scope must be one of {COLOR_SCOPES}; got {value!r}")
-        return value
-
-    @traitlets.validate("summary")
-    def _valid_summary(self, proposal: dict[str, Any]) -> str:
-        value = proposal["value"]
-        if value not in ("mean", "max"):
-            raise traitlets.TraitError(f"summary must be 'mean' or 'max'; got {value!r}")
-        return value
+    @traitlets.observe("summary")
+    def _on_summary(self, change: dict[str, Any]) -> None:
+        if self._activations:  # redraw the closed layers with the new reduction
+            self._send_payload()
 
     @property
     def graph(self) -> GraphSpec:
