@@ -248,29 +248,28 @@ function render({ model, el }: RenderProps): () => void {
     view?.closeAll();
     pushOpen();
   };
-  resetButton.addEventListener("click", onReset);
-  openButton.addEventListener("click", onOpenAll);
-  closeButton.addEventListener("click", onCloseAll);
-  cleanups.push(() => {
-    resetButton.removeEventListener("click", onReset);
-    openButton.removeEventListener("click", onOpenAll);
-    closeButton.removeEventListener("click", onCloseAll);
-  });
-
-  model.on("change:_graph", onGraph);
-  model.on("change:_payload", onPayload);
-  model.on("change:theme", applyTheme);
-  model.on("change:height", applyHeight);
-  model.on("change:_open", onOpenTrait);
-  model.on("change:color_scope", applyColorScope);
-  cleanups.push(() => {
-    model.off("change:_graph", onGraph);
-    model.off("change:_payload", onPayload);
-    model.off("change:theme", applyTheme);
-    model.off("change:height", applyHeight);
-    model.off("change:_open", onOpenTrait);
-    model.off("change:color_scope", applyColorScope);
-  });
+  // Every listener is paired with its removal in `cleanups`.
+  const buttons: Array<[HTMLButtonElement, () => void]> = [
+    [resetButton, onReset],
+    [openButton, onOpenAll],
+    [closeButton, onCloseAll],
+  ];
+  for (const [button, onClick] of buttons) {
+    button.addEventListener("click", onClick);
+    cleanups.push(() => button.removeEventListener("click", onClick));
+  }
+  const traits: Array<[string, () => void]> = [
+    ["_graph", onGraph],
+    ["_payload", onPayload],
+    ["theme", applyTheme],
+    ["height", applyHeight],
+    ["_open", onOpenTrait],
+    ["color_scope", applyColorScope],
+  ];
+  for (const [name, onChange] of traits) {
+    model.on(`change:${name}`, onChange);
+    cleanups.push(() => model.off(`change:${name}`, onChange));
+  }
   cleanups.push(watchHostTheme(applyTheme));
 
   root.__layerscape = {
