@@ -1,4 +1,4 @@
-"""The quickstart notebook runs top to bottom in a real kernel."""
+"""The notebooks run top to bottom in a real kernel and say what they claim."""
 
 from __future__ import annotations
 
@@ -11,21 +11,44 @@ from nbclient import NotebookClient
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
-def test_quickstart_executes(tmp_path):
-    shutil.copy(NOTEBOOKS / "quickstart.ipynb", tmp_path)
-    nb = nbformat.read(tmp_path / "quickstart.ipynb", as_version=4)
-    NotebookClient(
+def _execute(name: str, tmp_path: Path) -> list:
+    shutil.copy(NOTEBOOKS / name, tmp_path)
+    nb = nbformat.read(tmp_path / name, as_version=4)
+    client = NotebookClient(
         nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
-    ).execute()
+    )
+    client.execute()
     outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
-    widget_outputs = [
-        o
-        for o in outputs
+    return outputs
+
+
+def _widgets(outputs: list) -> list:
+    return [
+        o for o in outputs
         if o.output_type == "execute_result"
         and "application/vnd.jupyter.widget-view+json" in o.get("data", {})
-    ]
-    assert len(widget_outputs) == 1
-    text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    ]  # fmt: skip
+
+
+def _text(outputs: list) -> str:
+    return "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+
+
+def test_quickstart_executes(tmp_path):
+    outputs = _execute("quickstart.ipynb", tmp_path)
+    assert len(_widgets(outputs)) == 1
+    text = _text(outputs)
     assert "held-out accuracy" in text and "predicted:" in text
     assert (tmp_path / "lenet.html").stat().st_size > 100_000
+
+
+def test_building_blocks_executes_and_says_what_each_block_does(tmp_path):
+    outputs = _execute("building_blocks.ipynb", tmp_path)
+    assert len(_widgets(outputs)) == 7  # one view per section
+    text = _text(outputs)
+    assert "softmax sums to 0.99" in text or "softmax sums to 1.0" in text
+    assert "valid_5x5 (24, 24, 4)" in text and "stride_2 (12, 12, 8)" in text
+    assert "dropout changed nothing at prediction time: True" in text
+    assert "same 784 values throughout: True" in text
+    assert "    relu: +0.000" in text  # ReLU clips every negative
