@@ -39,7 +39,9 @@ export class OutputVisual extends NeuronsVisual {
               anchor: (out) => {
                 const [x, y] = this.cellCentre(i);
                 const p = this.group.position;
-                return out.set(p.x + x + this.cells.neuron / 2, p.y + y, p.z + this.cells.neuron / 2);
+                // The back right edge: in the 3/4 view the cube's right face projects
+                // past its front edge, and a label there would sit under it.
+                return out.set(p.x + x + this.cells.neuron / 2, p.y + y, p.z - this.cells.neuron / 2);
               },
             },
             [{ text: this.unitName(i) }],
