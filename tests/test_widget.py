@@ -194,6 +194,10 @@ def test_subclassed_models_predict_through_their_traced_graph(subclassed):
     view = ModelView(model)
     np.testing.assert_allclose(view.predict(x), expected, atol=1e-6)
     assert len(view.activations) == len(view.graph["nodes"]) == 6
+    labelled = ModelView(model, labels=["a", "b", "c"])
+    assert labelled.graph["labels"] == ["a", "b", "c"]
+    with pytest.raises(ValueError, match=r"got 2 labels.*shape \(3,\)"):
+        ModelView(model, labels=["a", "b"])
 
 
 def test_unbuilt_model_error_says_how_to_build(lenet):

@@ -90,7 +90,7 @@ class ModelView(anywidget.AnyWidget):
                 f"ModelView got unknown option(s) {unknown}; it accepts {', '.join(OPTIONS)}"
             )
         plan = plan_model(model)
-        labels = _check_labels(model, labels)
+        labels = _check_labels(plan.functional.outputs[0], labels)
         graph = graph_from_plan(model, plan, labels)
         _bundle()
         # Set before the traits: their observers read these.
@@ -256,13 +256,13 @@ class ModelView(anywidget.AnyWidget):
         )
 
 
-def _check_labels(model: keras.Model, labels: Any) -> list[str] | None:
+def _check_labels(output: Any, labels: Any) -> list[str] | None:
     if labels is None:
         return None
     if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
         raise TypeError(f"labels must be a list of strings; got {type(labels).__name__}")
     labels = [str(label) for label in labels]
-    shape = tuple(model.outputs[0].shape[1:])
+    shape = tuple(output.shape[1:])
     if len(shape) != 1 or shape[0] != len(labels):
         raise ValueError(
             f"got {len(labels)} labels, but the model's output has shape {shape}: "
