@@ -94,7 +94,6 @@ class ModelView(anywidget.AnyWidget):
         graph = graph_from_plan(model, plan, labels)
         _bundle()
         # Set before the traits: their observers read these.
-        self._model = model
         self._plan = plan
         self._activations: dict[str, np.ndarray] = {}
         self._seq = 0
