@@ -12,6 +12,7 @@ import { SequenceVisual } from "./sequence";
 
 export type { LayerVisual, VisualContext } from "./base";
 export { EdgeLines } from "./edges";
+export { GroupFrames } from "./groups";
 
 function rankIs(node: NodeSpec, rank: number): boolean {
   return node.output_shape.length === rank;

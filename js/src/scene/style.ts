@@ -49,6 +49,8 @@ export const CSS = `
 .layerscape .ls-caption-name { color: var(--ls-fg); font-weight: 600; }
 .layerscape .ls-caption-shape { color: var(--ls-muted); font-variant-numeric: tabular-nums; }
 .layerscape .ls-caption.ls-compact { font-size: 9px; line-height: 1.15; }
+.layerscape .ls-group-caption { font-size: 10px; line-height: 1.2; font-weight: 600; color: var(--ls-muted); letter-spacing: 0.02em; }
+.layerscape .ls-group-caption.ls-compact { font-size: 9px; }
 .layerscape .ls-unit { font-size: 10px; line-height: 1; color: var(--ls-muted); font-variant-numeric: tabular-nums; }
 .layerscape .ls-unit-top { color: var(--ls-accent); font-weight: 700; }
 .layerscape .ls-badge {

@@ -14,6 +14,8 @@ export interface Palette {
   generic: number;
   highlight: number;
   accent: number;
+  /** Wireframe boxes around nested models. */
+  group: number;
 }
 
 export const PALETTES: Record<ThemeName, Palette> = {
@@ -27,6 +29,7 @@ export const PALETTES: Record<ThemeName, Palette> = {
     generic: 0xb8c2cf,
     highlight: 0xf59e0b,
     accent: 0xdc2626,
+    group: 0x8891c9,
   },
   dark: {
     name: "dark",
@@ -38,6 +41,7 @@ export const PALETTES: Record<ThemeName, Palette> = {
     generic: 0x566173,
     highlight: 0xfbbf24,
     accent: 0xf87171,
+    group: 0x6b74b0,
   },
 };
 

@@ -8,8 +8,8 @@ import { AmbientLight, Color, DirectionalLight, Scene, Vector3, type Raycaster }
 import type { DecodedPayload } from "../data/decode";
 import { formatConfigValue, formatCount, formatShape } from "../data/format";
 import { LAYER_PLAN, planScales, type ColorScope, type ScalePlan } from "../data/scales";
-import { layoutGraph, lerpLayout, type Layout } from "../layout";
-import { createVisual, EdgeLines, type LayerVisual } from "../layers";
+import { layoutGraph, lerpLayout, type Bounds, type Layout } from "../layout";
+import { createVisual, EdgeLines, GroupFrames, type LayerVisual } from "../layers";
 import type { GraphSpec } from "../spec";
 import { CameraRig, type ScreenMargins } from "./camera";
 import { FrameScheduler } from "./frames";
@@ -46,6 +46,8 @@ function easeInOut(t: number): number {
 const CAPTION_MARGIN_PX = 36;
 const BADGE_MARGIN_PX = 30;
 const SIDE_MARGIN_PX = 20;
+/** Pixels kept above the model for the captions of nested models' boxes. */
+const GROUP_MARGIN_PX = 24;
 
 export class ModelView {
   private readonly scene = new Scene();
@@ -56,6 +58,7 @@ export class ModelView {
   private readonly tooltip: Tooltip;
   private readonly picker: Picker;
   private readonly edges: EdgeLines;
+  private readonly groups: GroupFrames;
   private readonly lights: Array<AmbientLight | DirectionalLight>;
   private readonly visuals = new Map<string, LayerVisual>();
   private builds = 0;
@@ -88,6 +91,7 @@ export class ModelView {
     this.picker = new Picker(this.rig.camera, this.viewport.canvas);
     this.edges = new EdgeLines(this.palette);
     this.scene.add(this.edges.object);
+    this.groups = new GroupFrames(this.scene, this.palette, this.labels);
     const ambient = new AmbientLight(0xffffff, 0.65);
     const sun = new DirectionalLight(0xffffff, 0.45);
     sun.position.set(0.3, 0.6, 1);
@@ -166,6 +170,7 @@ export class ModelView {
     if (!graph) {
       this.layout = this.shown = null;
       this.edges.update([]);
+      this.groups.setGraph(null, null);
       this.requestRender();
       return;
     }
@@ -180,6 +185,7 @@ export class ModelView {
       this.scene.add(visual.group);
     }
     this.edges.update(layout.edges);
+    this.groups.setGraph(graph, layout);
     this.applyPayload();
     this.userMoved = false;
     this.fit();
@@ -219,6 +225,7 @@ export class ModelView {
     this.palette = palette;
     this.scene.background = new Color(palette.background);
     this.edges.setTheme(palette);
+    this.groups.setTheme(palette);
     for (const v of this.visuals.values()) v.setTheme(palette);
     this.requestRender();
   }
@@ -286,16 +293,35 @@ export class ModelView {
       if (n) visual.place(n);
     }
     this.edges.update(layout.edges);
+    this.groups.place(layout);
     // Until the user moves the camera, it keeps the whole model in view.
-    if (!this.userMoved) this.rig.fit(layout.bounds, this.margins());
+    if (!this.userMoved) this.rig.fit(this.boundsOf(layout), this.margins());
   }
 
   // ---------------------------------------------------------------- camera
 
+  /** The layout's bounds, grown to hold the boxes around nested models. */
+  private boundsOf(layout: Layout): Bounds {
+    const boxes = this.groups.list;
+    if (boxes.length === 0) return layout.bounds;
+    const min = { ...layout.bounds.min };
+    const max = { ...layout.bounds.max };
+    for (const b of boxes) {
+      min.x = Math.min(min.x, b.min[0]);
+      min.y = Math.min(min.y, b.min[1]);
+      min.z = Math.min(min.z, b.min[2]);
+      max.x = Math.max(max.x, b.max[0]);
+      max.y = Math.max(max.y, b.max[1]);
+      max.z = Math.max(max.z, b.max[2]);
+    }
+    return { min, max };
+  }
+
   private margins(): ScreenMargins {
     const badge = (this.graph?.labels?.length ?? 0) > 0;
+    const top = badge ? BADGE_MARGIN_PX : 8;
     return {
-      top: badge ? BADGE_MARGIN_PX : 8,
+      top: this.groups.list.length > 0 ? Math.max(top, GROUP_MARGIN_PX) : top,
       bottom: CAPTION_MARGIN_PX,
       left: SIDE_MARGIN_PX,
       right: SIDE_MARGIN_PX,
@@ -305,7 +331,7 @@ export class ModelView {
   private fit(): void {
     if (!this.layout) return;
     this.rig.setViewSize(this.viewport.width(), this.viewport.height());
-    this.rig.fit(this.layout.bounds, this.margins());
+    this.rig.fit(this.boundsOf(this.layout), this.margins());
   }
 
   /** Back to the 3/4 view of the whole model (as it is laid out now). */
@@ -446,6 +472,7 @@ export class ModelView {
     this.cleanups.length = 0;
     this.clearVisuals();
     this.edges.dispose();
+    this.groups.dispose();
     for (const light of this.lights) {
       light.removeFromParent();
       light.dispose();
