@@ -2,7 +2,10 @@
 
 The page inlines the IIFE bundle, the graph spec and the last payload, and drives the
 same ``render()`` the notebook uses through a minimal stand-in for the anywidget model.
-Nothing is fetched: it opens from ``file://`` offline.
+Nothing is fetched: it opens from ``file://`` offline. Scripts on the page reach the
+view through ``window.layerscapePage``: ``model`` (``get``/``set`` traits, e.g.
+``model.set("color_scope", "channel")``) and ``cleanup`` (the function ``render``
+returned).
 """
 
 from __future__ import annotations
@@ -62,8 +65,10 @@ TEMPLATE = """<!doctype html>
   }}
   var widget = LayerscapeWidget.default;
   var el = document.getElementById("layerscape-root");
+  // For scripts on the page (and tests): the model to set traits on, and the cleanup.
+  var handle = window.layerscapePage = {{ model: model, cleanup: null }};
   Promise.resolve(widget.initialize && widget.initialize({{ model: model }}))
-    .then(function () {{ return widget.render({{ model: model, el: el }}); }})
+    .then(function () {{ handle.cleanup = widget.render({{ model: model, el: el }}); }})
     .catch(function (err) {{ console.error("layerscape failed to render", err); }});
 }})();
 </script>

@@ -395,3 +395,41 @@ def stop_lab(server: LabServer) -> None:
     for pid in leftovers:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
+
+
+# ---------------------------------------------------------------- the widget in a page
+
+API = "document.querySelector('.layerscape').__layerscape"
+"""The root element's test handle (project, openIds, frames, builds, toggle, ...)."""
+
+
+def open_view(page, path: Path):
+    """Open a saved view from file:// and return its root once it is ready.
+
+    Fails with the view's own text when it ends in ``data-state="error"`` instead.
+    """
+    page.goto(path.as_uri(), wait_until="load")
+    # A locator waits from Playwright's own isolated world; page.wait_for_function would
+    # leave a MutationObserver in the page's world, which test_cleanup counts.
+    done = '.layerscape[data-state="ready"], .layerscape[data-state="error"]'
+    page.locator(done).wait_for(timeout=60_000)
+    root = page.locator(".layerscape")
+    state = root.get_attribute("data-state")
+    assert state == "ready", f"data-state={state!r}: {root.inner_text()[:500]!r}"
+    return root
+
+
+def hover_tooltip(page, node_id: str):
+    """Point at a layer (where the view projects it) and return its visible tooltip."""
+    point = page.evaluate(f"{API}.project({node_id!r})")
+    assert point is not None, f"{node_id} has no position on screen"
+    page.mouse.move(point["x"], point["y"])
+    tooltip = page.locator(".layerscape .ls-tooltip")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    return tooltip
+
+
+def leave_tooltip(page, tooltip) -> None:
+    """Move the pointer to an empty corner and wait for the tooltip to go."""
+    page.mouse.move(2, 2)
+    tooltip.wait_for(state="hidden", timeout=10_000)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from e2e_support import pixel_diff, stable_screenshot
+from e2e_support import API, hover_tooltip, leave_tooltip, open_view, pixel_diff, stable_screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -24,7 +24,6 @@ MIN_CHANGED = 0.002
 # A live scope change must end at the exported page's picture (allowing a little noise).
 MAX_LIVE_DIFF = 0.0005
 CONV = "conv2d"
-API = "document.querySelector('.layerscape').__layerscape"
 SCOPE_WORDS = {
     "layer": "one scale for this layer",
     "channel": "one scale per channel (this channel:",
@@ -54,34 +53,22 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return paths
 
 
-def _open(page, path: Path):
-    page.goto(path.as_uri(), wait_until="load")
-    root = page.locator('.layerscape[data-state="ready"]')
-    root.wait_for(timeout=60_000)
-    return root
-
-
-def _hover_conv2d(page, root) -> str:
-    point = page.evaluate(f"{API}.project({CONV!r})")
-    assert point is not None, "conv2d has no position on screen"
-    page.mouse.move(point["x"], point["y"])
-    tooltip = root.locator(".ls-tooltip")
-    tooltip.wait_for(state="visible", timeout=10_000)
+def _hover_conv2d(page) -> str:
+    tooltip = hover_tooltip(page, CONV)
     text = tooltip.inner_text()
-    page.mouse.move(2, 2)
-    tooltip.wait_for(state="hidden", timeout=10_000)
+    leave_tooltip(page, tooltip)
     return text
 
 
 def test_each_scope_colours_differently_and_says_so(pages, page, page_log, artifacts: Path):
     shots = {}
     for scope in SCOPES:
-        root = _open(page, pages[scope])
+        root = open_view(page, pages[scope])
         assert root.get_attribute("data-color-scope") == scope
         assert page.evaluate(f"{API}.openIds()") == [CONV]
         canvas = root.locator("canvas")
         shots[scope] = stable_screenshot(canvas, artifacts / f"{scope}.png")
-        text = _hover_conv2d(page, root)
+        text = _hover_conv2d(page)
         assert CONV in text and SCOPE_WORDS[scope] in text, f"{scope}: {text!r}"
         for other, words in SCOPE_WORDS.items():
             if other != scope:
@@ -93,30 +80,23 @@ def test_each_scope_colours_differently_and_says_so(pages, page, page_log, artif
     assert not page_log.problems(), "\n".join(page_log.problems())
 
 
-def test_changing_the_scope_recolours_in_place(pages, page, page_log, artifacts: Path, tmp_path):
-    # The exported page's model object, reachable from the test.
-    html = pages["layer"].read_text()
-    hook = "var widget = LayerscapeWidget.default;"
-    assert hook in html
-    live = tmp_path / "live.html"
-    live.write_text(html.replace(hook, "window.__lsModel = model; " + hook))
-
+def test_changing_the_scope_recolours_in_place(pages, page, page_log, artifacts: Path):
     expected = {}
     for scope in ("channel", "model"):
-        root = _open(page, pages[scope])
+        root = open_view(page, pages[scope])
         expected[scope] = stable_screenshot(root.locator("canvas"))
 
-    root = _open(page, live)
+    root = open_view(page, pages["layer"])
     builds = page.evaluate(f"{API}.builds()")
     for scope in ("channel", "model", "layer"):
         frames = page.evaluate(f"{API}.frames()")
-        page.evaluate(f"window.__lsModel.set('color_scope', {scope!r})")
+        page.evaluate(f"window.layerscapePage.model.set('color_scope', {scope!r})")
         page.wait_for_function(f"{API}.frames() > {frames}", timeout=30_000)
         assert root.get_attribute("data-color-scope") == scope
         shot = stable_screenshot(root.locator("canvas"), artifacts / f"live-{scope}.png")
         if scope in expected:
             diff = pixel_diff(shot, expected[scope])
             assert diff.fraction < MAX_LIVE_DIFF, f"live {scope} vs exported: {diff.describe()}"
-        assert SCOPE_WORDS[scope] in _hover_conv2d(page, root)
+        assert SCOPE_WORDS[scope] in _hover_conv2d(page)
     assert page.evaluate(f"{API}.builds()") == builds, "a scope change rebuilt the scene"
     assert not page_log.problems(), "\n".join(page_log.problems())

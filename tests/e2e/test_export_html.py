@@ -14,7 +14,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from e2e_support import PlaywrightTimeoutError, guard_network, pixel_stats, stable_screenshot
+from e2e_support import (
+    API,
+    PlaywrightTimeoutError,
+    guard_network,
+    hover_tooltip,
+    leave_tooltip,
+    open_view,
+    pixel_stats,
+    stable_screenshot,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -104,12 +113,6 @@ def test_exported_demo_renders_offline(demo_html: Path, page, page_log, artifact
     assert root.get_attribute("data-state") == "ready"
 
 
-def _open_demo(page, demo_html: Path):
-    page.goto(demo_html.as_uri(), wait_until="load")
-    page.wait_for_selector('.layerscape[data-state="ready"]', timeout=60_000)
-    return page.locator(".layerscape")
-
-
 def _background_luminance(page, artifacts: Path, name: str) -> float:
     from e2e_support import decode_png
 
@@ -120,19 +123,14 @@ def _background_luminance(page, artifacts: Path, name: str) -> float:
 
 
 def test_hover_shows_the_layer_as_text_and_idle_draws_nothing(demo_html: Path, page, page_log):
-    root = _open_demo(page, demo_html)
-    api = "document.querySelector('.layerscape').__layerscape"
+    open_view(page, demo_html)
 
     # Render on demand: a view nobody touches draws no frames.
-    before = page.evaluate(f"{api}.frames()")
+    before = page.evaluate(f"{API}.frames()")
     page.wait_for_timeout(1500)
-    assert page.evaluate(f"{api}.frames()") == before, "an idle view kept drawing frames"
+    assert page.evaluate(f"{API}.frames()") == before, "an idle view kept drawing frames"
 
-    point = page.evaluate(f"{api}.project('conv2d')")
-    assert point is not None, "conv2d has no position on screen"
-    page.mouse.move(point["x"], point["y"])
-    tooltip = root.locator(".ls-tooltip")
-    tooltip.wait_for(state="visible", timeout=10_000)
+    tooltip = hover_tooltip(page, "conv2d")
     text = tooltip.inner_text()
     times = "\N{MULTIPLICATION SIGN}"  # the view writes shapes with a times sign
     for expected in ("conv2d", "Conv2D", f"28{times}28{times}6", "156", "relu", f"5{times}5"):
@@ -140,8 +138,7 @@ def test_hover_shows_the_layer_as_text_and_idle_draws_nothing(demo_html: Path, p
     # The colour scale of the layer, with its numbers and what a closed layer shows.
     assert tooltip.locator(".ls-tt-bar").count() == 1 and "mean over 6 channels" in text
 
-    page.mouse.move(2, 2)
-    tooltip.wait_for(state="hidden", timeout=10_000)
+    leave_tooltip(page, tooltip)
     assert not page_log.problems(), "\n".join(page_log.problems())
 
 
@@ -149,12 +146,12 @@ def test_theme_follows_the_page_and_the_option(
     demo_html: Path, page, page_log, artifacts: Path, tmp_path: Path
 ):
     page.emulate_media(color_scheme="light")
-    _open_demo(page, demo_html)
+    open_view(page, demo_html)
     light = _background_luminance(page, artifacts, "auto-light.png")
 
     page.emulate_media(color_scheme="dark")
     page.reload()
-    _open_demo(page, demo_html)
+    open_view(page, demo_html)
     dark = _background_luminance(page, artifacts, "auto-dark.png")
     assert light > 200 and dark < 60, f"auto theme: light bg {light:.0f}, dark bg {dark:.0f}"
 
@@ -162,7 +159,7 @@ def test_theme_follows_the_page_and_the_option(
     forced = tmp_path / "forced-dark.html"
     forced.write_text(demo_html.read_text().replace('"theme": "auto"', '"theme": "dark"'))
     page.emulate_media(color_scheme="light")
-    _open_demo(page, forced)
+    open_view(page, forced)
     assert _background_luminance(page, artifacts, "forced-dark.png") < 60
     assert not page_log.problems(), "\n".join(page_log.problems())
 
@@ -181,11 +178,9 @@ def test_open_dimensions_take_the_predicted_sizes(page, page_log, tmp_path: Path
     model = keras.Model(tokens, keras.layers.Dense(2, activation="softmax")(x))
     view = ModelView(model, labels=["neg", "pos"])
     view.predict(np.array([3, 7, 11, 2, 9, 1, 4]))
-    page.goto(view.save_html(tmp_path / "text.html").as_uri())
-    root = page.locator('.layerscape[data-state="ready"]')
-    root.wait_for(timeout=60_000)
+    root = open_view(page, view.save_html(tmp_path / "text.html"))
     times = "\N{MULTIPLICATION SIGN}"
     text = root.inner_text()
     assert f"7{times}8" in text and f"?{times}8" not in text, text
-    assert page.evaluate("document.querySelector('.layerscape').__layerscape.builds()") == 2
+    assert page.evaluate(f"{API}.builds()") == 2
     assert not page_log.problems(), "\n".join(page_log.problems())

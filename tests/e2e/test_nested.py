@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from e2e_support import open_view
 
 pytestmark = pytest.mark.e2e
 
@@ -41,13 +42,7 @@ def test_nested_models_get_captioned_boxes(page, page_log, tmp_path: Path, artif
     html = tmp_path / "nested.html"
     view.save_html(str(html))
 
-    page.goto(html.as_uri(), wait_until="load")
-    page.wait_for_function(
-        "() => ['ready', 'error'].includes(document.querySelector('.layerscape')?.dataset.state)",
-        timeout=60_000,
-    )
-    root = page.locator(".layerscape")
-    assert root.get_attribute("data-state") == "ready", root.inner_text()[:500]
+    root = open_view(page, html)
     page.wait_for_timeout(500)
     page.screenshot(path=str(artifacts / "nested.png"))
 
