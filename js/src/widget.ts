@@ -103,9 +103,10 @@ function render({ model, el }: RenderProps): () => void {
   el.appendChild(root);
 
   let view: ModelView | null = null;
-  /** The graph as Python sent it, and as drawn (open dimensions filled in). */
+  /** The graph as Python sent it, and as drawn (open dimensions filled in; undefined
+   * until the scene is built for the current graph). */
   let graph: GraphSpec | null = null;
-  let shown: GraphSpec | null = null;
+  let shown: GraphSpec | null | undefined;
   let disposed = false;
   const cleanups: Array<() => void> = [];
 
@@ -168,14 +169,15 @@ function render({ model, el }: RenderProps): () => void {
     try {
       const data = asDataView(model.get("_payload") as DataView | ArrayBuffer | ArrayBufferView | null);
       const decoded = data && data.byteLength > 0 ? decodePayload(data) : null;
-      // Open dimensions (None) take the sizes this prediction has: lay out again only
-      // when they change, so a fixed-shape model never rebuilds on predict.
+      // The scene is built here, from the graph with its open dimensions (None) sized
+      // by this prediction: built once per graph, and again only when those sizes
+      // change, so a fixed-shape model never rebuilds on predict.
       const shaped = graph ? resolveOpenDims(graph, decoded) : null;
-      if (!sameShapes(shaped, shown)) {
+      if (shown === undefined || !sameShapes(shaped, shown)) {
         view.setGraph(shaped);
         view.setOpenIds(openTrait(), false);
+        shown = shaped;
       }
-      shown = shaped;
       view.setPayload(decoded);
       const seq = decoded?.seq ?? 0;
       clearError();
@@ -209,9 +211,7 @@ function render({ model, el }: RenderProps): () => void {
     if (!view) return;
     try {
       graph = asGraph(model.get("_graph"));
-      shown = graph;
-      view.setGraph(graph);
-      view.setOpenIds(openTrait(), false);
+      shown = undefined; // onPayload builds the scene for the new graph
       showTitle(graph);
       clearError();
       message.textContent = "No model to show yet.";
@@ -232,7 +232,7 @@ function render({ model, el }: RenderProps): () => void {
       onUserToggle: pushOpen,
       onError: fail,
     });
-    view.setTheme(resolveTheme(model.get("theme")));
+    applyTheme();
     applyColorScope();
     onGraph();
   } catch (err) {
