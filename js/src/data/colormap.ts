@@ -22,8 +22,6 @@ export interface ColorScale {
 export const NAN_COLOR: Rgb = [255, 0, 255];
 export const POS_INF_COLOR: Rgb = [255, 128, 0];
 export const NEG_INF_COLOR: Rgb = [0, 229, 255];
-/** What a layer shows before any prediction. */
-export const NO_DATA_COLOR: Rgb = [150, 156, 166];
 
 const DIVERGING_POINTS: Rgb[] = [
   [33, 62, 140],
@@ -207,8 +205,4 @@ export function cssGradient(kind: ColorMapKind, stops = 9): string {
     parts.push(`rgb(${lut[i]}, ${lut[i + 1]}, ${lut[i + 2]}) ${((s / (stops - 1)) * 100).toFixed(1)}%`);
   }
   return `linear-gradient(to right, ${parts.join(", ")})`;
-}
-
-export function rgbCss([r, g, b]: Rgb): string {
-  return `rgb(${r}, ${g}, ${b})`;
 }

@@ -45,10 +45,6 @@ export const PALETTES: Record<ThemeName, Palette> = {
   },
 };
 
-export function isThemeSetting(value: unknown): value is ThemeSetting {
-  return value === "auto" || value === "light" || value === "dark";
-}
-
 /** The host's theme: JupyterLab's body data attribute, VS Code's body class, then the OS. */
 export function detectHostTheme(doc: Document = document): ThemeName {
   const body = doc.body;
