@@ -1,6 +1,5 @@
 /** Light and dark palettes, and the host's theme (JupyterLab, VS Code, the OS). */
 
-export type ThemeSetting = "auto" | "light" | "dark";
 export type ThemeName = "light" | "dark";
 
 export interface Palette {
