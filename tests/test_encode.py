@@ -106,8 +106,7 @@ def test_decode_rejects_other_bytes():
         decode_payload(b"PNG\x00\x00\x00\x00\x00")
 
 
-def test_channel_budget_keeps_summaries_and_sends_small_layers_first(monkeypatch):
-    monkeypatch.setattr(encode, "CHANNEL_BUDGET", 2 * 64 * 64 * 8)
+def test_payload_budget_keeps_summaries_and_sends_small_layers_first():
     graph = _graph(
         ("big", "feature_map"), ("mid", "feature_map"), ("small", "feature_map"), ("v", "vector")
     )
@@ -118,7 +117,11 @@ def test_channel_budget_keeps_summaries_and_sends_small_layers_first(monkeypatch
         "small": rng.normal(size=(64, 64, 8)).astype("f4"),
         "v": rng.normal(size=5000).astype("f4"),
     }
-    header, arrays = decode_payload(encode_activations(graph, acts, 1))
+    # Always: summaries 96*96 + 2 * 64*64*4 (f32) and the vector, 5000 bytes: ~47 kB.
+    # Then mid's and small's channels (32 kB each) fit in 120 kB; big's 74 kB do not.
+    payload = encode_activations(graph, acts, 1, budget=120_000)
+    assert len(payload) <= 120_000
+    header, arrays = decode_payload(payload)
     sent = {(s["node"], s["role"]) for s in header["tensors"]}
     assert sent == {
         ("big", "summary"),

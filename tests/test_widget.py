@@ -273,7 +273,7 @@ def test_opening_a_layer_sends_its_channels_when_the_budget_left_them_out(
 ):
     from layerscape import encode
 
-    monkeypatch.setattr(encode, "CHANNEL_BUDGET", 0)
+    monkeypatch.setattr(encode, "PAYLOAD_BUDGET", 0)
     view = ModelView(lenet)
     view.predict(digits[0][0])
     header, _ = decode_payload(view._payload)

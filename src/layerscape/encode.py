@@ -30,13 +30,17 @@ from .spec import (
 F32_MAX_ELEMENTS = 4096
 """Tensors up to this many values are sent exactly, as float32."""
 
-FULL_MAX_ELEMENTS = 1 << 19
-"""Per layer: feature maps larger than this send only as many channels as fit."""
+FULL_MAX_ELEMENTS = 1 << 22
+"""Per layer: feature maps larger than this send only as many channels as fit (one
+2048 x 2048 texture atlas; VGG16's widest layer, 224 x 224 x 64, fits whole)."""
 
-CHANNEL_BUDGET = 4 << 20
-"""Per payload: bytes of feature-map channels (what an *open* layer shows). Summaries
-and vectors always go; channels go for the smallest layers first until this is spent,
-so LeNet sends everything and a ResNet sends what most layers need, not 12 MiB."""
+PAYLOAD_BUDGET = 1_000_000
+"""Per payload, in bytes: what one ``predict`` sends for the default (closed) view.
+Summaries, vectors and sequences always go; feature-map channels (what an *open*
+layer shows) go for the smallest layers first while the payload stays within this, so
+LeNet sends everything and ResNet50 at 224 x 224 sends its 0.3 MB of summaries plus
+the channels of its smallest layers, not 37 MB. Open layers get their channels
+whatever the budget; the others are sent when they are opened."""
 
 Reduce = Literal["mean", "max"]
 
@@ -47,6 +51,7 @@ def encode_activations(
     seq: int,
     reduce: Reduce = "mean",
     open_ids: Collection[str] = (),
+    budget: int | None = None,
 ) -> bytes:
     """Encode one prediction's activations.
 
@@ -62,6 +67,9 @@ def encode_activations(
         How a feature map's closed summary reduces its channels.
     open_ids
         Layers open in the view: their channels are sent whatever the budget.
+    budget
+        Bytes the payload may grow to with the channels of closed layers;
+        ``PAYLOAD_BUDGET`` by default.
 
     Returns
     -------
@@ -71,7 +79,7 @@ def encode_activations(
     sections: list[TensorSection] = []
     blobs: list[bytes] = []
     offset = 0
-    with_channels = layers_with_channels(graph, activations, open_ids)
+    with_channels = layers_with_channels(graph, activations, open_ids, budget)
     for node in graph["nodes"]:
         values = activations.get(node["id"])
         if values is None or node["family"] == "generic":
@@ -92,27 +100,48 @@ def encode_activations(
 
 
 def layers_with_channels(
-    graph: GraphSpec, activations: dict[str, np.ndarray], open_ids: Collection[str] = ()
+    graph: GraphSpec,
+    activations: dict[str, np.ndarray],
+    open_ids: Collection[str] = (),
+    budget: int | None = None,
 ) -> set[str]:
     """The feature maps whose channels a payload carries.
 
-    Open layers always; then the smallest others while ``CHANNEL_BUDGET`` lasts.
+    Open layers always; then the smallest others while the whole payload (the
+    sections every payload carries, plus these channels) stays within ``budget``
+    (``PAYLOAD_BUDGET`` by default).
     """
+    budget = PAYLOAD_BUDGET if budget is None else budget
     costs = []
+    spent = 0
     for node in graph["nodes"]:
         values = activations.get(node["id"])
-        if node["family"] == "feature_map" and values is not None and values.ndim == 3:
-            count = _kept_channels(values) * values[..., 0].size
-            # Exact float32 when small, one byte a value otherwise (see _encode_tensor).
-            costs.append((count * 4 if count <= F32_MAX_ELEMENTS else count, node["id"]))
+        if values is None or node["family"] == "generic":
+            continue
+        if node["family"] == "feature_map" and values.ndim == 3:
+            spent += _section_bytes(values[..., 0].size)
+            channels = _kept_channels(values) * values[..., 0].size
+            costs.append((_section_bytes(channels), node["id"]))
+        else:
+            spent += _section_bytes(values.size)
+    spent += SECTION_HEADER_BYTES * (len(costs) + len(activations))
     chosen = {node_id for _, node_id in costs if node_id in open_ids}
-    spent = sum(cost for cost, node_id in costs if node_id in chosen)
+    spent += sum(cost for cost, node_id in costs if node_id in chosen)
     for cost, node_id in sorted(c for c in costs if c[1] not in chosen):
-        if spent + cost > CHANNEL_BUDGET:
+        if spent + cost > budget:
             break
         spent += cost
         chosen.add(node_id)
     return chosen
+
+
+SECTION_HEADER_BYTES = 200
+"""A generous estimate of one section's JSON header entry, for the budget."""
+
+
+def _section_bytes(count: int) -> int:
+    # Exact float32 when small, one byte a value otherwise (see _encode_tensor), padded.
+    return _pad8(count * 4 if count <= F32_MAX_ELEMENTS else count)
 
 
 def _kept_channels(values: np.ndarray) -> int:

@@ -77,40 +77,43 @@ TEMPLATE = """<!doctype html>
 """
 
 
-def write_html(path: Path, bundle: Path, state: dict[str, Any], title: str) -> Path:
-    """Write ``state`` (graph, payload, options) and ``bundle`` into one HTML page.
+def write_html(path: Path, page: str) -> Path:
+    """Write a page from :func:`render_page` to ``path`` (its folder must exist)."""
+    if not path.parent.exists():
+        raise FileNotFoundError(f"cannot write {path}: folder {path.parent} does not exist")
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def render_page(bundle: Path, state: dict[str, Any], payload: bytes, title: str) -> str:
+    """The HTML text of a page showing ``state`` (graph, options) and ``payload``.
 
     Parameters
     ----------
-    path
-        The file to write; its folder must exist.
     bundle
         The IIFE build of the front end (``static/widget.iife.js``).
     state
-        Trait values: ``_graph``, ``_payload`` (bytes), ``theme``, ``height``.
+        Trait values: ``_graph``, ``_open``, ``theme``, ``height``, ``color_scope``.
+    payload
+        The activation payload (``LSP1`` bytes), or ``b""`` before any prediction.
     title
         The page title (escaped).
-
-    Returns
-    -------
-    pathlib.Path
-        ``path``.
     """
     if not bundle.exists():
         raise RuntimeError(f"the front-end bundle {bundle} is missing; build js/ first")
-    if not path.parent.exists():
-        raise FileNotFoundError(f"cannot write {path}: folder {path.parent} does not exist")
-    payload = bytes(state.get("_payload") or b"")
     page_state = {k: v for k, v in state.items() if k != "_payload"}
     page_state["fill_window"] = True
-    html_text = TEMPLATE.format(
+    return TEMPLATE.format(
         title=html.escape(title),
         state=json.dumps(page_state).replace("<", "\\u003c"),
         payload=base64.b64encode(payload).decode("ascii"),
         bundle=_script_safe(bundle.read_text(encoding="utf-8")),
     )
-    path.write_text(html_text, encoding="utf-8")
-    return path
+
+
+def payload_room(page_without_payload: str, max_bytes: int) -> int:
+    """Bytes of payload that fit in a page of ``max_bytes`` (it is base64: 4 per 3)."""
+    return max(0, (max_bytes - len(page_without_payload.encode("utf-8"))) * 3 // 4)
 
 
 def _script_safe(text: str) -> str:

@@ -23,6 +23,8 @@ OPTIONS = ("theme", "height", "summary", "color_scope")
 THEMES = ("auto", "light", "dark")
 COLOR_SCOPES = ("layer", "channel", "model")
 SUMMARIES = ("mean", "max")
+EXPORT_MAX_BYTES = 10_000_000
+"""Default size budget of a page written by ``save_html``."""
 
 
 def _bundle() -> Path:
@@ -223,8 +225,16 @@ class ModelView(anywidget.AnyWidget):
         with self.hold_sync():
             self._payload = payload
 
-    def save_html(self, path: str | Path, title: str | None = None) -> Path:
+    def save_html(
+        self, path: str | Path, title: str | None = None, max_bytes: int = EXPORT_MAX_BYTES
+    ) -> Path:
         """Write the view, with its last prediction, as one offline HTML file.
+
+        The page holds the front end, the graph, every layer's summary and vector, and
+        the channels of the open layers. Channels of closed layers are added, smallest
+        layers first, while the file stays within ``max_bytes``: a small model can be
+        opened layer by layer offline; a large one shows "not sent" tiles for the
+        layers that did not fit (open them before saving to include them).
 
         Parameters
         ----------
@@ -232,27 +242,50 @@ class ModelView(anywidget.AnyWidget):
             Where to write the file.
         title
             The page title; the model's name by default.
+        max_bytes
+            Size budget of the file in bytes (default 10 MB; the front end alone is
+            about 0.65 MB).
 
         Returns
         -------
         pathlib.Path
             The path written. The page loads nothing from the network.
-        """
-        from .export import write_html
 
-        return write_html(
-            Path(path),
-            bundle=_bundle().with_name("widget.iife.js"),
-            state={
-                "_graph": self._graph,
-                "_payload": self._payload,
-                "_open": list(self._open),
-                "theme": self.theme,
-                "color_scope": self.color_scope,
-                "height": self.height,
-            },
-            title=title or self._graph.get("name", "layerscape"),
-        )
+        Raises
+        ------
+        ValueError
+            If what the page must hold (summaries, vectors, open layers) does not fit in
+            ``max_bytes``; the message gives the size needed.
+        """
+        from .export import payload_room, render_page, write_html
+
+        bundle = _bundle().with_name("widget.iife.js")
+        title = title or self._graph.get("name", "layerscape")
+        state = {
+            "_graph": self._graph,
+            "_open": list(self._open),
+            "theme": self.theme,
+            "color_scope": self.color_scope,
+            "height": self.height,
+        }
+        room = payload_room(render_page(bundle, state, b"", title), max_bytes)
+        payload = b""
+        if self._activations:
+            payload = encode_activations(
+                self._graph,  # type: ignore[arg-type]
+                self._activations,
+                self._seq,
+                self.summary,  # type: ignore[arg-type]
+                open_ids=set(self._open),
+                budget=room,
+            )
+        if len(payload) > room:
+            needed = max_bytes + (len(payload) - room) * 4 // 3 + 1
+            raise ValueError(
+                f"the page needs about {needed:,} bytes for its summaries and open layers; "
+                f"got max_bytes={max_bytes:,}. Pass a larger max_bytes or collapse layers."
+            )
+        return write_html(Path(path), render_page(bundle, state, payload, title))
 
 
 def _check_labels(output: Any, labels: Any) -> list[str] | None:
