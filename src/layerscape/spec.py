@@ -45,7 +45,8 @@ Each node sends at most two sections:
 - ``role == "full"``: the node's activation. For feature maps with more elements than
   the per-layer limit, only the first ``shape[-1]`` channels are sent and
   ``channels_total`` says how many the layer has. Feature maps get a ``full`` section
-  only while the payload's channel budget lasts (smallest layers first); vectors,
+  when the layer is open, or while the payload's byte budget lasts (smallest layers
+  first; ``encode.PAYLOAD_BUDGET``, 1 MB per predict); vectors,
   sequences and images always do.
 - ``role == "summary"``: for ``feature_map`` nodes only, always sent: the (H, W)
   reduction over channels named by ``reduce`` (``"mean"`` or ``"max"``); what a closed
