@@ -29,14 +29,10 @@ Environment
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
-import subprocess
 import sys
-import time
-import urllib.error
 from pathlib import Path
 
 import pytest
@@ -50,14 +46,11 @@ from e2e_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     E2E_DIR,
-    LAB_CONFIG,
     REPO_ROOT,
     VIEWPORT,
-    LabServer,
     PageLog,
-    free_port,
+    start_lab,
     stop_lab,
-    write_kernelspec,
 )
 
 
@@ -207,100 +200,16 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory):
     may write more notebooks there. HOME and every Jupyter dir point into a temp dir
     so the user's settings, kernels and workspaces never leak in or get touched.
     """
-    base = tmp_path_factory.mktemp("lab")
-    dirs = {
-        name: base / name
-        for name in (
-            "root",
-            "home",
-            "config",
-            "data",
-            "runtime",
-            "path",
-            "settings",
-            "workspaces",
-            "ipython",
-        )
-    }
-    for d in dirs.values():
-        d.mkdir()
-    write_kernelspec(dirs["path"])
-    (dirs["config"] / "jupyter_lab_config.py").write_text(LAB_CONFIG)
-    # No "get notified about Jupyter news?" toast over the notebook (and the widget).
-    notification = (
-        dirs["settings"] / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-    )
-    notification.parent.mkdir(parents=True)
-    notification.write_text(json.dumps({"fetchNews": "false"}))
+    try:
+        server = start_lab(tmp_path_factory.mktemp("lab"))
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
     quickstart = REPO_ROOT / "notebooks" / "quickstart.ipynb"
     if quickstart.exists():
-        shutil.copy(quickstart, dirs["root"] / quickstart.name)
-
-    env = dict(os.environ)
-    env.update(
-        HOME=str(dirs["home"]),
-        JUPYTER_CONFIG_DIR=str(dirs["config"]),
-        JUPYTER_DATA_DIR=str(dirs["data"]),
-        JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
-        JUPYTER_PATH=str(dirs["path"]),
-        JUPYTERLAB_SETTINGS_DIR=str(dirs["settings"]),
-        JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]),
-        IPYTHONDIR=str(dirs["ipython"]),
-        MPLCONFIGDIR=str(dirs["home"] / "mpl"),
-        PYTHONUNBUFFERED="1",
-        TF_CPP_MIN_LOG_LEVEL="2",
-    )
-    env.pop("JUPYTER_TOKEN", None)
-    env.pop("JUPYTER_PREFER_ENV_PATH", None)
-    # A changed HOME hides the real user site-packages; keep it importable.
-    import site
-
-    user_site = site.getusersitepackages() if site.ENABLE_USER_SITE else None
-    if user_site and Path(user_site).is_dir():
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (user_site, env.get("PYTHONPATH")) if p)
-
-    port = free_port()
-    log_path = base / "lab.log"
-    cmd = [
-        sys.executable, "-m", "jupyter", "lab",
-        "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--port-retries=0",
-        "--IdentityProvider.token=",  # ServerApp.token's non-deprecated name
-        "--ServerApp.disable_check_xsrf=True",
-        "--LabApp.expose_app_in_browser=True",
-        f"--ServerApp.root_dir={dirs['root']}",
-    ]  # fmt: skip
-    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI often run as root
-        cmd.append("--allow-root")
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            cmd, cwd=dirs["root"], env=env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
-    server = LabServer(
-        url=f"http://127.0.0.1:{port}",
-        port=port,
-        root_dir=dirs["root"],
-        runtime_dir=dirs["runtime"],
-        log_path=log_path,
-        env=env,
-        proc=proc,
-    )
+        shutil.copy(quickstart, server.root_dir / quickstart.name)
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"JupyterLab exited with {proc.returncode}:\n{server.log_tail()}")
-            try:
-                server.api("/api/status", timeout=2)
-                break
-            except (urllib.error.URLError, OSError, ValueError):
-                if time.monotonic() > deadline:
-                    pytest.fail(
-                        f"JupyterLab did not answer /api/status in 90 s:\n{server.log_tail()}"
-                    )
-                time.sleep(0.25)
         yield server
     finally:
         stop_lab(server)
         ARTIFACTS_ROOT.mkdir(parents=True, exist_ok=True)
-        shutil.copy(log_path, ARTIFACTS_ROOT / "jupyterlab-server.log")
+        shutil.copy(server.log_path, ARTIFACTS_ROOT / "jupyterlab-server.log")

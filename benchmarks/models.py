@@ -1,0 +1,44 @@
+"""The models the benchmarks measure, built offline (``weights=None``), with samples."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from collections.abc import Callable
+
+import numpy as np
+
+# name -> (input shape, what it is)
+MODELS: dict[str, tuple[tuple[int, ...], str]] = {
+    "lenet": ((28, 28, 1), "LeNet-5, 28x28x1"),
+    "vgg16": ((224, 224, 3), "VGG16, 224x224x3"),
+    "resnet50": ((224, 224, 3), "ResNet50, 224x224x3"),
+    "inceptionv3": ((299, 299, 3), "InceptionV3, 299x299x3"),
+}
+
+
+def build(name: str):
+    """The Keras model called ``name`` (random weights, seeded)."""
+    import keras
+
+    from layerscape.demo import build_lenet
+
+    if name not in MODELS:
+        raise ValueError(f"unknown model {name!r}; expected one of {sorted(MODELS)}")
+    keras.utils.set_random_seed(0)
+    shape = MODELS[name][0]
+    builders: dict[str, Callable[[], keras.Model]] = {
+        "lenet": build_lenet,
+        "vgg16": lambda: keras.applications.VGG16(weights=None, input_shape=shape),
+        "resnet50": lambda: keras.applications.ResNet50(weights=None, input_shape=shape),
+        "inceptionv3": lambda: keras.applications.InceptionV3(weights=None, input_shape=shape),
+    }
+    return builders[name]()
+
+
+def samples(name: str, count: int) -> np.ndarray:
+    """``count`` different inputs for ``name``, in [0, 1) like a scaled image."""
+    shape = MODELS[name][0]
+    return np.random.default_rng(1).random((count, *shape)).astype("float32")
