@@ -255,6 +255,14 @@ def test_expand_and_collapse_set_the_open_layers(view):
     assert view.open_layers == []
 
 
+def test_expand_all_and_collapse_all(view):
+    view.expand("all")
+    maps = [n["id"] for n in view.graph["nodes"] if n["family"] == "feature_map"]
+    assert view.open_layers == maps
+    view.collapse("all")
+    assert view.open_layers == []
+
+
 @pytest.mark.parametrize(
     ("ids", "pattern"),
     [

@@ -164,26 +164,32 @@ class ModelView(anywidget.AnyWidget):
         return list(self._open)
 
     def expand(self, *layer_ids: str) -> None:
-        """Open feature-map layers in the view; with no ids, open all of them.
+        """Open feature-map layers in the view: ``expand("conv2d", ...)``, or
+        ``expand("all")`` (or no ids) for every one of them.
+
+        Opening sends the layers' channels if the last payload left them out. The open
+        layers are synced with clicks in the view, saved with the widget state and
+        honoured by :meth:`save_html`.
 
         Raises
         ------
         ValueError
             For an id that is not a feature-map layer of this model.
         """
-        ids = self._openable(layer_ids) if layer_ids else self._openable_ids()
+        ids = self._openable_ids() if _means_all(layer_ids) else self._openable(layer_ids)
         wanted = set(self._open) | set(ids)
         self._open = [i for i in self._node_order() if i in wanted]
 
     def collapse(self, *layer_ids: str) -> None:
-        """Close layers in the view; with no ids, close all of them.
+        """Close layers in the view: ``collapse("conv2d", ...)``, or ``collapse("all")``
+        (or no ids) for every open one.
 
         Raises
         ------
         ValueError
             For an id that is not a feature-map layer of this model.
         """
-        ids = set(self._openable(layer_ids)) if layer_ids else set(self._open)
+        ids = set(self._open) if _means_all(layer_ids) else set(self._openable(layer_ids))
         self._open = [i for i in self._open if i not in ids]
 
     def _node_order(self) -> list[str]:
@@ -286,6 +292,10 @@ class ModelView(anywidget.AnyWidget):
                 f"got max_bytes={max_bytes:,}. Pass a larger max_bytes or collapse layers."
             )
         return write_html(Path(path), render_page(bundle, state, payload, title))
+
+
+def _means_all(layer_ids: tuple[str, ...]) -> bool:
+    return not layer_ids or layer_ids == ("all",)
 
 
 def _check_labels(output: Any, labels: Any) -> list[str] | None:
