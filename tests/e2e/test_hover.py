@@ -86,7 +86,9 @@ def _hover_element(page, node: str, index: list[int]) -> dict[str, str]:
 def _assert_value(shown: str, expected: float, where: str) -> None:
     number = shown.split()[0]
     tol = _printed_tolerance(number)
-    assert abs(float(number) - expected) <= tol, f"{where}: tooltip {shown!r}, activations hold {expected!r}"
+    assert abs(float(number) - expected) <= tol, (
+        f"{where}: tooltip {shown!r}, activations hold {expected!r}"
+    )
 
 
 def test_hovered_pixel_shows_its_activation(hover_pages, page, page_log):
@@ -104,7 +106,13 @@ def test_hovered_pixel_shows_its_activation(hover_pages, page, page_log):
 
     open_view(page, hover_pages["open"])
     assert page.evaluate(f"{API}.openIds()") == list(OPEN)
-    for node, index in (("conv", [2, 6, 3]), ("conv", [7, 0, 1]), ("pool", [3, 2, 2]), ("depthwise", [1, 0, 5])):
+    channel_pixels = (
+        ("conv", [2, 6, 3]),
+        ("conv", [7, 0, 1]),
+        ("pool", [3, 2, 2]),
+        ("depthwise", [1, 0, 5]),
+    )
+    for node, index in channel_pixels:
         shown = _hover_element(page, node, index)
         _assert_value(shown["value"], float(acts[node][tuple(index)]), f"{node}{index} open")
     assert not page_log.problems(), "\n".join(page_log.problems())
@@ -129,7 +137,8 @@ def _true_field(layer, out_index: list[int]) -> tuple[set[int], set[int], set[in
     channels = [out_index[2]] if len(out_index) > 2 else list(range(y.shape[-1]))
     moved = np.abs(y[1:, r, c, channels] - y[0, r, c, channels]).max(axis=-1) > 0
     coords = np.array(np.unravel_index(np.flatnonzero(moved), in_shape)).T
-    return {int(i) for i in coords[:, 0]}, {int(i) for i in coords[:, 1]}, {int(i) for i in coords[:, 2]}
+    rows, cols, channels = ({int(i) for i in coords[:, axis]} for axis in range(3))
+    return rows, cols, channels
 
 
 def _range_set(rng: dict) -> set[int]:
@@ -179,7 +188,8 @@ def test_receptive_field_is_outlined_on_the_input(hover_pages, page, page_log, a
     # A picture for people: an open strided conv pixel with its field on the input.
     open_view(page, hover_pages["open"])
     _hover_element(page, "dilated", [4, 4, 0])
-    stable_screenshot(page.locator(".layerscape"), artifacts / "receptive-field.png", canvas_only=False)
+    shot = artifacts / "receptive-field.png"
+    stable_screenshot(page.locator(".layerscape"), shot, canvas_only=False)
     assert not page_log.problems(), "\n".join(page_log.problems())
 
 
@@ -246,4 +256,6 @@ def test_tooltip_lines_name_the_region(hover_pages, page):
     open_view(page, hover_pages["open"])
     shown = _hover_element(page, "dilated", [0, 1, 1])
     # dilation 2, "same": taps at -2, 0, 2 and -1, 1, 3 inside an 8x8 input
-    assert re.search(r"conv: rows 0–2 every 2nd, cols 1–3 every 2nd, all channels", shown["reads"]), shown
+    dash = "\u2013"  # the tooltip writes ranges with an en dash
+    want = f"conv: rows 0{dash}2 every 2nd, cols 1{dash}3 every 2nd, all channels"
+    assert want in shown["reads"], shown
