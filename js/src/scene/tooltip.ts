@@ -42,24 +42,31 @@ const AXES: Record<number, Array<[string, string]>> = {
   ],
 };
 
-/** A region of a tensor of rank `rank` in words: "rows 0–2, cols 4–6, channel 1". */
-export function describeRegion(region: Region, rank: number): string {
+/**
+ * A region of a tensor of rank `rank` with `channels` channels in words: "rows 0–2,
+ * cols 4–6, channel 1"; a single-channel tensor's channel goes unsaid.
+ */
+export function describeRegion(region: Region, rank: number, channels: number | null = null): string {
   const names = AXES[rank] ?? region.ranges.map((_, i): [string, string] => [`axis ${i}`, `axis ${i}`]);
   const parts = region.ranges.map((r, i) => rangeText(r, names[i][0], names[i][1]));
   const channel = rank === 1 ? "unit" : rank === 2 ? "feature" : "channel";
-  parts.push(region.channel === null ? (rank === 1 ? "all units" : `all ${channel}s`) : `${channel} ${region.channel}`);
+  if (region.channel !== null) parts.push(`${channel} ${region.channel}`);
+  else if (channels !== 1 || rank === 1) parts.push(`all ${channel}s`);
   return parts.join(", ");
 }
 
 /** Tooltip lines for a hovered element: its index, its value, and each block of input it reads. */
-export function elementLines(hit: ElementHit, reads: ReadonlyArray<{ source: string; rank: number; region: Region }>): Array<[string, string]> {
+export function elementLines(
+  hit: ElementHit,
+  reads: ReadonlyArray<{ source: string; rank: number; channels: number | null; region: Region }>,
+): Array<[string, string]> {
   const rows: Array<[string, string]> = [];
   const index = hit.index.length === 1 ? String(hit.index[0]) : `(${hit.index.join(", ")})`;
   rows.push([hit.axes.length === 1 ? hit.axes[0] : `(${hit.axes.join(", ")})`, index]);
   if (hit.label) rows.push(["name", hit.label]);
   const value = hit.values.length === 0 ? "not sent" : hit.values.map(formatNumber).join(", ");
   rows.push(["value", hit.note && hit.values.length > 0 ? `${value} (${hit.note})` : value]);
-  for (const r of reads) rows.push(["reads", `${r.source}: ${describeRegion(r.region, r.rank)}`]);
+  for (const r of reads) rows.push(["reads", `${r.source}: ${describeRegion(r.region, r.rank, r.channels)}`]);
   return rows;
 }
 

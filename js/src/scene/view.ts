@@ -489,8 +489,11 @@ export class ModelView {
     };
   }
 
-  private readsForTooltip(): Array<{ source: string; rank: number; region: Read["region"] }> {
-    return this.reads.map((r) => ({ ...r, rank: this.visuals.get(r.source)?.node.output_shape.length ?? 0 }));
+  private readsForTooltip(): Array<{ source: string; rank: number; channels: number | null; region: Read["region"] }> {
+    return this.reads.map((r) => {
+      const shape = this.visuals.get(r.source)?.node.output_shape ?? [];
+      return { ...r, rank: shape.length, channels: shape[shape.length - 1] ?? null };
+    });
   }
 
   // ---------------------------------------------------------------- frame
