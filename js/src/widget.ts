@@ -7,7 +7,7 @@
  * and written: clicks set it, Python's expand()/collapse() change it. The root element reports its state
  * for tests: `data-state` (loading → ready | error), `data-predictions` (seq of the
  * last payload drawn), `data-open` (ids of open layers), `data-color-scope`, and `__layerscape` (project a
- * layer to client coordinates; list open layers).
+ * layer or one of its elements to client coordinates; list open layers; what the hover draws).
  */
 
 import { asDataView, decodePayload } from "./data/decode";

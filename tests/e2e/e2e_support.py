@@ -400,7 +400,8 @@ def stop_lab(server: LabServer) -> None:
 # ---------------------------------------------------------------- the widget in a page
 
 API = "document.querySelector('.layerscape').__layerscape"
-"""The root element's test handle (project, openIds, frames, builds, toggle, ...)."""
+"""The root element's test handle (project, elementPoint, hover, openIds, frames, builds,
+toggle, ...)."""
 
 
 def open_view(page, path: Path):

@@ -32,7 +32,7 @@ import type { Palette } from "./theme";
 /** Channel-to-channel lines drawn at most (per input). */
 export const MAX_CHANNEL_LINES = 256;
 /** How far the fan's colour is blended into the background (light, behind the field). */
-const FAN_FADE = 0.55;
+const FAN_FADE = 0.35;
 
 /** A block of an input that the hovered element reads. */
 export interface Read {
