@@ -51,11 +51,20 @@ def hover_pages(tmp_path_factory: pytest.TempPathFactory):
     view.predict(sample)
     out = tmp_path_factory.mktemp("hover")
     closed = view.save_html(out / "closed.html")
+    view.summary = "max"
+    closed_max = view.save_html(out / "closed-max.html")
+    view.summary = "mean"
     view.expand(*OPEN)
     opened = view.save_html(out / "open.html")
     # Every section of this model is exact float32 (<= 4096 values): no quantization.
     assert all(a.size <= 4096 for a in view.activations.values())
-    return {"closed": closed, "open": opened, "acts": view.activations, "model": model}
+    return {
+        "closed": closed,
+        "closed-max": closed_max,
+        "open": opened,
+        "acts": view.activations,
+        "model": model,
+    }
 
 
 def _printed_tolerance(text: str) -> float:
@@ -103,6 +112,12 @@ def test_hovered_pixel_shows_its_activation(hover_pages, page, page_log):
     # A unit of a vector layer.
     shown = _hover_element(page, "dense", [3])
     _assert_value(shown["value"], float(acts["dense"][3]), "dense[3]")
+
+    # summary="max": the closed layer shows (and the tooltip gives) the max over channels.
+    open_view(page, hover_pages["closed-max"])
+    shown = _hover_element(page, "conv", [3, 5])
+    assert "max over 4 channels" in shown["value"], shown
+    _assert_value(shown["value"], float(acts["conv"][3, 5, :].max()), "conv[3, 5] max summary")
 
     open_view(page, hover_pages["open"])
     assert page.evaluate(f"{API}.openIds()") == list(OPEN)
