@@ -7,7 +7,7 @@
  * and written: clicks set it, Python's expand()/collapse() change it. The root element reports its state
  * for tests: `data-state` (loading → ready | error), `data-predictions` (seq of the
  * last payload drawn), `data-open` (ids of open layers), `data-color-scope`, and `__layerscape` (project a
- * layer to client coordinates; list open layers).
+ * layer or one of its elements to client coordinates; list open layers; what the hover draws).
  */
 
 import { asDataView, decodePayload } from "./data/decode";
@@ -16,6 +16,7 @@ import { formatCount } from "./data/format";
 import { asColorScope } from "./data/scales";
 import { CSS } from "./scene/style";
 import { resolveTheme, watchHostTheme } from "./scene/theme";
+import type { HoverState } from "./scene/relations";
 import { ModelView } from "./scene/view";
 import type { GraphSpec } from "./spec";
 
@@ -45,6 +46,10 @@ export interface LayerscapeTestApi {
   builds(): number;
   toggle(id: string): void;
   resetView(): void;
+  /** Client coordinates of the middle of one element of a layer: (row, col) of a closed summary, (row, col, channel) of an open layer, (unit), (step, feature). */
+  elementPoint(id: string, index: number[]): { x: number; y: number } | null;
+  /** What the hover draws: the layer, its element, the relation line segments and the receptive fields outlined. */
+  hover(): HoverState | null;
 }
 
 export type LayerscapeRoot = HTMLDivElement & { __layerscape?: LayerscapeTestApi };
@@ -283,6 +288,8 @@ function render({ model, el }: RenderProps): () => void {
       pushOpen();
     },
     resetView: () => view?.resetView(),
+    elementPoint: (id, index) => view?.elementClientPoint(id, index) ?? null,
+    hover: () => view?.hoverState ?? null,
   };
 
   return () => {

@@ -496,7 +496,8 @@ def start_lab(base: Path) -> LabServer:
 # ---------------------------------------------------------------- the widget in a page
 
 API = "document.querySelector('.layerscape').__layerscape"
-"""The root element's test handle (project, openIds, frames, builds, toggle, ...)."""
+"""The root element's test handle (project, elementPoint, hover, openIds, frames, builds,
+toggle, ...)."""
 
 
 def open_view(page, path: Path):

@@ -17,6 +17,7 @@ import {
 } from "three";
 
 import type { NodeTensors } from "../data/decode";
+import type { Region } from "../data/receptive";
 import type { ScalePlan } from "../data/scales";
 import { formatShape } from "../data/format";
 import type { NodeLayout, Size3 } from "../layout";
@@ -38,6 +39,23 @@ export interface VisualContext {
 export interface Disposable {
   dispose(): void;
 }
+
+/** One element of a layer's output under the pointer. */
+export interface ElementHit {
+  /** Index into the output (no batch): (row, col, channel), (unit), (step, feature); a closed summary leaves out the channel. */
+  index: number[];
+  /** The index's axis names, one per entry of `index`. */
+  axes: string[];
+  /** The value there (several for an RGB pixel); empty when the payload did not send it. */
+  values: number[];
+  /** What the value is when it is not one element, e.g. "mean over 6 channels". */
+  note: string | null;
+  /** A name for the element, e.g. "class 7". */
+  label: string | null;
+}
+
+/** Lift of hover outlines off the face they mark, so that they are not hidden in it. */
+export const OUTLINE_LIFT = 0.02;
 
 /** The interface the scene uses; one implementation per layer family. */
 export interface LayerVisual {
@@ -67,6 +85,19 @@ export interface LayerVisual {
   dataRows(): Array<[string, string]>;
   /** A world point on the visual that picking hits (for tests and fly-to). */
   focusPoint(out: Vector3): Vector3;
+  /** The output element under the ray, when the visual can tell. */
+  elementAt(raycaster: Raycaster): ElementHit | null;
+  /**
+   * Appends the outline of `region` of this layer's output to `out` as line-segment
+   * endpoints (world x, y, z), one rectangle (4 segments) per place it is drawn (a
+   * region of every channel on an open layer: one per tile). Returns the rectangles
+   * drawn, 0 when the visual cannot show the region.
+   */
+  outlineRegion(region: Region, out: number[]): number;
+  /** A world point standing for channel (or unit) `channel`: a tile, a slice, a unit; null when not drawn. */
+  channelAnchor(channel: number, out: Vector3): Vector3 | null;
+  /** World points spread over the visual's front, where a fan of relation lines starts. */
+  footprint(): Vector3[];
   dispose(): void;
 }
 
@@ -198,6 +229,56 @@ export abstract class BaseVisual implements LayerVisual {
 
   focusPoint(out: Vector3): Vector3 {
     return out.set(this.group.position.x, this.group.position.y, this.group.position.z + this.size.d / 2);
+  }
+
+  elementAt(_raycaster: Raycaster): ElementHit | null {
+    return null;
+  }
+
+  outlineRegion(_region: Region, _out: number[]): number {
+    return 0;
+  }
+
+  channelAnchor(_channel: number, _out: Vector3): Vector3 | null {
+    return null;
+  }
+
+  /** A 4 x 4 grid over the front face. */
+  footprint(): Vector3[] {
+    const p = this.group.position;
+    const { w, h, d } = this.size;
+    const points: Vector3[] = [];
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < 4; j++) {
+        points.push(new Vector3(p.x - w / 2 + ((j + 0.5) / 4) * w, p.y + h / 2 - ((i + 0.5) / 4) * h, p.z + d / 2));
+      }
+    }
+    return points;
+  }
+
+  /** Appends a rectangle (4 segments) in the group's frame at depth z, corners (x0, y0), (x1, y1). */
+  protected pushRect(out: number[], x0: number, y0: number, x1: number, y1: number, z: number): void {
+    const p = this.group.position;
+    const c = [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+    ];
+    for (let i = 0; i < 4; i++) {
+      const [ax, ay] = c[i];
+      const [bx, by] = c[(i + 1) % 4];
+      out.push(p.x + ax, p.y + ay, p.z + z, p.x + bx, p.y + by, p.z + z);
+    }
+  }
+
+  /**
+   * Appends the outline of texels [x0, x1) x [y0, y1) (y from the top) of a
+   * texW x texH image that covers the front face (w x h) at depth z.
+   */
+  protected pushTexelRect(out: number[], texW: number, texH: number, x0: number, y0: number, x1: number, y1: number, z: number): void {
+    const { w, h } = this.size;
+    this.pushRect(out, -w / 2 + (x0 / texW) * w, h / 2 - (y0 / texH) * h, -w / 2 + (x1 / texW) * w, h / 2 - (y1 / texH) * h, z);
   }
 
   dispose(): void {

@@ -26,6 +26,7 @@ import {
 } from "three";
 
 import type { DecodedTensor, NodeTensors } from "../data/decode";
+import type { Region } from "../data/receptive";
 import { formatNumber } from "../data/format";
 import {
   describeScale,
@@ -40,7 +41,7 @@ import { channelGrid, dim, type ChannelGrid, type NodeLayout, type Size3 } from 
 import type { Palette } from "../scene/theme";
 import type { LegendInfo } from "../scene/tooltip";
 import type { NodeSpec } from "../spec";
-import { BaseVisual, type VisualContext } from "./base";
+import { BaseVisual, OUTLINE_LIFT, type ElementHit, type VisualContext } from "./base";
 import { fillSolid, makeDataTexture, pixelAt, textureData, writeImage } from "./textures";
 
 const FACE_OFFSET = 0.004;
@@ -302,6 +303,64 @@ export class FeatureMapVisual extends BaseVisual {
     const [h, w] = s.shape;
     const [x, y] = pixelAt(hit.uv.x, hit.uv.y, w, h);
     return `${s.reduce ?? "mean"} at (${y}, ${x}): ${formatNumber(s.values[y * w + x])}`;
+  }
+
+  override elementAt(raycaster: Raycaster): ElementHit | null {
+    if (this.showingAtlas && this.atlas) {
+      const tile = this.tileUnder(raycaster);
+      if (!tile) return null;
+      const { channel, px, py } = tile;
+      const full = this.openTensor();
+      const sent = full !== null && channel < full.shape[2];
+      const values = sent ? [full.values[(py * this.atlas.grid.tileW + px) * full.shape[2] + channel]] : [];
+      return { index: [py, px, channel], axes: ["row", "col", "channel"], values, note: null, label: null };
+    }
+    const s = this.summary;
+    if (!s || s.shape.length !== 2 || !this.summaryMesh.visible) return null;
+    const hit = raycaster.intersectObject(this.summaryMesh, false)[0];
+    if (!hit?.uv) return null;
+    const [h, w] = s.shape;
+    const [x, y] = pixelAt(hit.uv.x, hit.uv.y, w, h);
+    const total = s.channelsTotal ?? this.channels;
+    const note = `${s.reduce ?? "mean"} over ${total} channel${total === 1 ? "" : "s"}`;
+    return { index: [y, x], axes: ["row", "col"], values: [s.values[y * w + x]], note, label: null };
+  }
+
+  /** Open: on the region's tile, or on every tile when it covers every channel. Closed: on the summary face. */
+  override outlineRegion(region: Region, out: number[]): number {
+    if (region.ranges.length !== 2) return 0;
+    const [rows, cols] = region.ranges;
+    const z = this.size.d / 2 + FACE_OFFSET + OUTLINE_LIFT;
+    const g = this.atlas?.grid;
+    if (this.showingAtlas && g) {
+      const first = region.channel ?? 0;
+      const last = region.channel ?? g.channels - 1;
+      let drawn = 0;
+      for (let c = first; c <= last && c < g.channels; c++) {
+        const x0 = (c % g.cols) * (g.tileW + g.padPx);
+        const y0 = Math.floor(c / g.cols) * (g.tileH + g.padPx);
+        this.pushTexelRect(out, g.atlasW, g.atlasH, x0 + cols.start, y0 + rows.start, x0 + cols.end + 1, y0 + rows.end + 1, z);
+        drawn++;
+      }
+      return drawn;
+    }
+    const [h, w] = this.summary?.shape.length === 2 ? this.summary.shape : [this.height, this.width];
+    this.pushTexelRect(out, w, h, cols.start, rows.start, cols.end + 1, rows.end + 1, z);
+    return 1;
+  }
+
+  /** Open: the middle of the channel's tile. Closed: the channel's depth along the box's top edge. */
+  override channelAnchor(channel: number, out: Vector3): Vector3 | null {
+    const p = this.group.position;
+    const g = this.atlas?.grid;
+    if (this.showingAtlas && g) {
+      if (channel >= g.channels) return null;
+      const cx = (channel % g.cols) * (g.tileW + g.padPx) + g.tileW / 2;
+      const cy = Math.floor(channel / g.cols) * (g.tileH + g.padPx) + g.tileH / 2;
+      return out.set(p.x - this.size.w / 2 + (cx / g.atlasW) * this.size.w, p.y + this.size.h / 2 - (cy / g.atlasH) * this.size.h, p.z + this.size.d / 2);
+    }
+    if (channel >= this.channels) return null;
+    return out.set(p.x, p.y + this.size.h / 2, p.z + this.size.d / 2 - ((channel + 0.5) / this.channels) * this.size.d);
   }
 
   override legend(raycaster?: Raycaster): LegendInfo | null {

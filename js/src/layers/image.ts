@@ -7,11 +7,12 @@
 import type { Raycaster } from "three";
 
 import type { DecodedTensor, NodeTensors } from "../data/decode";
+import type { Region } from "../data/receptive";
 import { formatNumber } from "../data/format";
 import { dim, type NodeLayout } from "../layout";
 import type { LegendInfo } from "../scene/tooltip";
 import type { NodeSpec } from "../spec";
-import type { VisualContext } from "./base";
+import { OUTLINE_LIFT, type ElementHit, type VisualContext } from "./base";
 import { TexturedPlaneVisual } from "./plane";
 import { textureData } from "./textures";
 
@@ -90,6 +91,27 @@ export class ImageVisual extends TexturedPlaneVisual {
     const i = (y * w + x) * c;
     const values = Array.from(f.values.subarray(i, i + c), formatNumber);
     return `pixel (${y}, ${x}): ${values.join(", ")}`;
+  }
+
+  override elementAt(raycaster: Raycaster): ElementHit | null {
+    const f = this.full;
+    if (!f) return null;
+    const [h, w] = f.shape;
+    const c = f.shape[2] ?? 1;
+    const pixel = this.pixelUnder(raycaster, w, h);
+    if (!pixel) return null;
+    const [x, y] = pixel;
+    const i = (y * w + x) * c;
+    return { index: [y, x], axes: ["row", "col"], values: Array.from(f.values.subarray(i, i + c)), note: null, label: null };
+  }
+
+  /** Every channel is in the one picture: the region's pixels on it. */
+  override outlineRegion(region: Region, out: number[]): number {
+    if (region.ranges.length !== 2) return 0;
+    const [rows, cols] = region.ranges;
+    const { width, height } = this.texture.image;
+    this.pushTexelRect(out, width, height, cols.start, rows.start, cols.end + 1, rows.end + 1, this.size.d / 2 + OUTLINE_LIFT);
+    return 1;
   }
 
   override legend(): LegendInfo | null {

@@ -21,13 +21,14 @@ import {
 
 import { fillRgba } from "../data/colormap";
 import type { DecodedTensor, NodeTensors } from "../data/decode";
+import type { Region } from "../data/receptive";
 import { formatCount, formatNumber } from "../data/format";
 import { describeScale, LAYER_PLAN, layerScale, type ScaleChoice, type ScalePlan } from "../data/scales";
 import { dim, neuronLayout, type NeuronLayout, type NodeLayout, type Size3 } from "../layout";
 import type { Palette } from "../scene/theme";
 import type { LegendInfo } from "../scene/tooltip";
 import type { NodeSpec } from "../spec";
-import { BaseVisual, type VisualContext } from "./base";
+import { BaseVisual, OUTLINE_LIFT, type ElementHit, type VisualContext } from "./base";
 
 export class NeuronsVisual extends BaseVisual {
   protected readonly units: number;
@@ -132,6 +133,39 @@ export class NeuronsVisual extends BaseVisual {
     const i = hit.instanceId;
     const v = this.full && i < this.full.values.length ? formatNumber(this.full.values[i]) : "no data yet";
     return `${this.unitName(i)}: ${v}`;
+  }
+
+  override elementAt(raycaster: Raycaster): ElementHit | null {
+    const hit = raycaster.intersectObject(this.mesh, false)[0];
+    if (!hit || hit.instanceId === undefined) return null;
+    const i = hit.instanceId;
+    const values = this.full && i < this.full.values.length ? [this.full.values[i]] : [];
+    return { index: [i], axes: ["unit"], values, note: null, label: null };
+  }
+
+  /** A unit (the region's channel) as a square around it; every unit: the plate. */
+  override outlineRegion(region: Region, out: number[]): number {
+    if (region.ranges.length !== 0) return 0;
+    const { pitch, neuron } = this.cells;
+    const z = neuron / 2 + OUTLINE_LIFT;
+    if (region.channel === null) {
+      const w = this.cells.cols * pitch;
+      const h = this.cells.rows * pitch;
+      const [x0, y0] = this.cellCentre(0);
+      this.pushRect(out, x0 - pitch / 2, y0 + pitch / 2, x0 - pitch / 2 + w, y0 + pitch / 2 - h, z);
+      return 1;
+    }
+    if (region.channel >= this.shown) return 0;
+    const [x, y] = this.cellCentre(region.channel);
+    const r = pitch * 0.45;
+    this.pushRect(out, x - r, y - r, x + r, y + r, z);
+    return 1;
+  }
+
+  override channelAnchor(channel: number, out: Vector3): Vector3 | null {
+    if (channel >= this.shown) return null;
+    const [x, y] = this.cellCentre(channel);
+    return out.set(this.group.position.x + x, this.group.position.y + y, this.group.position.z + this.cells.neuron / 2);
   }
 
   override legend(): LegendInfo | null {

@@ -11,7 +11,7 @@ import { hasUnitLabels, type NodeLayout } from "../layout";
 import type { Label } from "../scene/labels";
 import type { Palette } from "../scene/theme";
 import type { NodeSpec } from "../spec";
-import type { VisualContext } from "./base";
+import type { ElementHit, VisualContext } from "./base";
 import { NeuronsVisual } from "./neurons";
 
 const SUM_TOLERANCE = 1e-2;
@@ -135,6 +135,15 @@ export class OutputVisual extends NeuronsVisual {
     if (!values || i >= values.length) return `${this.tooltipName(i)}: no data yet`;
     const score = this.probabilities ? ` (${formatPercent(values[i])})` : "";
     return `${this.tooltipName(i)}: ${formatNumber(values[i])}${score}`;
+  }
+
+  override elementAt(raycaster: Raycaster): ElementHit | null {
+    const hit = super.elementAt(raycaster);
+    if (!hit) return null;
+    const [i] = hit.index;
+    const v = hit.values[0];
+    const score = this.probabilities && v !== undefined ? ` (${formatPercent(v)})` : "";
+    return { ...hit, label: `${this.tooltipName(i)}${score}` };
   }
 
   override dataRows(): Array<[string, string]> {

@@ -86,6 +86,7 @@ export const CSS = `
 .layerscape .ls-tt-bar { height: 10px; border-radius: 2px; border: 1px solid var(--ls-border); }
 .layerscape .ls-tt-ticks { display: flex; justify-content: space-between; font-variant-numeric: tabular-nums; }
 .layerscape .ls-tt-scope { color: var(--ls-muted); font-size: 11px; }
+.layerscape .ls-tt-element { border-top: 1px solid var(--ls-border); padding-top: 4px; }
 .layerscape .ls-tt-value { margin-top: 6px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .layerscape .ls-tt-hint { margin-top: 4px; color: var(--ls-muted); font-style: italic; }
 .layerscape .ls-message {

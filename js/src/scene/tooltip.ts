@@ -5,6 +5,8 @@
 
 import { cssGradient, type ColorScale } from "../data/colormap";
 import { formatNumber } from "../data/format";
+import type { IndexRange, Region } from "../data/receptive";
+import type { ElementHit } from "../layers/base";
 
 export interface LegendInfo {
   /** The scale the colours use (null: none single, e.g. per-channel scales off a tile). */
@@ -21,7 +23,51 @@ export interface TooltipInfo {
   rows: Array<[string, string]>;
   legend: LegendInfo | null;
   value: string | null;
+  /** The hovered element: its index, value and what it reads (replaces `value`). */
+  element: Array<[string, string]> | null;
   hint: string | null;
+}
+
+function rangeText(r: IndexRange, one: string, many: string): string {
+  if (r.start === r.end) return `${one} ${r.start}`;
+  const every = r.step > 1 ? ` every ${r.step}${r.step === 2 ? "nd" : r.step === 3 ? "rd" : "th"}` : "";
+  return `${many} ${r.start}–${r.end}${every}`;
+}
+
+const AXES: Record<number, Array<[string, string]>> = {
+  2: [["step", "steps"]],
+  3: [
+    ["row", "rows"],
+    ["col", "cols"],
+  ],
+};
+
+/**
+ * A region of a tensor of rank `rank` with `channels` channels in words: "rows 0–2,
+ * cols 4–6, channel 1"; a single-channel tensor's channel goes unsaid.
+ */
+export function describeRegion(region: Region, rank: number, channels: number | null = null): string {
+  const names = AXES[rank] ?? region.ranges.map((_, i): [string, string] => [`axis ${i}`, `axis ${i}`]);
+  const parts = region.ranges.map((r, i) => rangeText(r, names[i][0], names[i][1]));
+  const channel = rank === 1 ? "unit" : rank === 2 ? "feature" : "channel";
+  if (region.channel !== null) parts.push(`${channel} ${region.channel}`);
+  else if (channels !== 1 || rank === 1) parts.push(`all ${channel}s`);
+  return parts.join(", ");
+}
+
+/** Tooltip lines for a hovered element: its index, its value, and each block of input it reads. */
+export function elementLines(
+  hit: ElementHit,
+  reads: ReadonlyArray<{ source: string; rank: number; channels: number | null; region: Region }>,
+): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  const index = hit.index.length === 1 ? String(hit.index[0]) : `(${hit.index.join(", ")})`;
+  rows.push([hit.axes.length === 1 ? hit.axes[0] : `(${hit.axes.join(", ")})`, index]);
+  if (hit.label) rows.push(["name", hit.label]);
+  const value = hit.values.length === 0 ? "not sent" : hit.values.map(formatNumber).join(", ");
+  rows.push(["value", hit.note && hit.values.length > 0 ? `${value} (${hit.note})` : value]);
+  for (const r of reads) rows.push(["reads", `${r.source}: ${describeRegion(r.region, r.rank, r.channels)}`]);
+  return rows;
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
@@ -93,7 +139,15 @@ export class Tooltip {
       legend.append(el("div", "ls-tt-scope", scope));
       parts.push(legend);
     }
-    if (info.value) parts.push(el("div", "ls-tt-value", info.value));
+    if (info.element) {
+      const table = el("dl", "ls-tt-rows ls-tt-element");
+      for (const [k, v] of info.element) {
+        table.append(el("dt", "", k), el("dd", `ls-tt-el-${k === "value" || k === "reads" || k === "name" ? k : "index"}`, v));
+      }
+      parts.push(table);
+    } else if (info.value) {
+      parts.push(el("div", "ls-tt-value", info.value));
+    }
     if (info.hint) parts.push(el("div", "ls-tt-hint", info.hint));
     this.el.replaceChildren(...parts);
   }

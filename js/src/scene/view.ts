@@ -10,6 +10,7 @@ import { formatConfigValue, formatCount, formatShape } from "../data/format";
 import { LAYER_PLAN, planScales, type ColorScope, type ScalePlan } from "../data/scales";
 import { layoutGraph, lerpLayout, type Bounds, type Layout } from "../layout";
 import { createVisual, EdgeLines, GroupFrames, type LayerVisual } from "../layers";
+import type { ElementHit } from "../layers/base";
 import type { GraphSpec } from "../spec";
 import { CameraRig, type ScreenMargins } from "./camera";
 import { FrameScheduler } from "./frames";
@@ -17,7 +18,8 @@ import { LabelOverlay } from "./labels";
 import { Picker } from "./picking";
 import { createRenderer, type ViewportRenderer } from "./renderer";
 import { PALETTES, type Palette, type ThemeName } from "./theme";
-import { Tooltip, type TooltipInfo } from "./tooltip";
+import { elementPoint, RelationLines, type HoverState, type Read } from "./relations";
+import { elementLines, Tooltip, type TooltipInfo } from "./tooltip";
 
 export const OPEN_DURATION_MS = 300;
 const CLICK_SLOP_PX = 5;
@@ -74,6 +76,13 @@ export class ModelView {
   private plan: ScalePlan = LAYER_PLAN;
   private palette: Palette = PALETTES.light;
   private hovered: LayerVisual | null = null;
+  /** The hovered element, and the key (layer, element, layout) its relation lines were drawn for. */
+  private hoveredElement: ElementHit | null = null;
+  private relationKey = "";
+  private reads: Read[] = [];
+  /** Bumped whenever visuals move or open, so hover lines are redrawn. */
+  private layoutVersion = 0;
+  private readonly relations: RelationLines;
   private pointer: { x: number; y: number } | null = null;
   private down: { x: number; y: number } | null = null;
   private userMoved = false;
@@ -92,6 +101,7 @@ export class ModelView {
     this.edges = new EdgeLines(this.palette);
     this.scene.add(this.edges.object);
     this.groups = new GroupFrames(this.scene, this.palette, this.labels);
+    this.relations = new RelationLines(this.scene, this.palette);
     const ambient = new AmbientLight(0xffffff, 0.65);
     const sun = new DirectionalLight(0xffffff, 0.45);
     sun.position.set(0.3, 0.6, 1);
@@ -226,6 +236,7 @@ export class ModelView {
     this.scene.background = new Color(palette.background);
     this.edges.setTheme(palette);
     this.groups.setTheme(palette);
+    this.relations.setTheme(palette);
     for (const v of this.visuals.values()) v.setTheme(palette);
     this.requestRender();
   }
@@ -288,6 +299,7 @@ export class ModelView {
 
   private applyLayout(layout: Layout): void {
     this.shown = layout;
+    this.layoutVersion++;
     for (const [id, visual] of this.visuals) {
       const n = layout.nodes.get(id);
       if (n) visual.place(n);
@@ -351,12 +363,7 @@ export class ModelView {
   /** Client (viewport) coordinates of a point on a layer's visual, or null. */
   project(id: string): { x: number; y: number } | null {
     const visual = this.visuals.get(id);
-    if (!visual) return null;
-    this.rig.camera.updateMatrixWorld();
-    const p = visual.focusPoint(new Vector3()).project(this.rig.camera);
-    if (p.z < -1 || p.z > 1) return null;
-    const rect = this.viewport.canvas.getBoundingClientRect();
-    return { x: rect.left + ((p.x + 1) / 2) * rect.width, y: rect.top + ((1 - p.y) / 2) * rect.height };
+    return visual ? this.toClient(visual.focusPoint(new Vector3())) : null;
   }
 
   // ---------------------------------------------------------------- pointer
@@ -393,28 +400,75 @@ export class ModelView {
     }
   }
 
-  private setHovered(visual: LayerVisual | null): void {
-    if (visual === this.hovered) return;
-    this.hovered?.setHighlight(false);
-    this.hovered = visual;
-    visual?.setHighlight(true);
-    this.viewport.canvas.style.cursor = visual?.canOpen ? "pointer" : "";
+  private setHovered(visual: LayerVisual | null, element: ElementHit | null = null): void {
+    this.hoveredElement = visual ? element : null;
+    if (visual !== this.hovered) {
+      this.hovered?.setHighlight(false);
+      this.hovered = visual;
+      visual?.setHighlight(true);
+      this.viewport.canvas.style.cursor = visual?.canOpen ? "pointer" : "";
+      this.requestRender();
+    }
+    this.drawRelations();
+  }
+
+  /**
+   * (Re)draws the lines of what the hovered layer or element reads, when the layer,
+   * the element or the layout changed since they were drawn; clears them without a hover.
+   */
+  private drawRelations(): void {
+    const visual = this.hovered;
+    if (!visual || !this.graph) {
+      if (this.relationKey !== "") {
+        this.relationKey = "";
+        this.reads = [];
+        this.relations.clear();
+        this.requestRender();
+      }
+      return;
+    }
+    const key = `${visual.id}|${this.hoveredElement?.index.join(",") ?? "-"}|${this.layoutVersion}`;
+    if (key === this.relationKey) return;
+    this.relationKey = key;
+    this.reads = this.relations.show(this.graph, visual, this.hoveredElement, this.visuals);
     this.requestRender();
   }
 
   private refreshTooltip(): void {
     if (!this.pointer) return;
     const hit = this.pickAt(this.pointer.x, this.pointer.y);
-    this.setHovered(hit?.visual ?? null);
+    const element = hit ? hit.visual.elementAt(hit.raycaster) : null;
+    this.setHovered(hit?.visual ?? null, element);
     if (!hit) {
       this.tooltip.hide();
       return;
     }
     const rect = this.container.getBoundingClientRect();
-    this.tooltip.show(this.describe(hit.visual, hit.raycaster), this.pointer.x - rect.left, this.pointer.y - rect.top);
+    this.tooltip.show(this.describe(hit.visual, hit.raycaster, element), this.pointer.x - rect.left, this.pointer.y - rect.top);
   }
 
-  private describe(visual: LayerVisual, raycaster: Raycaster): TooltipInfo {
+  /** What the hover draws now: the layer, its element and the receptive fields outlined (for tests). */
+  get hoverState(): HoverState | null {
+    return this.relations.state;
+  }
+
+  /** Client coordinates of the middle of element `index` of a layer (as elementAt indexes it), or null. */
+  elementClientPoint(id: string, index: readonly number[]): { x: number; y: number } | null {
+    const visual = this.visuals.get(id);
+    if (!visual) return null;
+    const point = elementPoint(visual, index);
+    return point ? this.toClient(point) : null;
+  }
+
+  private toClient(point: Vector3): { x: number; y: number } | null {
+    this.rig.camera.updateMatrixWorld();
+    const p = point.clone().project(this.rig.camera);
+    if (p.z < -1 || p.z > 1) return null;
+    const rect = this.viewport.canvas.getBoundingClientRect();
+    return { x: rect.left + ((p.x + 1) / 2) * rect.width, y: rect.top + ((1 - p.y) / 2) * rect.height };
+  }
+
+  private describe(visual: LayerVisual, raycaster: Raycaster, element: ElementHit | null = null): TooltipInfo {
     const node = visual.node;
     const rows: Array<[string, string]> = [];
     rows.push(["output", node.output_shapes.length > 1 ? node.output_shapes.map((s) => formatShape(s)).join(", ") : formatShape(node.output_shape)]);
@@ -429,9 +483,17 @@ export class ModelView {
       subtitle: node.id !== node.name ? `${node.class_name} · ${node.id}` : node.class_name,
       rows,
       legend: visual.legend(raycaster),
-      value: visual.valueAt(raycaster),
+      value: element ? null : visual.valueAt(raycaster),
+      element: element ? elementLines(element, this.readsForTooltip()) : null,
       hint: visual.canOpen ? (open ? "click to close" : "click to open: one tile per channel") : null,
     };
+  }
+
+  private readsForTooltip(): Array<{ source: string; rank: number; channels: number | null; region: Read["region"] }> {
+    return this.reads.map((r) => {
+      const shape = this.visuals.get(r.source)?.node.output_shape ?? [];
+      return { ...r, rank: shape.length, channels: shape[shape.length - 1] ?? null };
+    });
   }
 
   // ---------------------------------------------------------------- frame
@@ -446,6 +508,9 @@ export class ModelView {
         this.applyLayout(t >= 1 ? this.tween.to : lerpLayout(this.tween.from, this.tween.to, e));
         if (t >= 1) this.tween = null;
         else again = true;
+        // Hover lines follow the moving layers (and the element under the pointer once they stop).
+        if (t >= 1) this.refreshTooltip();
+        else this.drawRelations();
       }
       this.rig.controls.update();
       this.viewport.renderer.render(this.scene, this.rig.camera);
@@ -461,6 +526,7 @@ export class ModelView {
 
   private clearVisuals(): void {
     this.setHovered(null);
+    this.relations.clear();
     this.tooltip.hide();
     for (const v of this.visuals.values()) v.dispose();
     this.visuals.clear();
@@ -473,6 +539,7 @@ export class ModelView {
     this.clearVisuals();
     this.edges.dispose();
     this.groups.dispose();
+    this.relations.dispose();
     for (const light of this.lights) {
       light.removeFromParent();
       light.dispose();

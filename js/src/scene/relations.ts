@@ -1,0 +1,256 @@
+/**
+ * What the hovered layer (or element) reads, drawn as lines: a light fan from each
+ * input's front to the layer (Dense, Conv, ...), channel-to-channel lines for
+ * per-channel layers (pooling, padding, activations, batchnorm; i // multiplier for
+ * depthwise), and for a hovered element its receptive field outlined on the input,
+ * joined to the element. ONE LineSegments, made on hover, rewritten in place while the
+ * hover lasts and disposed when it ends.
+ */
+
+import {
+  BufferAttribute,
+  BufferGeometry,
+  Color,
+  LineBasicMaterial,
+  LineSegments,
+  Vector3,
+  type Scene,
+} from "three";
+
+import {
+  channelRelation,
+  elementRegion,
+  inputChannel,
+  readRegion,
+  type ChannelRelation,
+  type Region,
+} from "../data/receptive";
+import type { ElementHit, LayerVisual } from "../layers/base";
+import type { GraphSpec, NodeSpec } from "../spec";
+import type { Palette } from "./theme";
+
+/** Channel-to-channel lines drawn at most (per input). */
+export const MAX_CHANNEL_LINES = 256;
+/** How far the fan's colour is blended into the background (light, behind the field). */
+const FAN_FADE = 0.35;
+
+/** A block of an input that the hovered element reads. */
+export interface Read {
+  source: string;
+  region: Region;
+}
+
+/** What is drawn now (for the tooltip and the test API). */
+export interface HoverState {
+  node: string;
+  element: number[] | null;
+  /** Line segments in the one LineSegments, and of each kind. */
+  segments: number;
+  fan: number;
+  channel: number;
+  field: number;
+  reads: Read[];
+}
+
+/** The inputs of `id`, in the order the layer takes them. */
+export function inputsOf(graph: GraphSpec, id: string): NodeSpec[] {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const out: NodeSpec[] = [];
+  for (const e of graph.edges) {
+    const source = e.target === id ? byId.get(e.source) : undefined;
+    if (source && !out.includes(source)) out.push(source);
+  }
+  return out;
+}
+
+/** Segment endpoints by kind: the light fan and channel lines, the bright receptive field. */
+class Segments {
+  readonly fan: number[] = [];
+  readonly channel: number[] = [];
+  readonly field: number[] = [];
+
+  static line(list: number[], a: Vector3, b: Vector3): void {
+    list.push(a.x, a.y, a.z, b.x, b.y, b.z);
+  }
+}
+
+/** The corners of the rectangle outlineRegion appended at `start` (4 segments = 8 points). */
+function rectCorners(points: number[], start: number): Vector3[] {
+  return [0, 2, 4, 6].map((k) => new Vector3(points[start + k * 3], points[start + k * 3 + 1], points[start + k * 3 + 2]));
+}
+
+function centreOf(corners: Vector3[]): Vector3 {
+  const c = new Vector3();
+  for (const p of corners) c.add(p);
+  return c.multiplyScalar(1 / corners.length);
+}
+
+/** Where element `index` of `visual` is drawn (the middle of its outline), or null. */
+export function elementPoint(visual: LayerVisual, index: readonly number[]): Vector3 | null {
+  const points: number[] = [];
+  if (visual.outlineRegion(elementRegion(index, visual.node.output_shape.length), points) === 0) return null;
+  return centreOf(rectCorners(points, 0));
+}
+
+/** Channel c of the input to channel c' of the layer, for the channels both draw. */
+function channelLines(list: number[], relation: ChannelRelation, source: LayerVisual, visual: LayerVisual): number {
+  const node = visual.node;
+  const outChannels = node.output_shape[node.output_shape.length - 1] ?? 0;
+  const a = new Vector3();
+  const b = new Vector3();
+  let drawn = 0;
+  for (let c = 0; c < outChannels && drawn < MAX_CHANNEL_LINES; c++) {
+    const ic = inputChannel(relation, c);
+    if (ic === null || !source.channelAnchor(ic, a) || !visual.channelAnchor(c, b)) continue;
+    Segments.line(list, a, b);
+    drawn++;
+  }
+  return drawn;
+}
+
+/**
+ * Per input: the hovered element's receptive field outlined and joined to the element;
+ * channel lines for per-channel layers; otherwise a fan from the input's front to the
+ * element (or the layer).
+ */
+function relationsOf(segments: Segments, visual: LayerVisual, element: ElementHit | null, inputs: Array<[NodeSpec, LayerVisual]>): Read[] {
+  const reads: Read[] = [];
+  let target = visual.focusPoint(new Vector3());
+  if (element) {
+    const own = elementRegion(element.index, visual.node.output_shape.length);
+    const start = segments.field.length;
+    if (visual.outlineRegion(own, segments.field) > 0) target = centreOf(rectCorners(segments.field, start));
+  }
+  for (const [spec, source] of inputs) {
+    const relation = channelRelation(visual.node, spec.output_shape);
+    let drawn = 0;
+    const region = element ? readRegion(visual.node, spec.output_shape, element.index) : null;
+    const at = segments.field.length;
+    if (region && source.outlineRegion(region, segments.field) > 0) {
+      reads.push({ source: spec.id, region });
+      for (const corner of rectCorners(segments.field, at)) Segments.line(segments.field, corner, target);
+      drawn++;
+    }
+    if (relation.kind !== "all") drawn += channelLines(segments.channel, relation, source, visual);
+    if (drawn === 0) for (const p of source.footprint()) Segments.line(segments.fan, p, target);
+  }
+  return reads;
+}
+
+export class RelationLines {
+  private object: LineSegments | null = null;
+  private geometry: BufferGeometry | null = null;
+  private material: LineBasicMaterial | null = null;
+  private positions = new Float32Array(0);
+  private colors = new Float32Array(0);
+  private fanColor = new Color();
+  private fieldColor = new Color();
+  private current: HoverState | null = null;
+  /** Segments at the start of the buffer drawn light (fan and channel lines). */
+  private fanCount = 0;
+
+  constructor(
+    private readonly scene: Scene,
+    palette: Palette,
+  ) {
+    this.setTheme(palette);
+  }
+
+  /** What is drawn now, or null. */
+  get state(): HoverState | null {
+    return this.current;
+  }
+
+  setTheme(palette: Palette): void {
+    const background = new Color(palette.background);
+    this.fanColor.set(palette.highlight).lerp(background, FAN_FADE);
+    this.fieldColor.set(palette.accent);
+    if (this.current && this.geometry) this.paint(this.current.segments, this.fanCount);
+  }
+
+  /**
+   * Draws what `visual` (or its element) reads in `graph`, replacing what was drawn.
+   * Returns the receptive fields it outlined.
+   */
+  show(graph: GraphSpec, visual: LayerVisual, element: ElementHit | null, visuals: ReadonlyMap<string, LayerVisual>): Read[] {
+    const inputs: Array<[NodeSpec, LayerVisual]> = [];
+    for (const spec of inputsOf(graph, visual.id)) {
+      const v = visuals.get(spec.id);
+      if (v && v.group.visible) inputs.push([spec, v]);
+    }
+    const segments = new Segments();
+    const reads = relationsOf(segments, visual, element, inputs);
+    const light = segments.fan.length + segments.channel.length;
+    const count = (light + segments.field.length) / 6;
+    if (count === 0) {
+      this.clear();
+      return reads;
+    }
+    this.ensure(count);
+    this.positions.set(segments.fan, 0);
+    this.positions.set(segments.channel, segments.fan.length);
+    this.positions.set(segments.field, light);
+    this.fanCount = light / 6;
+    this.paint(count, this.fanCount);
+    this.current = {
+      node: visual.id,
+      element: element ? element.index.slice() : null,
+      segments: count,
+      fan: segments.fan.length / 6,
+      channel: segments.channel.length / 6,
+      field: segments.field.length / 6,
+      reads,
+    };
+    return reads;
+  }
+
+  private ensure(segments: number): void {
+    const floats = segments * 6;
+    if (!this.geometry || !this.material || !this.object) {
+      this.geometry = new BufferGeometry();
+      this.material = new LineBasicMaterial({ vertexColors: true, transparent: true, opacity: 0.9, depthWrite: false });
+      this.object = new LineSegments(this.geometry, this.material);
+      this.object.name = "relations";
+      this.object.frustumCulled = false;
+      this.object.renderOrder = 1;
+      this.scene.add(this.object);
+    }
+    if (floats > this.positions.length) {
+      // Grow by doubling: a moving pointer does not reallocate on every element.
+      const size = Math.max(floats, this.positions.length * 2);
+      this.positions = new Float32Array(size);
+      this.colors = new Float32Array(size);
+      this.geometry.setAttribute("position", new BufferAttribute(this.positions, 3));
+      this.geometry.setAttribute("color", new BufferAttribute(this.colors, 3));
+    }
+  }
+
+  private paint(segments: number, fan: number): void {
+    if (!this.geometry) return;
+    for (let v = 0; v < segments * 2; v++) {
+      const c = v < fan * 2 ? this.fanColor : this.fieldColor;
+      this.colors[v * 3] = c.r;
+      this.colors[v * 3 + 1] = c.g;
+      this.colors[v * 3 + 2] = c.b;
+    }
+    this.geometry.getAttribute("position").needsUpdate = true;
+    this.geometry.getAttribute("color").needsUpdate = true;
+    this.geometry.setDrawRange(0, segments * 2);
+  }
+
+  /** Removes and disposes the lines (the hover ended). */
+  clear(): void {
+    this.current = null;
+    this.fanCount = 0;
+    if (this.object) this.object.removeFromParent();
+    this.geometry?.dispose();
+    this.material?.dispose();
+    this.object = this.geometry = this.material = null;
+    this.positions = new Float32Array(0);
+    this.colors = new Float32Array(0);
+  }
+
+  dispose(): void {
+    this.clear();
+  }
+}
