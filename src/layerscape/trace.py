@@ -5,6 +5,9 @@ A subclassed ``keras.Model`` keeps no graph: its layers are wired by Python code
 a Functional graph over the *same* layer objects (same weights) is built. The trace
 leaves call records on the layers; they are removed again, so the user's model is
 exactly as it was.
+
+A ``call()`` that cannot run on a symbolic input raises :class:`UntraceableError`;
+``graph.py`` then falls back to drawing the model's layers without wiring.
 """
 
 from __future__ import annotations
@@ -14,6 +17,21 @@ from typing import Any
 import keras
 
 
+class UntraceableError(TypeError):
+    """A subclassed model's ``call()`` could not be traced into a graph.
+
+    ``reason`` says why, in words fit to show the user next to the model.
+    """
+
+    def __init__(self, model: keras.Model, reason: str):
+        self.reason = reason
+        super().__init__(
+            f"could not trace {type(model).__name__}.call() symbolically ({reason}). "
+            "layerscape needs a call() that runs on a keras.Input: no Python `if` or loops "
+            "over tensor values. Build the same layers as a Functional model to see it."
+        )
+
+
 def trace_subclassed(model: keras.Model) -> Any:
     """Return a Functional graph equivalent to ``model.call`` on one input.
 
@@ -21,7 +39,7 @@ def trace_subclassed(model: keras.Model) -> Any:
     ------
     ValueError
         If the model is not built, so its input shape is unknown.
-    TypeError
+    UntraceableError
         If ``call()`` takes several inputs, or cannot run on a symbolic tensor (Python
         control flow on tensor values).
     """
@@ -35,12 +53,12 @@ def trace_subclassed(model: keras.Model) -> Any:
     if not shapes:
         # Keras records the input shape only when its own symbolic build of call()
         # succeeded; when it did not, ours would fail the same way.
-        raise TypeError(_untraceable(model, "Keras could not run it on a symbolic input"))
+        raise UntraceableError(model, "Keras could not run it on a symbolic input")
     if len(shapes) != 1:
-        raise TypeError(
-            f"{type(model).__name__}.call() takes {len(shapes)} inputs "
-            f"({', '.join(shapes)}); layerscape traces subclassed models with one input. "
-            "Build it as a Functional model to see it."
+        raise UntraceableError(
+            model,
+            f"call() takes {len(shapes)} inputs ({', '.join(shapes)}); layerscape traces "
+            "subclassed models with one input",
         )
     (shape,) = shapes.values()
     layers = model._flatten_layers(include_self=False)
@@ -50,16 +68,15 @@ def trace_subclassed(model: keras.Model) -> Any:
         outputs = model.call(inputs)
         return keras.Model(inputs, outputs, name=model.name)
     except Exception as err:
-        raise TypeError(_untraceable(model, str(err))) from err
+        raise UntraceableError(model, _first_line(err)) from err
     finally:
         for layer, inbound, outbound in marks:
             del layer._inbound_nodes[inbound:]
             del layer._outbound_nodes[outbound:]
 
 
-def _untraceable(model: keras.Model, why: str) -> str:
-    return (
-        f"could not trace {type(model).__name__}.call() symbolically ({why}). "
-        "layerscape needs a call() that runs on a keras.Input: no Python `if` or loops "
-        "over tensor values. Build the same layers as a Functional model to see it."
-    )
+def _first_line(err: Exception, limit: int = 200) -> str:
+    """The gist of a trace failure: backends add pages of context after the first line."""
+    lines = str(err).strip().splitlines()
+    text = f"{type(err).__name__}: {lines[0] if lines else ''}".rstrip(": ")
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
