@@ -25,6 +25,13 @@ from layerscape import ModelView
 ZOO = list(zoo_models.BUILDERS)
 
 
+@pytest.fixture(autouse=True)
+def _keep_automatic_names():
+    # Models made here must not shift the auto names other test files expect.
+    with zoo_models.automatic_names_kept():
+        yield
+
+
 def _calls(model: keras.Model) -> dict[int, tuple[int, int]]:
     """Call records of every layer inside ``model``: what a mutation would change."""
     return {
@@ -261,7 +268,10 @@ def test_seq2seq_decoder_starts_from_the_encoder_states():
 
 def test_sequential_built_by_build_or_by_a_first_call():
     def layers():
-        return [keras.layers.Dense(5, activation="relu"), keras.layers.Dense(2)]
+        return [
+            keras.layers.Dense(5, activation="relu", name="d5"),
+            keras.layers.Dense(2, name="d2"),
+        ]
 
     by_build = keras.Sequential(layers(), name="by_build")
     by_build.build((None, 3))
@@ -348,3 +358,68 @@ def test_untraceable_model_with_a_known_input_shape_takes_one_sample():
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
     with pytest.raises(ValueError, match=r"expected one sample of shape \(4,\)"):
         view.predict(np.ones((2, 2, 4), "float32"))
+
+
+class Pair(keras.Model):
+    """Subclassed, two inputs in one list argument: traceable."""
+
+    def __init__(self):
+        super().__init__(name="pair")
+        self.left = keras.layers.Dense(3, name="left")
+        self.right = keras.layers.Dense(3, name="right")
+
+    def call(self, inputs):
+        a, b = inputs
+        return self.left(a) * self.right(b)
+
+
+class TwoArguments(Pair):
+    """The same layers, but the inputs are two arguments of call()."""
+
+    def call(self, a, b):
+        return self.left(a) * self.right(b)
+
+
+PAIR_INPUTS = (
+    np.linspace(0, 1, 8, dtype="float32").reshape(2, 4),
+    np.linspace(1, 2, 10, dtype="float32").reshape(2, 5),
+)
+
+
+def test_subclassed_model_with_a_list_of_inputs_is_traced():
+    model = Pair()
+    a, b = PAIR_INPUTS
+    model([a, b])
+    before = _calls(model)
+    view = ModelView(model)
+    graph = view.graph
+    assert graph["wiring"] == "known" and graph["inputs"] == ["input_0", "input_1"]
+    assert [n["class_name"] for n in graph["nodes"]] == [
+        "InputLayer", "InputLayer", "Dense", "Dense", "Multiply"
+    ]  # fmt: skip
+    edges = {(e["source"], e["target"]) for e in graph["edges"]}
+    assert {("input_0", "left"), ("input_1", "right")} <= edges
+    got = view.predict([a, b])
+    np.testing.assert_allclose(got, keras.ops.convert_to_numpy(model([a, b])), rtol=1e-6)
+    np.testing.assert_array_equal(view.activations["input_1"], b[0])
+    assert _calls(model) == before
+
+
+def test_subclassed_model_with_two_input_arguments_falls_back_and_predicts():
+    model = TwoArguments()
+    a, b = PAIR_INPUTS
+    model(a, b)
+    before = _calls(model)
+    view = ModelView(model)
+    graph = view.graph
+    assert graph["wiring"] == "unknown"
+    assert "call() takes 2 input arguments (a, b)" in graph["wiring_reason"]
+    assert [n["id"] for n in graph["nodes"]] == ["input", "left", "right", "pair_output"]
+    assert graph["edges"] == []
+    got = view.predict([a, b])
+    np.testing.assert_allclose(got, keras.ops.convert_to_numpy(model(a, b)), rtol=1e-6)
+    # Two arrays are not one input node's value: only the output is known.
+    assert set(view.activations) == {"pair_output"}
+    assert _calls(model) == before
+    with pytest.raises(TypeError, match=r"takes 2 input arguments: pass a list of 2 batches"):
+        view.predict(a)

@@ -13,12 +13,14 @@ adds (transformer block) and subclassed models, traceable or not.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import keras
 import numpy as np
 from keras import layers, ops
+from keras.src.backend.common import global_state
 
 # Open dimensions (``None``: a sequence of any length) get this size in samples.
 OPEN_DIM = 5
@@ -187,6 +189,26 @@ UNTRACEABLE: dict[str, Callable[[], keras.Model]] = {"gated_net": _gated_net}
 """Subclassed models whose call() cannot run on a symbolic input."""
 
 
+@contextlib.contextmanager
+def automatic_names_kept() -> Iterator[None]:
+    """Leave Keras' automatic-name counters as they were.
+
+    The applications create hundreds of unnamed layers (and tracing a subclassed model
+    names its raw ops); without this, a model built later in the session (the LeNet
+    fixture) would get ``dense_57`` where other tests expect ``dense_2``, depending on
+    which test ran first.
+    """
+    counters = global_state.get_global_attribute("object_name_uids")
+    saved = dict(counters) if counters is not None else None
+    try:
+        yield
+    finally:
+        counters = global_state.get_global_attribute("object_name_uids")
+        if counters is not None:
+            counters.clear()
+            counters.update(saved or {})
+
+
 @functools.cache
 def build(name: str) -> keras.Model:
     """The zoo model ``name``, built once per session with seeded weights."""
@@ -194,7 +216,8 @@ def build(name: str) -> keras.Model:
     if builder is None:
         raise KeyError(f"no zoo model {name!r}; the zoo has {sorted(BUILDERS | UNTRACEABLE)}")
     keras.utils.set_random_seed(sorted(BUILDERS | UNTRACEABLE).index(name))
-    return builder()
+    with automatic_names_kept():
+        return builder()
 
 
 SUBCLASSED_INPUTS = {"residual_net": (12, 12, 2), "gated_net": (6,)}

@@ -82,7 +82,8 @@ def run_untraced(plan: Untraced, batch: Any) -> tuple[Any, dict[str, np.ndarray]
         From :func:`layerscape.graph.plan_model` for a model whose ``call()`` could not
         be traced.
     batch
-        What the model's ``call()`` takes, with the batch dimension.
+        What the model's ``call()`` takes, with the batch dimension; for a ``call()``
+        with several input arguments, a list or tuple of them.
 
     Returns
     -------
@@ -91,14 +92,21 @@ def run_untraced(plan: Untraced, batch: Any) -> tuple[Any, dict[str, np.ndarray]
         honestly belong to a node: the input's first sample (when the input is one
         array) and the first output's first sample.
     """
-    outputs = keras.tree.map_structure(
-        keras.ops.convert_to_numpy, plan.model(batch, training=False)
-    )
+    if plan.arguments > 1:
+        if not isinstance(batch, (list, tuple)) or len(batch) != plan.arguments:
+            raise TypeError(
+                f"{type(plan.model).__name__}.call() takes {plan.arguments} input arguments: "
+                f"pass a list of {plan.arguments} batches; got {type(batch).__name__}"
+            )
+        returned = plan.model(*batch, training=False)
+    else:
+        returned = plan.model(batch, training=False)
+    outputs = keras.tree.map_structure(keras.ops.convert_to_numpy, returned)
     record: dict[str, np.ndarray] = {}
     given = tree.flatten(batch)
     if len(given) == 1 and np.ndim(given[0]) >= 1:
         record[plan.input_id] = _first_sample(given[0])
-    returned = tree.flatten(outputs)
-    if returned and np.ndim(returned[0]) >= 1:
-        record[plan.output_id] = _first_sample(returned[0])
+    leaves = tree.flatten(outputs)
+    if leaves and np.ndim(leaves[0]) >= 1:
+        record[plan.output_id] = _first_sample(leaves[0])
     return outputs, record

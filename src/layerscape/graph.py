@@ -21,7 +21,7 @@ from typing import Any
 import keras
 
 from .spec import SPEC_VERSION, EdgeSpec, Family, GraphSpec, NodeSpec
-from .trace import UntraceableError, trace_subclassed
+from .trace import UntraceableError, call_arguments, trace_subclassed
 
 # Config keys worth a line in the tooltip, in the order they are shown.
 CONFIG_KEYS = (
@@ -74,6 +74,8 @@ class Untraced:
     output_id: str
     input_shape: list[int | None] | None
     """Per-sample input shape, when Keras recorded one; None when nobody knows it."""
+    arguments: int = 1
+    """How many input arguments ``call()`` takes (``predict`` spreads a list over them)."""
 
 
 Plan = Scope | Untraced
@@ -136,13 +138,21 @@ def _untraced_plan(model: keras.Model, reason: str) -> Untraced:
     taken = {layer.name for layer in model.layers}
     shapes = getattr(model, "_build_shapes_dict", None) or {}
     shape = next(iter(shapes.values())) if len(shapes) == 1 else None
+    arguments = max(1, len(call_arguments(model)))
+    if arguments > 1 or not _is_one_shape(shape):
+        shape = None  # several inputs: Keras' record (if any) is not one input's shape
     return Untraced(
         model=model,
         reason=reason,
         input_id=_fresh("input", taken),
         output_id=_fresh(f"{model.name}_output", taken),
         input_shape=_shape(shape) if shape is not None else None,
+        arguments=arguments,
     )
+
+
+def _is_one_shape(shape: Any) -> bool:
+    return isinstance(shape, (tuple, list)) and all(d is None or isinstance(d, int) for d in shape)
 
 
 def _fresh(name: str, taken: set[str]) -> str:
@@ -290,9 +300,7 @@ def _built_output(layer: Any) -> list[int | None] | None:
         shape = layer.compute_output_shape(tuple(next(iter(shapes.values()))))
     except Exception:  # layers without a static rule (or unbuilt ones) simply say nothing
         return None
-    if not isinstance(shape, (tuple, list)) or not all(
-        d is None or isinstance(d, int) for d in shape
-    ):
+    if not _is_one_shape(shape):
         return None  # several outputs: not one shape to draw
     return _shape(shape)
 

@@ -12,6 +12,7 @@ A ``call()`` that cannot run on a symbolic input raises :class:`UntraceableError
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import keras
@@ -40,14 +41,22 @@ def trace_subclassed(model: keras.Model) -> Any:
     ValueError
         If the model is not built, so its input shape is unknown.
     UntraceableError
-        If ``call()`` takes several inputs, or cannot run on a symbolic tensor (Python
-        control flow on tensor values).
+        If ``call()`` takes several arguments, or cannot run on a symbolic tensor
+        (Python control flow on tensor values). One argument holding a list or dict of
+        inputs is traced with one ``keras.Input`` per entry.
     """
     if not model.built:
         raise ValueError(
             f"the subclassed model {model.name!r} is not built, so its input shape is "
             "unknown: call it once on a batch (model(x)) or call "
             "model.build((None, 28, 28, 1)) (with your input shape) first."
+        )
+    arguments = call_arguments(model)
+    if len(arguments) > 1:
+        raise UntraceableError(
+            model,
+            f"call() takes {len(arguments)} input arguments ({', '.join(arguments)}); "
+            "layerscape traces a call() with one input argument (which may hold a list)",
         )
     shapes = getattr(model, "_build_shapes_dict", None)
     if not shapes:
@@ -57,13 +66,13 @@ def trace_subclassed(model: keras.Model) -> Any:
     if len(shapes) != 1:
         raise UntraceableError(
             model,
-            f"call() takes {len(shapes)} inputs ({', '.join(shapes)}); layerscape traces "
-            "subclassed models with one input",
+            f"call() takes {len(shapes)} input arguments ({', '.join(shapes)}); layerscape "
+            "traces a call() with one input argument (which may hold a list or dict)",
         )
     (shape,) = shapes.values()
+    inputs = _symbolic_inputs(model, shape)
     layers = model._flatten_layers(include_self=False)
     marks = [(layer, len(layer._inbound_nodes), len(layer._outbound_nodes)) for layer in layers]
-    inputs = keras.Input(tuple(shape)[1:], name="input")
     try:
         outputs = model.call(inputs)
         return keras.Model(inputs, outputs, name=model.name)
@@ -73,6 +82,31 @@ def trace_subclassed(model: keras.Model) -> Any:
         for layer, inbound, outbound in marks:
             del layer._inbound_nodes[inbound:]
             del layer._outbound_nodes[outbound:]
+
+
+def call_arguments(model: keras.Model) -> list[str]:
+    """The required positional arguments of ``model.call`` (its inputs)."""
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return [
+        p.name
+        for p in inspect.signature(model.call).parameters.values()
+        if p.kind in positional and p.default is inspect.Parameter.empty
+    ]
+
+
+def _is_shape(shape: Any) -> bool:
+    return isinstance(shape, (tuple, list)) and all(d is None or isinstance(d, int) for d in shape)
+
+
+def _symbolic_inputs(model: keras.Model, shape: Any) -> Any:
+    """``keras.Input``s shaped like what ``call()`` was built with (batch dropped)."""
+    if _is_shape(shape):
+        return keras.Input(tuple(shape)[1:], name="input")
+    if isinstance(shape, (list, tuple)) and shape and all(_is_shape(s) for s in shape):
+        return [keras.Input(tuple(s)[1:], name=f"input_{i}") for i, s in enumerate(shape)]
+    if isinstance(shape, dict) and shape and all(_is_shape(s) for s in shape.values()):
+        return {k: keras.Input(tuple(s)[1:], name=str(k)) for k, s in shape.items()}
+    raise UntraceableError(model, f"call() was built with inputs shaped {shape!r}")
 
 
 def _first_line(err: Exception, limit: int = 200) -> str:

@@ -132,7 +132,8 @@ class ModelView(anywidget.AnyWidget):
             One sample without the batch dimension, or a batch (the view shows the
             first sample). For several inputs, a list in input order or a dict keyed
             by input name. For a subclassed model that could not be traced and whose
-            input shape Keras never recorded, ``x`` is what ``model(x)`` takes: a batch.
+            input shape Keras never recorded, ``x`` is what ``model(x)`` takes: a batch
+            (a list of batches, one per argument, when its ``call()`` takes several).
 
         Returns
         -------
