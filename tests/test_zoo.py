@@ -205,7 +205,7 @@ WIRING = {
         ("<Absolute>", "same"),
     ],
     "seq2seq": [("source", "encoder"), ("target", "decoder"), ("encoder", "decoder")],
-    "two_heads": [("trunk_dense", "kind"), ("trunk_dense", "box")],
+    "two_heads": [("photo", "trunk/conv"), ("trunk/dense", "kind"), ("trunk/dense", "box")],
     "transformer_block": [
         ("embed", "attention"),
         ("embed", "<Add>"),
@@ -331,6 +331,14 @@ def test_untraceable_model_predicts_its_own_output_and_fakes_nothing(gated):
     assert nodes["input"]["output_shape"] == [6] and nodes["input"]["family"] == "vector"
     assert nodes["gated_net_output"]["output_shape"] == [4]
     assert _calls(model) == before
+
+
+def test_untraceable_model_checks_labels_once_its_output_is_known():
+    model = zoo_models.build("gated_net")
+    view = ModelView(model, labels=["a", "b", "c"])  # the output has 4 units
+    with pytest.raises(ValueError, match=r"got 3 labels, but the model's output has shape \(4,\)"):
+        view.predict(np.ones((1, 6), "float32"))
+    assert view.prediction_count == 0 and view.activations == {}
 
 
 def test_untraceable_model_with_a_known_input_shape_takes_one_sample():

@@ -7,8 +7,9 @@ tests and the browser tests share them.
 
 The hand-written models are the shapes a layer-list walk gets wrong: skip bridges
 (U-Net), one nested model called on two inputs (siamese), an LSTM's states feeding
-another LSTM (seq2seq), several named outputs (two heads), attention with residual
-adds (transformer block) and subclassed models, traceable or not.
+another LSTM (seq2seq), a nested Sequential feeding several named outputs (two heads),
+attention with residual adds (transformer block) and subclassed models, traceable or
+not.
 """
 
 from __future__ import annotations
@@ -101,14 +102,21 @@ def _seq2seq() -> keras.Model:
 
 
 def _two_heads() -> keras.Model:
-    """A shared trunk with a classification head and a regression head (dict outputs)."""
+    """A nested Sequential trunk, a classification and a regression head (dict outputs)."""
+    trunk = keras.Sequential(
+        [
+            keras.Input((16, 16, 3)),
+            layers.Conv2D(8, 3, activation="relu", name="conv"),
+            layers.MaxPooling2D(name="pool"),
+            layers.Flatten(name="flat"),
+            layers.Dense(16, activation="relu", name="dense"),
+        ],
+        name="trunk",
+    )
     inputs = keras.Input((16, 16, 3), name="photo")
-    x = layers.Conv2D(8, 3, activation="relu", name="trunk_conv")(inputs)
-    x = layers.MaxPooling2D(name="trunk_pool")(x)
-    x = layers.Flatten(name="trunk_flat")(x)
-    x = layers.Dense(16, activation="relu", name="trunk_dense")(x)
-    kind = layers.Dense(4, activation="softmax", name="kind")(x)
-    box = layers.Dense(4, name="box")(x)
+    features = trunk(inputs)
+    kind = layers.Dense(4, activation="softmax", name="kind")(features)
+    box = layers.Dense(4, name="box")(features)
     return keras.Model(inputs, {"kind": kind, "box": box}, name="two_heads")
 
 

@@ -93,8 +93,8 @@ class ModelView(anywidget.AnyWidget):
                 f"ModelView got unknown option(s) {unknown}; it accepts {', '.join(OPTIONS)}"
             )
         plan = plan_model(model)
-        output = None if isinstance(plan, Untraced) else plan.functional.outputs[0]
-        labels = _check_labels(output, labels)
+        shape = None if isinstance(plan, Untraced) else plan.functional.outputs[0].shape[1:]
+        labels = _check_labels(shape, labels)
         graph = graph_from_plan(model, plan, labels)
         _bundle()
         # Set before the traits: their observers read these.
@@ -176,6 +176,9 @@ class ModelView(anywidget.AnyWidget):
             batched = True
             x = keras.tree.map_structure(_numeric, x)
         outputs, activations = run_untraced(plan, x)
+        if self._graph["labels"] is not None:  # only now is the output's shape known
+            output = activations.get(plan.output_id)
+            _check_labels(None if output is None else output.shape, self._graph["labels"])
         self._seq += 1
         self._activations = activations
         graph = with_observed_shapes(self._graph, plan, activations)  # type: ignore[arg-type]
@@ -293,16 +296,16 @@ def _numeric(x: Any) -> np.ndarray:
     return array
 
 
-def _check_labels(output: Any, labels: Any) -> list[str] | None:
-    """Labels as strings; checked against ``output``'s shape when it is known."""
+def _check_labels(shape: Any, labels: Any) -> list[str] | None:
+    """Labels as strings, checked against the output's per-sample ``shape`` if known."""
     if labels is None:
         return None
     if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
         raise TypeError(f"labels must be a list of strings; got {type(labels).__name__}")
     labels = [str(label) for label in labels]
-    if output is None:
+    if shape is None:
         return labels
-    shape = tuple(output.shape[1:])
+    shape = tuple(shape)
     if len(shape) != 1 or shape[0] != len(labels):
         raise ValueError(
             f"got {len(labels)} labels, but the model's output has shape {shape}: "
