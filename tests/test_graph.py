@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from layerscape.capture import run_with_activations
-from layerscape.graph import extract_graph, family_of, plan_model
+from layerscape.graph import extract_graph, family_of, functional_of, plan_model
+from layerscape.trace import UntraceableError
 
 
 def _by_id(graph):
@@ -77,6 +78,7 @@ def test_graph_is_json(lenet, zoo):
     for model in (lenet, zoo):
         graph = extract_graph(model)
         assert json.loads(json.dumps(graph)) == graph
+        assert graph["wiring"] == "known" and graph["wiring_reason"] is None
 
 
 def test_zoo_shared_layers_raw_ops_and_nested_models(zoo):
@@ -183,8 +185,14 @@ def test_untraceable_call_is_explained():
 
     model = Branchy()
     model(np.ones((1, 3), "f4"))
-    with pytest.raises(TypeError, match=r"could not trace Branchy\.call\(\).*keras\.Input"):
-        extract_graph(model)
+    with pytest.raises(UntraceableError, match=r"could not trace Branchy\.call\(\).*keras\.Input"):
+        functional_of(model)
+    assert issubclass(UntraceableError, TypeError)
+    # The graph falls back to the layers without wiring, and says so.
+    graph = extract_graph(model)
+    assert graph["wiring"] == "unknown" and graph["edges"] == []
+    assert "Branchy.call() could not be traced" in graph["wiring_reason"]
+    assert [n["class_name"] for n in graph["nodes"]] == ["InputLayer", "Dense", "Branchy"]
     assert len(model.dense._inbound_nodes) == 0
 
 

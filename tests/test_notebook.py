@@ -52,3 +52,16 @@ def test_building_blocks_executes_and_says_what_each_block_does(tmp_path):
     assert "dropout changed nothing at prediction time: True" in text
     assert "same 784 values throughout: True" in text
     assert "    relu: +0.000" in text  # ReLU clips every negative
+
+
+def test_functional_zoo_executes_and_checks_each_graph(tmp_path):
+    outputs = _execute("functional_zoo.ipynb", tmp_path)
+    assert len(_widgets(outputs)) == 3  # ResNet50, InceptionV3, U-Net
+    text = _text(outputs)
+    assert "16 residual additions, each joining [2] paths" in text
+    assert "conv2_block1_add <- ['conv2_block1_0_bn', 'conv2_block1_3_bn']" in text
+    assert "predict equals the model's own output: True" in text
+    assert "branches joined by each module: [4, 4, 4, 3, 4, 4, 4, 4, 3, 4, 4]" in text
+    assert "into [7, 7, 256]" in text
+    assert "bridge2 <- ['up2', 'enc2_b']" in text and "bridge1 <- ['up1', 'enc1_b']" in text
+    assert "mask shape: (32, 32, 1) for an input of (32, 32, 1)" in text

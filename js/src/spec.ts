@@ -28,6 +28,8 @@ export const U8_POS_INF = 252;
 export const U8_NEG_INF = 253;
 
 export type Family = "image" | "feature_map" | "vector" | "sequence" | "generic";
+/** "unknown": a subclassed model whose call() could not be traced; no edges. */
+export type Wiring = "known" | "unknown";
 
 /** One operation call in the model's graph. */
 export interface NodeSpec {
@@ -67,6 +69,14 @@ export interface GraphSpec {
   outputs: string[];
   /** Class names for the (first) model output, when the user gave them. */
   labels: string[] | null;
+  /**
+   * "unknown" when the edges could not be read (a subclassed model whose call() cannot
+   * be traced): the nodes are its input, its tracked layers in order and its output,
+   * with no edges; an unknown shape is an empty `output_shapes`. Missing means "known".
+   */
+  wiring?: Wiring;
+  /** Why the wiring is unknown, in words for the user; null when it is known. */
+  wiring_reason?: string | null;
 }
 
 export type SectionRole = "full" | "summary";

@@ -77,6 +77,8 @@ function asGraph(value: unknown): GraphSpec | null {
     inputs: g.inputs ?? [],
     outputs: g.outputs ?? [],
     labels: g.labels ?? null,
+    wiring: g.wiring === "unknown" ? "unknown" : "known",
+    wiring_reason: typeof g.wiring_reason === "string" ? g.wiring_reason : null,
   };
 }
 
@@ -104,7 +106,10 @@ function render({ model, el }: RenderProps): () => void {
   toolbar.append(resetButton, openButton, closeButton);
   const message = element("div", "ls-message");
   message.hidden = true;
-  root.append(style, viewportEl, title, toolbar, message);
+  // Says when the edges are missing because nobody knows them (an untraceable model).
+  const notice = element("div", "ls-notice");
+  notice.hidden = true;
+  root.append(style, viewportEl, title, toolbar, notice, message);
   el.appendChild(root);
 
   let view: ModelView | null = null;
@@ -218,6 +223,10 @@ function render({ model, el }: RenderProps): () => void {
       graph = asGraph(model.get("_graph"));
       shown = undefined; // onPayload builds the scene for the new graph
       showTitle(graph);
+      const unknown = graph?.wiring === "unknown";
+      notice.textContent = unknown ? `Wiring unknown: ${graph?.wiring_reason ?? "the model's call() could not be traced"}` : "";
+      notice.hidden = !unknown;
+      root.dataset.wiring = unknown ? "unknown" : "known";
       clearError();
       message.textContent = "No model to show yet.";
       message.hidden = graph !== null && graph.nodes.length > 0;

@@ -4,6 +4,10 @@ The forward pass follows the plan from ``graph.py`` call by call, in inference m
 recursing into nested models, so one pass yields the model's outputs *and* every
 intermediate activation — including raw ``keras.ops`` steps and each call of a shared
 layer — without building probe models or touching the user's model.
+
+An untraced subclassed model (see ``graph.Untraced``) has no graph to follow: it is
+called as a whole, and only what is known to belong to a node is kept — its input and
+its output. Nothing is guessed for the layers in between.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import numpy as np
 from keras import tree
 from keras.src.models.functional import operation_fn
 
-from .graph import Scope
+from .graph import Scope, Untraced
 
 
 def run_with_activations(plan: Scope, inputs: list[Any]) -> tuple[list[Any], dict[str, np.ndarray]]:
@@ -72,3 +76,42 @@ def _first_sample(value: Any) -> np.ndarray:
     except (TypeError, ValueError, RuntimeError):
         array = keras.ops.convert_to_numpy(value)
     return np.asarray(array[0], dtype=np.float32)
+
+
+def run_untraced(plan: Untraced, batch: Any) -> tuple[Any, dict[str, np.ndarray]]:
+    """Call an untraced model on ``batch`` as the user would, in inference mode.
+
+    Parameters
+    ----------
+    plan
+        From :func:`layerscape.graph.plan_model` for a model whose ``call()`` could not
+        be traced.
+    batch
+        What the model's ``call()`` takes, with the batch dimension; for a ``call()``
+        with several input arguments, a list or tuple of them.
+
+    Returns
+    -------
+    outputs, activations
+        The model's own output (its structure kept, leaves as numpy) and the values that
+        honestly belong to a node: the input's first sample (when the input is one
+        array) and the first output's first sample.
+    """
+    if plan.arguments > 1:
+        if not isinstance(batch, (list, tuple)) or len(batch) != plan.arguments:
+            raise TypeError(
+                f"{type(plan.model).__name__}.call() takes {plan.arguments} input arguments: "
+                f"pass a list of {plan.arguments} batches; got {type(batch).__name__}"
+            )
+        returned = plan.model(*batch, training=False)
+    else:
+        returned = plan.model(batch, training=False)
+    outputs = keras.tree.map_structure(keras.ops.convert_to_numpy, returned)
+    record: dict[str, np.ndarray] = {}
+    given = tree.flatten(batch)
+    if len(given) == 1 and np.ndim(given[0]) >= 1:
+        record[plan.input_id] = _first_sample(given[0])
+    leaves = tree.flatten(outputs)
+    if leaves and np.ndim(leaves[0]) >= 1:
+        record[plan.output_id] = _first_sample(leaves[0])
+    return outputs, record

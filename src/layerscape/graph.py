@@ -5,6 +5,10 @@ that is what sees raw ``keras.ops`` calls, each call of a shared layer and the l
 inside nested models. The same walk (:func:`plan_model`) drives the forward pass in
 ``capture.py``, so node ids always agree between the graph and the activations.
 
+A subclassed model whose ``call()`` cannot be traced has no graph to walk; its plan is
+an :class:`Untraced` list of the layers it tracks, drawn in order without edges and
+flagged ``wiring: "unknown"`` in the spec.
+
 This relies on Keras 3 internals (``_nodes_by_depth``, ``Node.arguments``,
 ``Sequential._functional``); ``tests/test_graph.py`` pins the behaviour.
 """
@@ -17,7 +21,7 @@ from typing import Any
 import keras
 
 from .spec import SPEC_VERSION, EdgeSpec, Family, GraphSpec, NodeSpec
-from .trace import trace_subclassed
+from .trace import UntraceableError, call_arguments, trace_subclassed
 
 # Config keys worth a line in the tooltip, in the order they are shown.
 CONFIG_KEYS = (
@@ -60,6 +64,23 @@ class Scope:
     calls: list[Call] = field(default_factory=list)
 
 
+@dataclass
+class Untraced:
+    """A subclassed model whose ``call()`` could not be traced: its layers, no wiring."""
+
+    model: keras.Model
+    reason: str
+    input_id: str
+    output_id: str
+    input_shape: list[int | None] | None
+    """Per-sample input shape, when Keras recorded one; None when nobody knows it."""
+    arguments: int = 1
+    """How many input arguments ``call()`` takes (``predict`` spreads a list over them)."""
+
+
+Plan = Scope | Untraced
+
+
 def functional_of(model: keras.Model) -> Any:
     """Return the Functional graph behind ``model``.
 
@@ -69,8 +90,8 @@ def functional_of(model: keras.Model) -> Any:
         If the model is not built (a Sequential without ``Input`` never called, a
         subclassed model never called).
     TypeError
-        If the model is not a Keras model, or a subclassed model's ``call()`` cannot be
-        traced (see ``trace.py``).
+        If the model is not a Keras model; :class:`~layerscape.trace.UntraceableError`
+        (a ``TypeError``) if a subclassed model's ``call()`` cannot be traced.
     """
     if not isinstance(model, keras.Model):
         raise TypeError(
@@ -100,9 +121,45 @@ def _nested_functional(operation: Any) -> Any | None:
     return None
 
 
-def plan_model(model: keras.Model) -> Scope:
-    """Order every operation call of ``model`` for drawing and running."""
-    return _plan_scope(functional_of(model), prefix="", top_level=True)
+def plan_model(model: keras.Model) -> Plan:
+    """Order every operation call of ``model`` for drawing and running.
+
+    Returns an :class:`Untraced` plan for a subclassed model whose ``call()`` cannot be
+    traced, so it is still drawn (its layers, without wiring) and still predicts.
+    """
+    try:
+        functional = functional_of(model)
+    except UntraceableError as err:
+        return _untraced_plan(model, err.reason)
+    return _plan_scope(functional, prefix="", top_level=True)
+
+
+def _untraced_plan(model: keras.Model, reason: str) -> Untraced:
+    taken = {layer.name for layer in model.layers}
+    shapes = getattr(model, "_build_shapes_dict", None) or {}
+    shape = next(iter(shapes.values())) if len(shapes) == 1 else None
+    arguments = max(1, len(call_arguments(model)))
+    if arguments > 1 or not _is_one_shape(shape):
+        shape = None  # several inputs: Keras' record (if any) is not one input's shape
+    return Untraced(
+        model=model,
+        reason=reason,
+        input_id=_fresh("input", taken),
+        output_id=_fresh(f"{model.name}_output", taken),
+        input_shape=_shape(shape) if shape is not None else None,
+        arguments=arguments,
+    )
+
+
+def _is_one_shape(shape: Any) -> bool:
+    return isinstance(shape, (tuple, list)) and all(d is None or isinstance(d, int) for d in shape)
+
+
+def _fresh(name: str, taken: set[str]) -> str:
+    candidate, k = name, 1
+    while candidate in taken:
+        candidate, k = f"{name}_{k}", k + 1
+    return candidate
 
 
 def _plan_scope(functional: Any, prefix: str, top_level: bool) -> Scope:
@@ -155,8 +212,10 @@ def extract_graph(model: keras.Model, labels: list[str] | None = None) -> GraphS
     return graph_from_plan(model, plan_model(model), labels)
 
 
-def graph_from_plan(model: keras.Model, plan: Scope, labels: list[str] | None = None) -> GraphSpec:
+def graph_from_plan(model: keras.Model, plan: Plan, labels: list[str] | None = None) -> GraphSpec:
     """Build the spec for a plan made by :func:`plan_model`."""
+    if isinstance(plan, Untraced):
+        return _untraced_graph(plan, labels)
     nodes: list[NodeSpec] = []
     edges: list[EdgeSpec] = []
     functional = plan.functional
@@ -173,7 +232,107 @@ def graph_from_plan(model: keras.Model, plan: Scope, labels: list[str] | None = 
         "inputs": input_ids,
         "outputs": output_ids,
         "labels": list(labels) if labels is not None else None,
+        "wiring": "known",
+        "wiring_reason": None,
     }
+
+
+def _untraced_graph(plan: Untraced, labels: list[str] | None) -> GraphSpec:
+    """The input, each tracked layer in order, the call() output; no edge is invented."""
+    model = plan.model
+    nodes: list[NodeSpec] = [
+        _loose_node(plan.input_id, "input", "InputLayer", plan.input_shape, is_input=True)
+    ]
+    for layer in model.layers:
+        node = _loose_node(layer.name, layer.name, type(layer).__name__, _built_output(layer))
+        node["params"] = _param_count(layer)
+        node["config"] = _key_config(layer)
+        nodes.append(node)
+    output = _loose_node(plan.output_id, model.name, type(model).__name__, None)
+    output["is_output"] = True
+    nodes.append(output)
+    return {
+        "version": SPEC_VERSION,
+        "name": model.name,
+        "nodes": nodes,
+        "edges": [],
+        "inputs": [plan.input_id],
+        "outputs": [plan.output_id],
+        "labels": list(labels) if labels is not None else None,
+        "wiring": "unknown",
+        "wiring_reason": (
+            f"{type(model).__name__}.call() could not be traced ({plan.reason}), so how its "
+            "layers connect is unknown: they are shown in the order the model tracks them, "
+            "without connections. Only the input and the model's output have values."
+        ),
+    }
+
+
+def _loose_node(
+    node_id: str,
+    name: str,
+    class_name: str,
+    shape: list[int | None] | None,
+    is_input: bool = False,
+) -> NodeSpec:
+    """A node of an untraced model; ``shape`` None means nobody knows it."""
+    return {
+        "id": node_id,
+        "name": name,
+        "class_name": class_name,
+        "family": family_of(shape, is_input) if shape is not None else "generic",
+        "output_shape": shape if shape is not None else [],
+        "output_shapes": [shape] if shape is not None else [],
+        "params": 0,
+        "config": {},
+        "is_input": is_input,
+        "is_output": False,
+        "parent": None,
+    }
+
+
+def _built_output(layer: Any) -> list[int | None] | None:
+    """The output shape of ``layer`` for the input shape it was built with, if it says."""
+    shapes = getattr(layer, "_build_shapes_dict", None) or {}
+    if len(shapes) != 1:
+        return None
+    try:
+        shape = layer.compute_output_shape(tuple(next(iter(shapes.values()))))
+    except Exception:  # layers without a static rule (or unbuilt ones) simply say nothing
+        return None
+    if not _is_one_shape(shape):
+        return None  # several outputs: not one shape to draw
+    return _shape(shape)
+
+
+def with_observed_shapes(graph: GraphSpec, plan: Plan, activations: dict[str, Any]) -> GraphSpec:
+    """``graph`` with an untraced model's open shapes taken from its last prediction.
+
+    An untraced model's output shape (and its input shape, when Keras never recorded
+    it) is only known from what a prediction gave. Returns ``graph`` itself when
+    nothing changes, so the caller can tell whether to resend it.
+    """
+    if not isinstance(plan, Untraced):
+        return graph
+    observed = {plan.output_id}
+    if plan.input_shape is None:
+        observed.add(plan.input_id)
+    changed = False
+    nodes = []
+    for node in graph["nodes"]:
+        values = activations.get(node["id"])
+        shape: list[int | None] | None = (
+            [int(d) for d in values.shape]
+            if node["id"] in observed and values is not None
+            else None
+        )
+        if shape is None or node["output_shapes"] == [shape]:
+            nodes.append(node)
+            continue
+        family = family_of(shape, node["is_input"])
+        nodes.append({**node, "output_shape": shape, "output_shapes": [shape], "family": family})
+        changed = True
+    return {**graph, "nodes": nodes} if changed else graph
 
 
 def _describe_scope(

@@ -20,7 +20,14 @@ produces a tensor to the node that consumes it.
   labelled units.
 - ``"sequence"``: rank 2 (T, F): a T x F grid (time steps x features).
 - ``"generic"``: anything else (rank 0, rank >= 4, multi-tensor outputs we cannot
-  picture); drawn as a labelled box.
+  picture, shapes nobody knows); drawn as a labelled box.
+
+``wiring`` is ``"known"`` when every edge is read from the model's graph. It is
+``"unknown"`` for a subclassed model whose ``call()`` cannot be traced (Python control
+flow on tensor values): the nodes are then its input, the layers it tracks in tracking
+order and its ``call()`` output, there are no edges (none is invented), and
+``wiring_reason`` says why; the view shows that notice. Such a node's
+``output_shapes`` is empty while its shape is unknown.
 
 Activation payload (``LSP1``)
 -----------------------------
@@ -65,6 +72,7 @@ U8_POS_INF = 252
 U8_NEG_INF = 253
 
 Family = Literal["image", "feature_map", "vector", "sequence", "generic"]
+Wiring = Literal["known", "unknown"]
 
 
 class NodeSpec(TypedDict):
@@ -107,6 +115,10 @@ class GraphSpec(TypedDict):
     outputs: list[str]
     labels: list[str] | None
     """Class names for the (first) model output, when the user gave them."""
+    wiring: Wiring
+    """``"unknown"`` when the edges could not be read (see the module docstring)."""
+    wiring_reason: str | None
+    """Why the wiring is unknown, in words for the user; None when it is known."""
 
 
 class TensorSection(TypedDict):

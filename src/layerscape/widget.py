@@ -11,9 +11,9 @@ import keras
 import numpy as np
 import traitlets
 
-from .capture import run_with_activations
+from .capture import run_untraced, run_with_activations
 from .encode import encode_activations, layers_with_channels
-from .graph import graph_from_plan, plan_model
+from .graph import Untraced, graph_from_plan, plan_model, with_observed_shapes
 from .samples import prepare_inputs
 from .spec import GraphSpec
 
@@ -42,8 +42,11 @@ class ModelView(anywidget.AnyWidget):
     Parameters
     ----------
     model
-        A built ``keras.Sequential`` or Functional ``keras.Model``. It is read, never
-        changed.
+        A built ``keras.Sequential``, Functional or subclassed ``keras.Model``. It is
+        read, never changed. A subclassed model is traced through its ``call()``; when
+        that cannot be done (Python control flow on tensor values), the view shows its
+        layers in order without connections, says that the wiring is unknown, and only
+        the input and the output carry values.
     labels
         Optional class names for the model's (first) output, one per unit; the view
         labels the output units and names the top class.
@@ -61,7 +64,7 @@ class ModelView(anywidget.AnyWidget):
     Raises
     ------
     TypeError
-        For an unknown keyword argument, a non-Keras model or a subclassed model.
+        For an unknown keyword argument or a non-Keras model.
     ValueError
         For an unbuilt model, or labels that do not match the output.
     traitlets.TraitError
@@ -92,7 +95,8 @@ class ModelView(anywidget.AnyWidget):
                 f"ModelView got unknown option(s) {unknown}; it accepts {', '.join(OPTIONS)}"
             )
         plan = plan_model(model)
-        labels = _check_labels(plan.functional.outputs[0], labels)
+        shape = None if isinstance(plan, Untraced) else plan.functional.outputs[0].shape[1:]
+        labels = _check_labels(shape, labels)
         graph = graph_from_plan(model, plan, labels)
         _bundle()
         # Set before the traits: their observers read these.
@@ -129,7 +133,9 @@ class ModelView(anywidget.AnyWidget):
         x
             One sample without the batch dimension, or a batch (the view shows the
             first sample). For several inputs, a list in input order or a dict keyed
-            by input name.
+            by input name. For a subclassed model that could not be traced and whose
+            input shape Keras never recorded, ``x`` is what ``model(x)`` takes: a batch
+            (a list of batches, one per argument, when its ``call()`` takes several).
 
         Returns
         -------
@@ -143,6 +149,8 @@ class ModelView(anywidget.AnyWidget):
             If ``x`` does not fit the model's inputs; the message names the expected
             shape. The view is unchanged and keeps working.
         """
+        if isinstance(self._plan, Untraced):
+            return self._predict_untraced(x)
         inputs = self._plan.functional.inputs
         arrays, batched = prepare_inputs(
             x,
@@ -157,6 +165,32 @@ class ModelView(anywidget.AnyWidget):
         if not batched:
             outputs = [y[0] for y in outputs]
         return keras.tree.pack_sequence_as(self._plan.functional._outputs_struct, outputs)
+
+    def _predict_untraced(self, x: Any) -> Any:
+        plan = self._plan
+        assert isinstance(plan, Untraced)
+        if plan.input_shape is not None:
+            (array,), batched = prepare_inputs(
+                x, names=[plan.input_id], shapes=[plan.input_shape], dtypes=["float32"]
+            )
+            x = array
+        else:
+            batched = True
+            x = keras.tree.map_structure(_numeric, x)
+        outputs, activations = run_untraced(plan, x)
+        if self._graph["labels"] is not None:  # only now is the output's shape known
+            output = activations.get(plan.output_id)
+            _check_labels(None if output is None else output.shape, self._graph["labels"])
+        self._seq += 1
+        self._activations = activations
+        graph = with_observed_shapes(self._graph, plan, activations)  # type: ignore[arg-type]
+        with self.hold_sync():
+            if graph is not self._graph:
+                self._graph = graph
+            self._send_payload()
+        if not batched:
+            outputs = keras.tree.map_structure(lambda y: y[0], outputs)
+        return outputs
 
     @property
     def open_layers(self) -> list[str]:
@@ -298,13 +332,23 @@ def _means_all(layer_ids: tuple[str, ...]) -> bool:
     return not layer_ids or layer_ids == ("all",)
 
 
-def _check_labels(output: Any, labels: Any) -> list[str] | None:
+def _numeric(x: Any) -> np.ndarray:
+    array = np.asarray(x)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"expected numeric arrays for the model's input; got dtype {array.dtype}")
+    return array
+
+
+def _check_labels(shape: Any, labels: Any) -> list[str] | None:
+    """Labels as strings, checked against the output's per-sample ``shape`` if known."""
     if labels is None:
         return None
     if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
         raise TypeError(f"labels must be a list of strings; got {type(labels).__name__}")
     labels = [str(label) for label in labels]
-    shape = tuple(output.shape[1:])
+    if shape is None:
+        return labels
+    shape = tuple(shape)
     if len(shape) != 1 or shape[0] != len(labels):
         raise ValueError(
             f"got {len(labels)} labels, but the model's output has shape {shape}: "

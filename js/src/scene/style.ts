@@ -53,6 +53,11 @@ export const CSS = `
 .layerscape .ls-group-caption.ls-compact { font-size: 9px; }
 .layerscape .ls-unit { font-size: 10px; line-height: 1; color: var(--ls-muted); font-variant-numeric: tabular-nums; }
 .layerscape .ls-unit-top { color: var(--ls-accent); font-weight: 700; }
+.layerscape .ls-notice {
+  position: absolute; left: 8px; right: 8px; bottom: 8px; max-width: 640px; padding: 6px 10px;
+  border-radius: 4px; background: var(--ls-panel); border: 1px solid var(--ls-border);
+  color: var(--ls-fg); font-size: 11px; line-height: 1.35; pointer-events: none;
+}
 .layerscape .ls-badge {
   font-size: 14px; font-weight: 700; color: var(--ls-accent);
   padding: 2px 8px; border-radius: 10px; background: var(--ls-panel); border: 1px solid var(--ls-border);
