@@ -258,7 +258,7 @@ def test_expand_and_collapse_set_the_open_layers(view):
 @pytest.mark.parametrize(
     ("ids", "pattern"),
     [
-        (("dense",), r"\['dense'\]: not feature maps of this model"),
+        (("dense",), r"\['dense'\]: layers that do not open in this model"),
         (("conv9",), r"\['conv9'\]: not layers of this model.*'conv2d'"),
     ],
 )

@@ -91,17 +91,23 @@ def encode_activations(
     return bytes(out)
 
 
+# Families sent as a summary over channels plus, budget allowing, the channels, and
+# the rank their activations have.
+CHANNEL_FAMILIES = {"feature_map": 3, "volume": 4}
+
+
 def layers_with_channels(
     graph: GraphSpec, activations: dict[str, np.ndarray], open_ids: Collection[str] = ()
 ) -> set[str]:
-    """The feature maps whose channels a payload carries.
+    """The feature maps and volumes whose channels a payload carries.
 
     Open layers always; then the smallest others while ``CHANNEL_BUDGET`` lasts.
     """
     costs = []
     for node in graph["nodes"]:
         values = activations.get(node["id"])
-        if node["family"] == "feature_map" and values is not None and values.ndim == 3:
+        rank = CHANNEL_FAMILIES.get(node["family"])
+        if rank is not None and values is not None and values.ndim == rank:
             count = _kept_channels(values) * values[..., 0].size
             # Exact float32 when small, one byte a value otherwise (see _encode_tensor).
             costs.append((count * 4 if count <= F32_MAX_ELEMENTS else count, node["id"]))
@@ -122,7 +128,7 @@ def _kept_channels(values: np.ndarray) -> int:
 
 def _sections_for(family: str, values: np.ndarray, reduce: Reduce, channels: bool):
     values = np.asarray(values, dtype=np.float32)
-    if family == "feature_map" and values.ndim == 3:
+    if CHANNEL_FAMILIES.get(family) == values.ndim:
         with np.errstate(invalid="ignore"):
             summary = values.mean(axis=-1) if reduce == "mean" else values.max(axis=-1)
         yield "summary", summary, {"reduce": reduce, "channels_total": values.shape[-1]}

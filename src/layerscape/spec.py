@@ -16,11 +16,15 @@ produces a tensor to the node that consumes it.
 
 - ``"image"``: a model input of shape (H, W, 1) or (H, W, 3): greyscale or RGB plane.
 - ``"feature_map"``: rank 3 (H, W, C): stacked planes, one per channel.
+- ``"volume"``: rank 4 (D, H, W, C), e.g. Conv3D: a stack of D depth slices.
 - ``"vector"``: rank 1 (N,): a row of neurons. A model output with labels draws as
   labelled units.
 - ``"sequence"``: rank 2 (T, F): a T x F grid (time steps x features).
-- ``"generic"``: anything else (rank 0, rank >= 4, multi-tensor outputs we cannot
+- ``"generic"``: anything else (rank 0, rank >= 5, custom outputs we cannot
   picture); drawn as a labelled box.
+
+Only the shape decides the family (custom layers get one too). A layer with several
+outputs is drawn from its first; ``output_shapes`` lists them all.
 
 Activation payload (``LSP1``)
 -----------------------------
@@ -47,9 +51,10 @@ Each node sends at most two sections:
   ``channels_total`` says how many the layer has. Feature maps get a ``full`` section
   only while the payload's channel budget lasts (smallest layers first); vectors,
   sequences and images always do.
-- ``role == "summary"``: for ``feature_map`` nodes only, always sent: the (H, W)
-  reduction over channels named by ``reduce`` (``"mean"`` or ``"max"``); what a closed
-  layer shows. Its ``channels_total`` is the layer's channel count.
+- ``role == "summary"``: for ``feature_map`` and ``volume`` nodes only, always sent:
+  the (H, W) or (D, H, W) reduction over channels named by ``reduce`` (``"mean"`` or
+  ``"max"``); what a closed layer shows. Its ``channels_total`` is the layer's channel
+  count. Volumes follow the same channel budget as feature maps.
 """
 
 from __future__ import annotations
@@ -63,7 +68,7 @@ U8_NAN = 251
 U8_POS_INF = 252
 U8_NEG_INF = 253
 
-Family = Literal["image", "feature_map", "vector", "sequence", "generic"]
+Family = Literal["image", "feature_map", "volume", "vector", "sequence", "generic"]
 
 
 class NodeSpec(TypedDict):
@@ -88,6 +93,12 @@ class NodeSpec(TypedDict):
     is_output: bool
     parent: str | None
     """Id path of the nested model this node lives in, or None at top level."""
+    passthrough: bool
+    """The layer returns its input unchanged at inference (Dropout, GaussianNoise,
+    SpatialDropout..., ActivityRegularization): drawn thin, with its rate."""
+    reshape: bool
+    """The layer only rearranges its input's elements in row-major order (Flatten,
+    Reshape): drawn with the way elements move from the input to the output."""
 
 
 class EdgeSpec(TypedDict):
