@@ -74,7 +74,9 @@ def encode_activations(
     with_channels = layers_with_channels(graph, activations, open_ids)
     for node in graph["nodes"]:
         values = activations.get(node["id"])
-        if values is None or node["family"] == "generic":
+        # Generic nodes are not pictured; passthrough layers (identity at inference) are
+        # drawn thin without values: they would repeat their input's.
+        if values is None or node["family"] == "generic" or node.get("passthrough"):
             continue
         channels = node["id"] in with_channels
         for role, data, extra in _sections_for(node["family"], values, reduce, channels):

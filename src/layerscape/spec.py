@@ -44,7 +44,8 @@ A section with ``dtype == "f32"`` holds float32 values. A section with
 (both 0 when it has no finite value). Data are in C order with channels last, exactly
 as the tensor's ``shape`` lists them.
 
-Each node sends at most two sections:
+Generic nodes and passthrough nodes (identity at inference) send none. Each other
+node sends at most two sections:
 
 - ``role == "full"``: the node's activation. For feature maps with more elements than
   the per-layer limit, only the first ``shape[-1]`` channels are sent and

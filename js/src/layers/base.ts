@@ -19,11 +19,12 @@ import {
 import type { NodeTensors } from "../data/decode";
 import type { ScalePlan } from "../data/scales";
 import { formatShape } from "../data/format";
-import type { NodeLayout, Size3 } from "../layout";
+import type { Layout, NodeLayout, Size3 } from "../layout";
 import type { Label, LabelOverlay } from "../scene/labels";
 import type { Palette } from "../scene/theme";
 import type { LegendInfo } from "../scene/tooltip";
 import type { GraphSpec, NodeSpec } from "../spec";
+import { ReshapeFan, reshapeSource } from "./reshape";
 
 /** Pixels between the first and the second row of captions (normal and compact font). */
 const CAPTION_ROW_PX = 30;
@@ -46,8 +47,11 @@ export interface LayerVisual {
   readonly group: Group;
   /** Whether clicking opens the layer (feature maps). */
   readonly canOpen: boolean;
-  /** Moves/resizes the visual to a (possibly tweened) layout box. */
-  place(layout: NodeLayout): void;
+  /**
+   * Moves/resizes the visual to a (possibly tweened) layout box; `all` (the whole
+   * layout shown) lets a reshape draw where its input's elements are.
+   */
+  place(layout: NodeLayout, all?: Layout): void;
   /**
    * New activations (null: none yet), or the same ones under another colour scope.
    * Textures and colours update in place. Without a plan: one scale per layer.
@@ -84,6 +88,8 @@ export abstract class BaseVisual implements LayerVisual {
   private readonly outline: LineSegments;
   private readonly outlineMaterial: LineBasicMaterial;
   protected readonly caption: Label;
+  /** Flatten / Reshape: the fan of lines from the input's elements to the output's. */
+  private readonly fan: ReshapeFan | null = null;
 
   constructor(
     readonly node: NodeSpec,
@@ -108,6 +114,12 @@ export abstract class BaseVisual implements LayerVisual {
     this.outline = new LineSegments(this.own(new EdgesGeometry(unitBox)), this.outlineMaterial);
     this.outline.visible = false;
     this.group.add(this.outline);
+
+    const source = node.reshape ? reshapeSource(ctx.graph, node) : null;
+    if (source) {
+      this.fan = new ReshapeFan(source.id, node, ctx.palette);
+      this.group.add(this.fan.object);
+    }
 
     // Under the layer; where small neighbours crowd, a second row further down, then
     // above the layer, then the same three one font step smaller; hidden only when
@@ -138,8 +150,15 @@ export abstract class BaseVisual implements LayerVisual {
   protected captionLines(): Array<{ text: string; className?: string }> {
     return [
       { text: this.node.name, className: "ls-caption-name" },
-      { text: formatShape(this.node.output_shape), className: "ls-caption-shape" },
+      { text: this.shapeCaption(), className: "ls-caption-shape" },
     ];
+  }
+
+  /** The output shape; for a reshape, the input's shape → the output's. */
+  protected shapeCaption(): string {
+    const source = this.node.reshape ? reshapeSource(this.graph, this.node) : null;
+    const out = formatShape(this.node.output_shape);
+    return source ? `${formatShape(source.output_shape)} → ${out}` : out;
   }
 
   /** Registers a GPU resource (geometry, material, texture) for disposal. */
@@ -154,7 +173,7 @@ export abstract class BaseVisual implements LayerVisual {
     return label;
   }
 
-  place(layout: NodeLayout): void {
+  place(layout: NodeLayout, all?: Layout): void {
     this.size = { ...layout.size };
     const { x, y, z } = layout.position;
     this.group.position.set(x, y, z);
@@ -163,6 +182,7 @@ export abstract class BaseVisual implements LayerVisual {
     const m = 0.12;
     this.outline.scale.set(w + m, h + m, d + m);
     this.layoutChildren(this.size);
+    if (this.fan && all) this.fan.place(all, layout);
   }
 
   /** Sizes the visual's own meshes to its box (centred on the group's origin). */
@@ -175,6 +195,7 @@ export abstract class BaseVisual implements LayerVisual {
   setTheme(palette: Palette): void {
     this.palette = palette;
     this.outlineMaterial.color.setHex(palette.highlight);
+    this.fan?.setTheme(palette);
     this.applyTheme(palette);
   }
 
@@ -201,6 +222,7 @@ export abstract class BaseVisual implements LayerVisual {
   }
 
   dispose(): void {
+    this.fan?.dispose();
     this.group.removeFromParent();
     for (const resource of this.owned) resource.dispose();
     this.owned.length = 0;

@@ -184,6 +184,8 @@ export class ModelView {
       this.visuals.set(node.id, visual);
       this.scene.add(visual.group);
     }
+    // Again with the whole layout: a reshape draws from where its input is.
+    for (const [id, visual] of this.visuals) visual.place(layout.nodes.get(id)!, layout);
     this.edges.update(layout.edges);
     this.groups.setGraph(graph, layout);
     this.applyPayload();
@@ -197,6 +199,7 @@ export class ModelView {
     this.payload = payload;
     this.plan = planScales(this.colorScope, payload);
     this.applyPayload();
+    this.tooltip.clearLegend(); // its numbers were the last prediction's
     this.refreshTooltip();
     this.requestRender();
   }
@@ -211,6 +214,7 @@ export class ModelView {
     this.colorScope = scope;
     this.plan = planScales(scope, this.payload);
     this.applyPayload();
+    this.tooltip.clearLegend();
     this.refreshTooltip();
     this.requestRender();
   }
@@ -290,7 +294,7 @@ export class ModelView {
     this.shown = layout;
     for (const [id, visual] of this.visuals) {
       const n = layout.nodes.get(id);
-      if (n) visual.place(n);
+      if (n) visual.place(n, layout);
     }
     this.edges.update(layout.edges);
     this.groups.place(layout);
@@ -462,6 +466,7 @@ export class ModelView {
   private clearVisuals(): void {
     this.setHovered(null);
     this.tooltip.hide();
+    this.tooltip.clearLegend();
     for (const v of this.visuals.values()) v.dispose();
     this.visuals.clear();
   }
