@@ -184,15 +184,16 @@ export interface StripGrid {
   /** Texture size in pixels (a strip is STRIP_PX tall with STRIP_PAD_PX under it). */
   texW: number;
   texH: number;
-  /** World height of one strip (the gap is a third of it). */
+  /** World height of one strip (the gap under it is a third of that). */
   stripWorld: number;
 }
 
 export function stripGrid(steps: number, channels: number, closedHeight: number): StripGrid {
   const strips = Math.max(1, Math.min(MAX_OPEN_CHANNELS, channels));
   const t = Math.max(1, steps);
-  // Tall enough to read each strip, not so tall that a 512-feature LSTM becomes a tower.
-  const stripWorld = Math.max(0.12, Math.min(0.6, (1.6 * closedHeight) / strips));
+  // Strips a third apart, together at most three times the closed strip's height (a
+  // 512-feature LSTM does not become a tower), each at most 0.6 tall.
+  const stripWorld = Math.min(0.6, (3 * closedHeight) / (strips * (4 / 3)));
   return { steps: t, strips, texW: t, texH: strips * (STRIP_PX + STRIP_PAD_PX) - STRIP_PAD_PX, stripWorld };
 }
 
