@@ -28,6 +28,8 @@ from e2e_support import (
 
 pytestmark = pytest.mark.e2e
 
+TIMES = "\u00d7"  # the multiplication sign captions write shapes with
+
 # Opening a layer must change at least this share of the canvas' pixels: 0.1% is
 # 1,275 pixels of the 1280x996 canvas. The smallest change, the 22x6 Conv1D opening
 # into six strips, is about 0.2%; a layer that does not open changes none.
@@ -127,10 +129,10 @@ def test_tooltips_captions_and_the_corner_legend_say_what_each_block_is(
     blocks_page: Path, page, page_log
 ):
     open_view(page, blocks_page)
-    labels = page.locator(".layerscape .ls-labels").inner_text()
-    assert "14×14×4 → 784" in labels  # Flatten: the shape it came from and goes to
+    labels = page.locator(".layerscape .ls-labels").inner_text().replace(TIMES, "x")
+    assert "14x14x4 → 784" in labels  # Flatten: the shape it came from and goes to
     assert "Dropout rate 0.5" in labels
-    assert "Rank5 2×2×2×2×2" in labels  # the custom layer: a box with class and shape
+    assert "Rank5 2x2x2x2x2" in labels  # the custom layer: a box with class and shape
 
     tooltip = hover_tooltip(page, "conv")
     text = tooltip.inner_text()
