@@ -50,11 +50,12 @@ class ModelView(anywidget.AnyWidget):
     height : int, default 560
         Height of the view in pixels.
     summary : {"mean", "max"}, default "mean"
-        How a closed feature-map layer reduces its channels to one plane.
+        How a closed feature map (or volume) reduces its channels to one plane per
+        image (or per depth slice).
     color_scope : {"layer", "channel", "model"}, default "layer"
         Which values share one colour scale: each layer's own, each channel's own (an
-        open feature map's tiles are scaled one by one), or the whole model's. The
-        hover legend says which.
+        open feature map's tiles, an open sequence's strips, are scaled one by one), or
+        the whole model's. The hover legend says which.
 
     Raises
     ------

@@ -45,8 +45,10 @@ export interface LayerVisual {
   readonly id: string;
   readonly node: NodeSpec;
   readonly group: Group;
-  /** Whether clicking opens the layer (feature maps). */
+  /** Whether clicking opens the layer (feature maps, volumes, sequences, RGB inputs). */
   readonly canOpen: boolean;
+  /** What opening shows, for the tooltip's hint (when the layer opens). */
+  readonly openHint: string;
   /**
    * Moves/resizes the visual to a (possibly tweened) layout box; `all` (the whole
    * layout shown) lets a reshape draw where its input's elements are.
@@ -79,6 +81,7 @@ export abstract class BaseVisual implements LayerVisual {
   readonly group = new Group();
   readonly pickProxy: Mesh;
   readonly canOpen: boolean = false;
+  readonly openHint: string = "click to open: one tile per channel";
   protected size: Size3;
   protected palette: Palette;
   protected readonly labels: LabelOverlay;

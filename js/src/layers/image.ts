@@ -42,6 +42,7 @@ function toByte(v: number, lo: number, span: number): number {
 
 export class ImageVisual extends TexturedPlaneVisual {
   override readonly canOpen: boolean;
+  override readonly openHint = "click to open: its red, green and blue planes";
   private full: DecodedTensor | null = null;
   private planes: Planes | null = null;
   private showingPlanes = false;

@@ -35,6 +35,7 @@ interface Strips {
 
 export class SequenceVisual extends TexturedPlaneVisual {
   override readonly canOpen: boolean;
+  override readonly openHint = "click to open: one strip per channel";
   private full: DecodedTensor | null = null;
   private choice: ScaleChoice | null = null;
   private plan: ScalePlan = LAYER_PLAN;

@@ -81,6 +81,7 @@ interface Slice {
 
 export class VolumeVisual extends BaseVisual {
   override readonly canOpen = true;
+  override readonly openHint = "click to open: one tile per depth slice and channel";
   private readonly depth: number;
   private readonly height: number;
   private readonly width: number;

@@ -286,6 +286,7 @@ export class ModelView {
       for (const [id, open] of changes) this.visuals.get(id)?.setOpen(open, 1);
     }
     this.callbacks.onOpenChange?.(this.openIds());
+    this.tooltip.clearLegend(); // it described what is drawn now no longer
     this.refreshTooltip();
     this.requestRender();
   }
@@ -434,7 +435,7 @@ export class ModelView {
       rows,
       legend: visual.legend(raycaster),
       value: visual.valueAt(raycaster),
-      hint: visual.canOpen ? (open ? "click to close" : "click to open: one tile per channel") : null,
+      hint: visual.canOpen ? (open ? "click to close" : visual.openHint) : null,
     };
   }
 
