@@ -163,3 +163,40 @@ def test_tooltips_captions_and_the_corner_legend_say_what_each_block_is(
     assert re.search(r"activation\s+tanh", text), text
     leave_tooltip(page, tooltip)
     assert page_log.problems() == []
+
+
+def test_every_family_frees_what_it_made(blocks_page: Path, page, page_log, tmp_path: Path):
+    """Volumes, strips, colour planes, slabs and reshape fans dispose every GPU object:
+    with every openable layer open, rebuilding the scene holds the same objects each
+    time, and the cleanup leaves what was there before the view (see test_cleanup)."""
+    from test_cleanup import RENDER_JS, WRAP
+
+    html = tmp_path / "blocks-cleanup.html"
+    html.write_text(blocks_page.read_text().replace("<body>", "<body>\n" + WRAP, 1))
+    open_view(page, html)
+    snapshot = "({...counts, dataTextures: dataTextures()})"
+    page.evaluate("layerscapePage.cleanup()")
+    page.wait_for_timeout(300)
+    baseline = page.evaluate(snapshot)
+
+    assert page.evaluate(RENDER_JS) == "ready"
+    for node_id in OPENABLE:
+        page.evaluate(f"api.toggle({node_id!r})")
+    page.wait_for_timeout(600)
+    assert page.evaluate("api.openIds()") == list(OPENABLE)
+    rebuild = (
+        "layerscapePage.model.set('_graph', structuredClone(layerscapePage.model.get('_graph')))"
+    )
+    alive = []
+    for _ in range(3):
+        page.evaluate(rebuild)
+        page.wait_for_timeout(400)
+        alive.append(page.evaluate(snapshot))
+    assert alive[0] == alive[1] == alive[2], f"rebuilds pile up GPU objects: {alive}"
+    # the open layers' atlases exist: more data textures than the closed view's
+    assert alive[0]["dataTextures"] > len(OPENABLE)
+
+    page.evaluate("layerscapePage.cleanup()")
+    page.wait_for_timeout(300)
+    assert page.evaluate(snapshot) == baseline
+    assert page_log.problems() == []
