@@ -295,3 +295,22 @@ def test_every_family_round_trips_within_quantization_error(every_family, reduce
             assert summary["lo"] == pytest.approx(expected.min())
             assert summary["hi"] == pytest.approx(expected.max())
     assert dtypes == {"u8", "f32"}
+
+
+def test_the_widget_opens_sequences_volumes_and_rgb_inputs_but_not_dropout():
+    from layerscape import ModelView
+
+    picture = keras.Input((8, 8, 3), name="rgb")
+    conv = L.Conv2D(2, 3, name="c2")(picture)  # 6x6x2
+    vol = L.Conv3D(2, (1, 3, 3), name="c3")(L.Reshape((2, 6, 6, 1), name="to_vol")(conv))
+    seq = L.LSTM(3, return_sequences=True, name="rnn")(L.Reshape((32, 2), name="to_seq")(vol))
+    out = L.Dense(2, name="head")(L.Dropout(0.5, name="drop")(L.Flatten(name="flat")(seq)))
+    view = ModelView(keras.Model(picture, out))
+    view.predict(np.zeros((8, 8, 3), "f4"))
+    view.expand("rgb", "c2", "c3", "rnn")
+    assert view.open_layers == ["rgb", "c2", "c3", "rnn"]
+    with pytest.raises(ValueError, match=r"\['drop'\]: layers that do not open in this model"):
+        view.expand("drop")
+    view.collapse()
+    view.expand()  # all that open
+    assert view.open_layers == ["rgb", "c2", "to_vol", "c3", "to_seq", "rnn"]

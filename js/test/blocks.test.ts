@@ -12,6 +12,7 @@ import {
   layoutGraph,
   MAX_OPEN_CHANNELS,
   MAX_VOLUME_SLICES,
+  neuronLayout,
   openSize,
   PASSTHROUGH_WIDTH,
   sampleIndices,
@@ -106,6 +107,19 @@ describe("sequences open into strips", () => {
     expect(openSize(n)!.h).toBeLessThanOrEqual(3 * closedSize(n).h + 1e-9);
     const wide = node("s", "LSTM", "sequence", [50, 512]);
     expect(openSize(wide)!.h).toBeLessThanOrEqual(3 * closedSize(wide).h + 1e-9);
+  });
+});
+
+describe("long vectors", () => {
+  it("fold into a near-square grid that shows every unit of VGG's 25,088, not a line", () => {
+    for (const n of [4096, 25088]) {
+      const cells = neuronLayout(n);
+      expect(cells.count).toBe(n);
+      const size = closedSize(node("v", "Flatten", "vector", [n]));
+      expect(size.h / size.w).toBeGreaterThan(0.8);
+      expect(size.h / size.w).toBeLessThan(1.25);
+      expect(Math.max(size.w, size.h)).toBeLessThan(50);
+    }
   });
 });
 

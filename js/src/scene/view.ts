@@ -21,7 +21,8 @@ import { Tooltip, type TooltipInfo } from "./tooltip";
 
 export const OPEN_DURATION_MS = 300;
 const CLICK_SLOP_PX = 5;
-const MAX_CONFIG_ROWS = 8;
+// Enough for a convolution with all its options and three regularizers, or an LSTM with dropout.
+const MAX_CONFIG_ROWS = 14;
 
 export interface ViewCallbacks {
   onOpenChange?: (ids: string[]) => void;
