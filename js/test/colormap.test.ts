@@ -9,13 +9,38 @@ import {
   colorOf,
   cssGradient,
   fillRgba,
-  lightness,
   lutFor,
   parseCssColor,
   positionOf,
   scaleFor,
   type Rgb,
 } from "../src/data/colormap";
+
+function srgbToLinear(c: number): number {
+  const s = c / 255;
+  return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+}
+
+type Lab = [number, number, number];
+
+function rgbToOklab([r8, g8, b8]: Rgb): Lab {
+  const r = srgbToLinear(r8);
+  const g = srgbToLinear(g8);
+  const b = srgbToLinear(b8);
+  const l = Math.cbrt(0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b);
+  const m = Math.cbrt(0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b);
+  const s = Math.cbrt(0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b);
+  return [
+    0.2104542553 * l + 0.793617785 * m - 0.0040720468 * s,
+    1.9779984951 * l - 2.428592205 * m + 0.4505937099 * s,
+    0.0259040371 * l + 0.7827717662 * m - 0.808675766 * s,
+  ];
+}
+
+/** Perceptual lightness (OKLab L, 0..1) of an sRGB colour: what the maps are checked by. */
+function lightness(rgb: Rgb): number {
+  return rgbToOklab(rgb)[0];
+}
 
 function rgbaOf(values: number[], lo: number, hi: number): Rgb[] {
   const out = new Uint8Array(values.length * 4);
