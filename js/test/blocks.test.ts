@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { DecodedTensor } from "../src/data/decode";
+import { resolveOpenDims } from "../src/data/shapes";
 import { strengthText } from "../src/layers/passthrough";
 import { FAN_LINES, reshapeSource } from "../src/layers/reshape";
 import { volumeMean } from "../src/layers/volume";
@@ -94,6 +95,30 @@ describe("volumes", () => {
     expect(m.shape).toEqual([2, 1, 2]);
     expect(Array.from(m.values)).toEqual([2, 2, -2, 20]);
     expect([m.lo, m.hi, m.reduce, m.channelsTotal]).toEqual([-2, 20, "mean", 3]);
+  });
+});
+
+describe("open dimensions of a volume", () => {
+  it("are filled from its summary and channel count, even when its channels were not sent", () => {
+    const graph: GraphSpec = {
+      version: 1,
+      name: "v",
+      nodes: [node("v", "Conv3D", "volume", [null, 8, 8, 4])],
+      edges: [],
+      inputs: [],
+      outputs: ["v"],
+      labels: null,
+    };
+    const summary: DecodedTensor = {
+      shape: [5, 8, 8],
+      values: new Float32Array(5 * 64),
+      lo: 0,
+      hi: 0,
+      channelsTotal: 4,
+      reduce: "mean",
+    };
+    const payload = { header: { version: 1, seq: 1, tensors: [] }, seq: 1, nodes: new Map([["v", { summary }]]) };
+    expect(resolveOpenDims(graph, payload).nodes[0].output_shape).toEqual([5, 8, 8, 4]);
   });
 });
 
