@@ -314,3 +314,13 @@ def test_the_widget_opens_sequences_volumes_and_rgb_inputs_but_not_dropout():
     view.collapse()
     view.expand()  # all that open
     assert view.open_layers == ["rgb", "c2", "to_vol", "c3", "to_seq", "rnn"]
+
+
+def test_merges_take_the_family_of_what_they_output():
+    a, b = keras.Input((6, 6, 2)), keras.Input((6, 6, 2))
+    added = L.Add(name="add_images")([a, b])
+    joined = L.Concatenate(name="join_images")([a, b])
+    nodes = {n["id"]: n for n in extract_graph(keras.Model([a, b], [added, joined]))["nodes"]}
+    assert nodes["add_images"]["family"] == "feature_map"
+    assert nodes["join_images"]["family"] == "feature_map"
+    assert nodes["join_images"]["output_shape"] == [6, 6, 4]
