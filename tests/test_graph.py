@@ -229,7 +229,8 @@ def test_wrappers_name_what_they_wrap():
         ([8, 8, 5], True, "feature_map"),
         ([10], False, "vector"),
         ([None, 12], True, "sequence"),
-        ([2, 3, 4, 5], False, "generic"),
+        ([2, 3, 4, 5], False, "volume"),
+        ([2, 3, 4, 5, 6], False, "generic"),
         ([], False, "generic"),
     ],
 )

@@ -52,6 +52,9 @@ def test_building_blocks_executes_and_says_what_each_block_does(tmp_path):
     assert "dropout changed nothing at prediction time: True" in text
     assert "same 784 values throughout: True" in text
     assert "    relu: +0.000" in text  # ReLU clips every negative
+    assert "conv2d's tooltip shows kernel_regularizer L2(0.01)" in text
+    assert "dropout drawn thin (identity at inference): True" in text
+    assert "flat is columns, raveled: True" in text
 
 
 def test_functional_zoo_executes_and_checks_each_graph(tmp_path):

@@ -27,7 +27,12 @@ export const U8_NAN = 251;
 export const U8_POS_INF = 252;
 export const U8_NEG_INF = 253;
 
-export type Family = "image" | "feature_map" | "vector" | "sequence" | "generic";
+/**
+ * Which visual draws a node, from its output shape alone: (H, W, 1|3) model inputs are
+ * images, (H, W, C) feature maps, (D, H, W, C) volumes, (T, C) sequences, (N,) vectors;
+ * any other rank is generic.
+ */
+export type Family = "image" | "feature_map" | "volume" | "vector" | "sequence" | "generic";
 /** "unknown": a subclassed model whose call() could not be traced; no edges. */
 export type Wiring = "known" | "unknown";
 
@@ -51,6 +56,10 @@ export interface NodeSpec {
   is_output: boolean;
   /** Id path of the nested model this node lives in, or null at top level. */
   parent: string | null;
+  /** The layer is the identity at inference (Dropout, GaussianNoise, ...): drawn thin. */
+  passthrough?: boolean;
+  /** The layer only rearranges its input's elements in row-major order (Flatten, Reshape). */
+  reshape?: boolean;
 }
 
 export interface EdgeSpec {

@@ -1,19 +1,46 @@
+import { interpolateRdBu, interpolateViridis } from "d3-scale-chromatic";
 import { describe, expect, it } from "vitest";
 
 import {
-  DIVERGING_CENTER,
+  divergingCenter,
   NAN_COLOR,
   NEG_INF_COLOR,
   POS_INF_COLOR,
   colorOf,
   cssGradient,
   fillRgba,
-  lightness,
   lutFor,
+  parseCssColor,
   positionOf,
   scaleFor,
   type Rgb,
 } from "../src/data/colormap";
+
+function srgbToLinear(c: number): number {
+  const s = c / 255;
+  return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+}
+
+type Lab = [number, number, number];
+
+function rgbToOklab([r8, g8, b8]: Rgb): Lab {
+  const r = srgbToLinear(r8);
+  const g = srgbToLinear(g8);
+  const b = srgbToLinear(b8);
+  const l = Math.cbrt(0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b);
+  const m = Math.cbrt(0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b);
+  const s = Math.cbrt(0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b);
+  return [
+    0.2104542553 * l + 0.793617785 * m - 0.0040720468 * s,
+    1.9779984951 * l - 2.428592205 * m + 0.4505937099 * s,
+    0.0259040371 * l + 0.7827717662 * m - 0.808675766 * s,
+  ];
+}
+
+/** Perceptual lightness (OKLab L, 0..1) of an sRGB colour: what the maps are checked by. */
+function lightness(rgb: Rgb): number {
+  return rgbToOklab(rgb)[0];
+}
 
 function rgbaOf(values: number[], lo: number, hi: number): Rgb[] {
   const out = new Uint8Array(values.length * 4);
@@ -27,6 +54,37 @@ function lutColors(kind: "diverging" | "sequential"): Rgb[] {
   for (let i = 0; i < lut.length; i += 3) colors.push([lut[i], lut[i + 1], lut[i + 2]]);
   return colors;
 }
+
+/** Largest channel difference between two colours. */
+function delta(a: Rgb, b: Rgb): number {
+  return Math.max(Math.abs(a[0] - b[0]), Math.abs(a[1] - b[1]), Math.abs(a[2] - b[2]));
+}
+
+describe("tables come from d3-scale-chromatic", () => {
+  it("the diverging table is RdBu reversed: blue for lo, red for hi, RdBu's middle at zero", () => {
+    const colors = lutColors("diverging");
+    const n = colors.length;
+    expect(n % 2).toBe(1);
+    for (let i = 0; i < n; i += 17) expect(colors[i]).toEqual(parseCssColor(interpolateRdBu(1 - i / (n - 1))));
+    expect(colors[0]).toEqual(parseCssColor(interpolateRdBu(1)));
+    expect(colors[n - 1]).toEqual(parseCssColor(interpolateRdBu(0)));
+    expect(colors[(n - 1) / 2]).toEqual(parseCssColor(interpolateRdBu(0.5)));
+  });
+
+  it("the sequential table is viridis", () => {
+    const colors = lutColors("sequential");
+    const n = colors.length;
+    for (let i = 0; i < n; i += 17) expect(colors[i]).toEqual(parseCssColor(interpolateViridis(i / (n - 1))));
+    expect(colors[0]).toEqual([68, 1, 84]);
+    expect(colors[n - 1]).toEqual([253, 231, 37]);
+  });
+
+  it("parseCssColor reads both forms d3 writes and rejects others", () => {
+    expect(parseCssColor("#440154")).toEqual([68, 1, 84]);
+    expect(parseCssColor("rgb(5, 48, 97)")).toEqual([5, 48, 97]);
+    expect(() => parseCssColor("hsl(0, 0%, 0%)")).toThrow(/cannot read the colour/);
+  });
+});
 
 describe("scaleFor", () => {
   it("is diverging and symmetric for signed data", () => {
@@ -47,10 +105,10 @@ describe("scaleFor", () => {
 describe("diverging map", () => {
   it("draws zero with the neutral centre colour", () => {
     const [zero] = rgbaOf([0], -3, 1);
-    expect(zero).toEqual([...DIVERGING_CENTER]);
-    expect(colorOf(0, scaleFor(-1, 9))).toEqual(DIVERGING_CENTER);
+    expect(zero).toEqual([...divergingCenter()]);
+    expect(colorOf(0, scaleFor(-1, 9))).toEqual(divergingCenter());
     // near-white
-    expect(lightness(DIVERGING_CENTER)).toBeGreaterThan(0.9);
+    expect(lightness(divergingCenter())).toBeGreaterThan(0.9);
   });
 
   it("draws the negative end blue and the positive end red", () => {
@@ -70,9 +128,15 @@ describe("diverging map", () => {
   it("gets darker away from zero on both sides", () => {
     const colors = lutColors("diverging");
     const mid = (colors.length - 1) / 2;
+    // adjacent entries: never lighter beyond 8-bit rounding noise (RdBu is flat at its centre)
     for (let i = 1; i <= mid; i++) {
-      expect(lightness(colors[mid + i])).toBeLessThanOrEqual(lightness(colors[mid + i - 1]) + 1e-3);
-      expect(lightness(colors[mid - i])).toBeLessThanOrEqual(lightness(colors[mid - i + 1]) + 1e-3);
+      expect(lightness(colors[mid + i])).toBeLessThanOrEqual(lightness(colors[mid + i - 1]) + 0.002);
+      expect(lightness(colors[mid - i])).toBeLessThanOrEqual(lightness(colors[mid - i + 1]) + 0.002);
+    }
+    // every 16 entries: strictly darker
+    for (let i = 16; i <= mid; i += 16) {
+      expect(lightness(colors[mid + i])).toBeLessThan(lightness(colors[mid + i - 16]) - 0.01);
+      expect(lightness(colors[mid - i])).toBeLessThan(lightness(colors[mid - i + 16]) - 0.01);
     }
   });
 
@@ -119,6 +183,11 @@ describe("special values", () => {
     const all = [...lutColors("diverging"), ...lutColors("sequential")].map((c) => c.join(","));
     for (const special of [NAN_COLOR, POS_INF_COLOR, NEG_INF_COLOR]) {
       expect(all).not.toContain(special.join(","));
+    }
+    // not merely absent: far from every colour of both maps (a step of 40 is visible)
+    const table = [...lutColors("diverging"), ...lutColors("sequential")];
+    for (const special of [NAN_COLOR, POS_INF_COLOR, NEG_INF_COLOR]) {
+      expect(Math.min(...table.map((c) => delta(c, special)))).toBeGreaterThan(40);
     }
     expect(new Set([NAN_COLOR, POS_INF_COLOR, NEG_INF_COLOR].map((c) => c.join(","))).size).toBe(3);
     expect(colorOf(NaN, scaleFor(0, 1))).toEqual(NAN_COLOR);

@@ -82,7 +82,9 @@ def encode_activations(
     with_channels = layers_with_channels(graph, activations, open_ids, budget)
     for node in graph["nodes"]:
         values = activations.get(node["id"])
-        if values is None or node["family"] == "generic":
+        # Generic nodes are not pictured; passthrough layers (identity at inference) are
+        # drawn thin without values: they would repeat their input's.
+        if values is None or node["family"] == "generic" or node.get("passthrough"):
             continue
         channels = node["id"] in with_channels
         for role, data, extra in _sections_for(node["family"], values, reduce, channels):
@@ -99,13 +101,18 @@ def encode_activations(
     return bytes(out)
 
 
+# Families sent as a summary over channels plus, budget allowing, the channels, and
+# the rank their activations have.
+CHANNEL_FAMILIES = {"feature_map": 3, "volume": 4}
+
+
 def layers_with_channels(
     graph: GraphSpec,
     activations: dict[str, np.ndarray],
     open_ids: Collection[str] = (),
     budget: int | None = None,
 ) -> set[str]:
-    """The feature maps whose channels a payload carries.
+    """The feature maps and volumes whose channels a payload carries.
 
     Open layers always; then the smallest others while the whole payload (the
     sections every payload carries, plus these channels) stays within ``budget``
@@ -116,9 +123,10 @@ def layers_with_channels(
     spent = 0
     for node in graph["nodes"]:
         values = activations.get(node["id"])
-        if values is None or node["family"] == "generic":
+        if values is None or node["family"] == "generic" or node.get("passthrough"):
             continue
-        if node["family"] == "feature_map" and values.ndim == 3:
+        rank = CHANNEL_FAMILIES.get(node["family"])
+        if rank is not None and values.ndim == rank:
             spent += _section_bytes(values[..., 0].size)
             channels = _kept_channels(values) * values[..., 0].size
             costs.append((_section_bytes(channels), node["id"]))
@@ -151,7 +159,7 @@ def _kept_channels(values: np.ndarray) -> int:
 
 def _sections_for(family: str, values: np.ndarray, reduce: Reduce, channels: bool):
     values = np.asarray(values, dtype=np.float32)
-    if family == "feature_map" and values.ndim == 3:
+    if CHANNEL_FAMILIES.get(family) == values.ndim:
         with np.errstate(invalid="ignore"):
             summary = values.mean(axis=-1) if reduce == "mean" else values.max(axis=-1)
         yield "summary", summary, {"reduce": reduce, "channels_total": values.shape[-1]}

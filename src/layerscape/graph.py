@@ -23,27 +23,71 @@ import keras
 from .spec import SPEC_VERSION, EdgeSpec, Family, GraphSpec, NodeSpec
 from .trace import UntraceableError, call_arguments, trace_subclassed
 
-# Config keys worth a line in the tooltip, in the order they are shown.
+# Config keys worth a line in the tooltip, in the order they are shown: what the layer
+# computes (size, window, stride, activation), then what only acts in training
+# (dropout, noise, regularizers), then shape and misc options.
 CONFIG_KEYS = (
     "filters",
+    "units",
     "kernel_size",
     "strides",
     "padding",
     "dilation_rate",
+    "depth_multiplier",
     "pool_size",
-    "units",
-    "activation",
-    "rate",
-    "target_shape",
-    "dims",
     "size",
     "cropping",
-    "axis",
+    "activation",
+    "recurrent_activation",
     "return_sequences",
+    "go_backwards",
+    "merge_mode",
+    "rate",
+    "stddev",
+    "dropout",
+    "recurrent_dropout",
+    "kernel_regularizer",
+    "depthwise_regularizer",
+    "pointwise_regularizer",
+    "recurrent_regularizer",
+    "embeddings_regularizer",
+    "bias_regularizer",
+    "activity_regularizer",
+    "l1",
+    "l2",
+    "target_shape",
+    "dims",
+    "axis",
+    "max_value",
+    "negative_slope",
     "input_dim",
     "output_dim",
     "num_heads",
+    "key_dim",
 )
+
+# Options that are "off" at these values; a line saying so would only push others out.
+_QUIET_DEFAULTS = {"dropout": 0.0, "recurrent_dropout": 0.0, "go_backwards": False}
+
+# Layers that return their input unchanged at inference (training=False), whatever
+# they do in training: drawn as a thin slab, with their rate.
+_PASSTHROUGH_CLASSES = tuple(
+    getattr(keras.layers, name)
+    for name in (
+        "Dropout",
+        "SpatialDropout1D",
+        "SpatialDropout2D",
+        "SpatialDropout3D",
+        "GaussianNoise",
+        "GaussianDropout",
+        "AlphaDropout",
+        "ActivityRegularization",
+    )
+    if hasattr(keras.layers, name)
+)
+
+# Layers that only rearrange their input's elements, keeping row-major order.
+_RESHAPE_CLASSES = (keras.layers.Flatten, keras.layers.Reshape)
 
 
 @dataclass
@@ -379,21 +423,42 @@ def _node_spec(call: Call, parent: str | None) -> NodeSpec:
         "is_input": bool(node.is_input),
         "is_output": False,
         "parent": parent,
+        "passthrough": isinstance(operation, _PASSTHROUGH_CLASSES),
+        "reshape": isinstance(operation, _RESHAPE_CLASSES),
     }
 
 
 def family_of(shape: list[int | None], is_input: bool) -> Family:
-    """Pick the visual for an output of ``shape`` (no batch dimension)."""
+    """Pick the visual for an output of ``shape`` (no batch dimension).
+
+    Only the shape decides, never the layer's class, so custom layers land in a family
+    too: (H, W, C) feature maps (a model input with 1 or 3 channels is an image),
+    (D, H, W, C) volumes, (T, C) sequences, (N,) vectors; any other rank is generic.
+    """
     rank = len(shape)
     if rank == 3:
         if is_input and shape[-1] in (1, 3):
             return "image"
         return "feature_map"
+    if rank == 4:
+        return "volume"
     if rank == 1:
         return "vector"
     if rank == 2:
         return "sequence"
     return "generic"
+
+
+def can_open(node: NodeSpec) -> bool:
+    """Whether the view can open ``node`` into its parts: a feature map or volume into
+    its channels, a sequence into one strip per channel, an RGB image into its three
+    colour planes. Layers drawn thin (identity at inference) do not open."""
+    if node.get("passthrough"):
+        return False
+    family = node["family"]
+    if family in ("feature_map", "volume", "sequence"):
+        return True
+    return family == "image" and len(node["output_shape"]) == 3 and node["output_shape"][-1] == 3
 
 
 def _shape(shape: Any) -> list[int | None]:
@@ -419,12 +484,42 @@ def _key_config(operation: Any) -> dict[str, object]:
     out: dict[str, object] = {}
     for key in CONFIG_KEYS:
         value = config.get(key)
-        if value is None or isinstance(value, dict):
+        if value is None or (key in _QUIET_DEFAULTS and value == _QUIET_DEFAULTS[key]):
+            continue
+        if isinstance(value, dict):
+            text = _serialized_text(value)
+            if text is not None:
+                out[key] = text
             continue
         out[key] = _jsonable(value)
     if "layer" in config and isinstance(config["layer"], dict):
         out["wraps"] = str(config["layer"].get("class_name", ""))
     return out
+
+
+def _serialized_text(value: dict[str, Any]) -> str | None:
+    """A serialized Keras object (regularizer, custom activation) as short text.
+
+    ``{"class_name": "L2", "config": {"l2": 0.01}}`` -> ``"L2(0.01)"``;
+    ``L1L2`` -> ``"L1L2(l1=1e-05, l2=0.0001)"``.
+    """
+    name = value.get("class_name")
+    if not isinstance(name, str):
+        return None
+    inner = value.get("config")
+    if not isinstance(inner, dict):
+        return name if inner is None else f"{name}({_short(inner)})"
+    numbers = {k: v for k, v in inner.items() if isinstance(v, (int, float)) and k != "seed"}
+    if not numbers:
+        named = inner.get("name")
+        return f"{name}({named})" if isinstance(named, str) and named != name else name
+    if len(numbers) == 1:
+        return f"{name}({_short(next(iter(numbers.values())))})"
+    return f"{name}({', '.join(f'{k}={_short(v)}' for k, v in numbers.items())})"
+
+
+def _short(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def _jsonable(value: Any) -> Any:

@@ -16,10 +16,11 @@ produces a tensor to the node that consumes it.
 
 - ``"image"``: a model input of shape (H, W, 1) or (H, W, 3): greyscale or RGB plane.
 - ``"feature_map"``: rank 3 (H, W, C): stacked planes, one per channel.
+- ``"volume"``: rank 4 (D, H, W, C), e.g. Conv3D: a stack of D depth slices.
 - ``"vector"``: rank 1 (N,): a row of neurons. A model output with labels draws as
   labelled units.
 - ``"sequence"``: rank 2 (T, F): a T x F grid (time steps x features).
-- ``"generic"``: anything else (rank 0, rank >= 4, multi-tensor outputs we cannot
+- ``"generic"``: anything else (rank 0, rank >= 5, custom outputs we cannot
   picture, shapes nobody knows); drawn as a labelled box.
 
 ``wiring`` is ``"known"`` when every edge is read from the model's graph. It is
@@ -28,6 +29,9 @@ flow on tensor values): the nodes are then its input, the layers it tracks in tr
 order and its ``call()`` output, there are no edges (none is invented), and
 ``wiring_reason`` says why; the view shows that notice. Such a node's
 ``output_shapes`` is empty while its shape is unknown.
+
+Only the shape decides the family (custom layers get one too). A layer with several
+outputs is drawn from its first; ``output_shapes`` lists them all.
 
 Activation payload (``LSP1``)
 -----------------------------
@@ -47,7 +51,8 @@ A section with ``dtype == "f32"`` holds float32 values. A section with
 (both 0 when it has no finite value). Data are in C order with channels last, exactly
 as the tensor's ``shape`` lists them.
 
-Each node sends at most two sections:
+Generic nodes and passthrough nodes (identity at inference) send none. Each other
+node sends at most two sections:
 
 - ``role == "full"``: the node's activation. For feature maps with more elements than
   the per-layer limit, only the first ``shape[-1]`` channels are sent and
@@ -55,9 +60,10 @@ Each node sends at most two sections:
   when the layer is open, or while the payload's byte budget lasts (smallest layers
   first; ``encode.PAYLOAD_BUDGET``, 1 MB per predict); vectors,
   sequences and images always do.
-- ``role == "summary"``: for ``feature_map`` nodes only, always sent: the (H, W)
-  reduction over channels named by ``reduce`` (``"mean"`` or ``"max"``); what a closed
-  layer shows. Its ``channels_total`` is the layer's channel count.
+- ``role == "summary"``: for ``feature_map`` and ``volume`` nodes only, always sent:
+  the (H, W) or (D, H, W) reduction over channels named by ``reduce`` (``"mean"`` or
+  ``"max"``); what a closed layer shows. Its ``channels_total`` is the layer's channel
+  count. Volumes follow the same channel budget as feature maps.
 """
 
 from __future__ import annotations
@@ -71,7 +77,7 @@ U8_NAN = 251
 U8_POS_INF = 252
 U8_NEG_INF = 253
 
-Family = Literal["image", "feature_map", "vector", "sequence", "generic"]
+Family = Literal["image", "feature_map", "volume", "vector", "sequence", "generic"]
 Wiring = Literal["known", "unknown"]
 
 
@@ -97,6 +103,12 @@ class NodeSpec(TypedDict):
     is_output: bool
     parent: str | None
     """Id path of the nested model this node lives in, or None at top level."""
+    passthrough: bool
+    """The layer returns its input unchanged at inference (Dropout, GaussianNoise,
+    SpatialDropout..., ActivityRegularization): drawn thin, with its rate."""
+    reshape: bool
+    """The layer only rearranges its input's elements in row-major order (Flatten,
+    Reshape): drawn with the way elements move from the input to the output."""
 
 
 class EdgeSpec(TypedDict):

@@ -12,8 +12,8 @@ import numpy as np
 import traitlets
 
 from .capture import run_untraced, run_with_activations
-from .encode import encode_activations, layers_with_channels
-from .graph import Untraced, graph_from_plan, plan_model, with_observed_shapes
+from .encode import CHANNEL_FAMILIES, encode_activations, layers_with_channels
+from .graph import Untraced, can_open, graph_from_plan, plan_model, with_observed_shapes
 from .samples import prepare_inputs
 from .spec import GraphSpec
 
@@ -55,11 +55,12 @@ class ModelView(anywidget.AnyWidget):
     height : int, default 560
         Height of the view in pixels.
     summary : {"mean", "max"}, default "mean"
-        How a closed feature-map layer reduces its channels to one plane.
+        How a closed feature map (or volume) reduces its channels to one plane per
+        image (or per depth slice).
     color_scope : {"layer", "channel", "model"}, default "layer"
         Which values share one colour scale: each layer's own, each channel's own (an
-        open feature map's tiles are scaled one by one), or the whole model's. The
-        hover legend says which.
+        open feature map's tiles, an open sequence's strips, are scaled one by one), or
+        the whole model's. The hover legend says which.
 
     Raises
     ------
@@ -198,17 +199,19 @@ class ModelView(anywidget.AnyWidget):
         return list(self._open)
 
     def expand(self, *layer_ids: str) -> None:
-        """Open feature-map layers in the view: ``expand("conv2d", ...)``, or
-        ``expand("all")`` (or no ids) for every one of them.
+        """Open layers in the view: ``expand("conv2d", ...)``, or ``expand("all")``
+        (or no ids) for every layer that opens.
 
-        Opening sends the layers' channels if the last payload left them out. The open
-        layers are synced with clicks in the view, saved with the widget state and
-        honoured by :meth:`save_html`.
+        Feature maps and volumes open into their channels, sequences into one strip
+        per channel, RGB image inputs into their red, green and blue planes. Opening
+        sends the layers' channels if the last payload left them out. The open layers
+        are synced with clicks in the view, saved with the widget state and honoured
+        by :meth:`save_html`.
 
         Raises
         ------
         ValueError
-            For an id that is not a feature-map layer of this model.
+            For an id that is not a layer of this model that opens.
         """
         ids = self._openable_ids() if _means_all(layer_ids) else self._openable(layer_ids)
         wanted = set(self._open) | set(ids)
@@ -221,7 +224,7 @@ class ModelView(anywidget.AnyWidget):
         Raises
         ------
         ValueError
-            For an id that is not a feature-map layer of this model.
+            For an id that is not a layer of this model that opens.
         """
         ids = set(self._open) if _means_all(layer_ids) else set(self._openable(layer_ids))
         self._open = [i for i in self._open if i not in ids]
@@ -230,14 +233,15 @@ class ModelView(anywidget.AnyWidget):
         return [n["id"] for n in self._graph["nodes"]]
 
     def _openable_ids(self) -> list[str]:
-        return [n["id"] for n in self._graph["nodes"] if n["family"] == "feature_map"]
+        return [n["id"] for n in self._graph["nodes"] if can_open(n)]
 
     def _openable(self, layer_ids: tuple[str, ...]) -> list[str]:
         openable = self._openable_ids()
         wrong = [i for i in layer_ids if i not in openable]
         if wrong:
             known = set(self._node_order())
-            what = "not feature maps of" if all(i in known for i in wrong) else "not layers of"
+            in_model = all(i in known for i in wrong)
+            what = "layers that do not open in" if in_model else "not layers of"
             more = " ..." if len(openable) > 12 else ""
             raise ValueError(
                 f"cannot open {wrong}: {what} this model; the layers that open are "
@@ -251,7 +255,8 @@ class ModelView(anywidget.AnyWidget):
         if not self._activations:
             return
         sent = layers_with_channels(self._graph, self._activations, change["old"])  # type: ignore[arg-type]
-        if not set(change["new"]) & set(self._openable_ids()) <= sent:
+        with_channels = {n["id"] for n in self._graph["nodes"] if n["family"] in CHANNEL_FAMILIES}
+        if not set(change["new"]) & with_channels <= sent:
             self._send_payload()
 
     def _send_payload(self) -> None:

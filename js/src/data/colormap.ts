@@ -1,12 +1,14 @@
 /**
- * Colour maps for activations.
+ * Colour maps for activations, tabulated once from d3-scale-chromatic (the maintained
+ * ColorBrewer / matplotlib maps) so that drawing is a table lookup.
  *
- * - diverging (signed data): blue - near-white - red, centred at zero, symmetric range.
- * - sequential (non-negative data): dark purple - blue - teal - green - yellow
- *   (viridis-like), luminance rising monotonically.
- * Both are interpolated in OKLab between a few control points, then tabulated.
+ * - diverging (signed data): ColorBrewer RdBu, reversed so that negative is blue and
+ *   positive red; its middle (t = 0.5, near-white) is exactly the colour of zero.
+ * - sequential (non-negative data): viridis (dark purple to yellow, lightness rising).
  * NaN, +Inf and -Inf get their own colours, none of which either map contains.
  */
+
+import { interpolateRdBu, interpolateViridis } from "d3-scale-chromatic";
 
 export type Rgb = readonly [number, number, number];
 export type ColorMapKind = "diverging" | "sequential";
@@ -23,88 +25,28 @@ export const NAN_COLOR: Rgb = [255, 0, 255];
 export const POS_INF_COLOR: Rgb = [255, 128, 0];
 export const NEG_INF_COLOR: Rgb = [0, 229, 255];
 
-const DIVERGING_POINTS: Rgb[] = [
-  [33, 62, 140],
-  [72, 130, 200],
-  [166, 200, 232],
-  [246, 246, 246],
-  [240, 176, 150],
-  [214, 88, 70],
-  [150, 20, 40],
-];
-
-const SEQUENTIAL_POINTS: Rgb[] = [
-  [68, 1, 84],
-  [65, 68, 135],
-  [42, 120, 142],
-  [34, 168, 132],
-  [122, 209, 81],
-  [253, 231, 37],
-];
-
 /** Odd, so that the middle entry is exactly the centre of a diverging map. */
 const LUT_SIZE = 255;
 
-function srgbToLinear(c: number): number {
-  const s = c / 255;
-  return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+/** The maps as functions of t in [0, 1], t = 0 drawing `lo`. */
+const INTERPOLATORS: Record<ColorMapKind, (t: number) => string> = {
+  diverging: (t) => interpolateRdBu(1 - t),
+  sequential: interpolateViridis,
+};
+
+/** Parses the CSS colours d3 returns: "#rrggbb" or "rgb(r, g, b)". */
+export function parseCssColor(css: string): Rgb {
+  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(css.trim());
+  if (hex) return [parseInt(hex[1], 16), parseInt(hex[2], 16), parseInt(hex[3], 16)];
+  const fn = /^rgb\(\s*(\d+(?:\.\d+)?)\s*,\s*(\d+(?:\.\d+)?)\s*,\s*(\d+(?:\.\d+)?)\s*\)$/.exec(css.trim());
+  if (fn) return [Math.round(Number(fn[1])), Math.round(Number(fn[2])), Math.round(Number(fn[3]))];
+  throw new Error(`layerscape: cannot read the colour ${JSON.stringify(css)}`);
 }
 
-function linearToSrgb(c: number): number {
-  const v = c <= 0.0031308 ? 12.92 * c : 1.055 * c ** (1 / 2.4) - 0.055;
-  return Math.round(Math.min(1, Math.max(0, v)) * 255);
-}
-
-type Lab = [number, number, number];
-
-function rgbToOklab([r8, g8, b8]: Rgb): Lab {
-  const r = srgbToLinear(r8);
-  const g = srgbToLinear(g8);
-  const b = srgbToLinear(b8);
-  const l = Math.cbrt(0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b);
-  const m = Math.cbrt(0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b);
-  const s = Math.cbrt(0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b);
-  return [
-    0.2104542553 * l + 0.793617785 * m - 0.0040720468 * s,
-    1.9779984951 * l - 2.428592205 * m + 0.4505937099 * s,
-    0.0259040371 * l + 0.7827717662 * m - 0.808675766 * s,
-  ];
-}
-
-function oklabToRgb([L, a, b]: Lab): Rgb {
-  const l = (L + 0.3963377774 * a + 0.2158037573 * b) ** 3;
-  const m = (L - 0.1055613458 * a - 0.0638541728 * b) ** 3;
-  const s = (L - 0.0894841775 * a - 1.291485548 * b) ** 3;
-  return [
-    linearToSrgb(4.0767416621 * l - 3.3077115913 * m + 0.2309699292 * s),
-    linearToSrgb(-1.2684380046 * l + 2.6097574011 * m - 0.3413193965 * s),
-    linearToSrgb(-0.0041960863 * l - 0.7034186147 * m + 1.707614701 * s),
-  ];
-}
-
-/** Perceptual lightness (OKLab L, 0..1) of an sRGB colour. */
-export function lightness(rgb: Rgb): number {
-  return rgbToOklab(rgb)[0];
-}
-
-function buildLut(points: readonly Rgb[]): Uint8Array {
-  const labs = points.map(rgbToOklab);
+function buildLut(kind: ColorMapKind): Uint8Array {
+  const interpolate = INTERPOLATORS[kind];
   const lut = new Uint8Array(LUT_SIZE * 3);
-  const segments = points.length - 1;
-  for (let i = 0; i < LUT_SIZE; i++) {
-    const t = (i / (LUT_SIZE - 1)) * segments;
-    const k = Math.min(segments - 1, Math.floor(t));
-    const f = t - k;
-    const p = labs[k];
-    const q = labs[k + 1];
-    const rgb = oklabToRgb([p[0] + (q[0] - p[0]) * f, p[1] + (q[1] - p[1]) * f, p[2] + (q[2] - p[2]) * f]);
-    lut.set(rgb, i * 3);
-  }
-  // Entries that fall on a control point (the ends, the diverging centre) are it exactly.
-  for (let k = 0; k <= segments; k++) {
-    const i = (k * (LUT_SIZE - 1)) / segments;
-    if (Number.isInteger(i)) lut.set(points[k], i * 3);
-  }
+  for (let i = 0; i < LUT_SIZE; i++) lut.set(parseCssColor(interpolate(i / (LUT_SIZE - 1))), i * 3);
   return lut;
 }
 
@@ -112,12 +54,16 @@ let luts: Record<ColorMapKind, Uint8Array> | null = null;
 
 /** LUT_SIZE RGB triples of a map, built on first use. */
 export function lutFor(kind: ColorMapKind): Uint8Array {
-  luts ??= { diverging: buildLut(DIVERGING_POINTS), sequential: buildLut(SEQUENTIAL_POINTS) };
+  luts ??= { diverging: buildLut("diverging"), sequential: buildLut("sequential") };
   return luts[kind];
 }
 
-/** The colour a diverging map gives to zero. */
-export const DIVERGING_CENTER: Rgb = DIVERGING_POINTS[(DIVERGING_POINTS.length - 1) / 2];
+/** The colour a diverging map gives to zero (the middle of the table). */
+export function divergingCenter(): Rgb {
+  const lut = lutFor("diverging");
+  const i = ((LUT_SIZE - 1) / 2) * 3;
+  return [lut[i], lut[i + 1], lut[i + 2]];
+}
 
 /**
  * Picks the map for data in [lo, hi]: diverging with a symmetric range ±max(|lo|, |hi|)

@@ -12,10 +12,10 @@ function observedShape(node: NodeSpec, payload: DecodedPayload): number[] | null
   const tensors = payload.nodes.get(node.id);
   if (!tensors) return null;
   const { full, summary } = tensors;
-  if (summary && node.output_shape.length === 3) {
-    // Feature maps: the full section may hold only the first channels.
-    const channels = summary.channelsTotal ?? full?.channelsTotal ?? full?.shape[2] ?? null;
-    return channels === null ? null : [summary.shape[0], summary.shape[1], channels];
+  if (summary && node.output_shape.length === summary.shape.length + 1) {
+    // Feature maps and volumes: the full section may hold only the first channels.
+    const channels = summary.channelsTotal ?? full?.channelsTotal ?? full?.shape[summary.shape.length] ?? null;
+    return channels === null ? null : [...summary.shape, channels];
   }
   return full && full.shape.length === node.output_shape.length ? full.shape : null;
 }

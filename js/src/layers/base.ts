@@ -20,11 +20,12 @@ import type { NodeTensors } from "../data/decode";
 import type { Region } from "../data/receptive";
 import type { ScalePlan } from "../data/scales";
 import { formatShape } from "../data/format";
-import type { NodeLayout, Size3 } from "../layout";
+import type { Layout, NodeLayout, Size3 } from "../layout";
 import type { Label, LabelOverlay } from "../scene/labels";
 import type { Palette } from "../scene/theme";
 import type { LegendInfo } from "../scene/tooltip";
 import type { GraphSpec, NodeSpec } from "../spec";
+import { ReshapeFan, reshapeSource } from "./reshape";
 
 /** Pixels between the first and the second row of captions (normal and compact font). */
 const CAPTION_ROW_PX = 30;
@@ -62,10 +63,15 @@ export interface LayerVisual {
   readonly id: string;
   readonly node: NodeSpec;
   readonly group: Group;
-  /** Whether clicking opens the layer (feature maps). */
+  /** Whether clicking opens the layer (feature maps, volumes, sequences, RGB inputs). */
   readonly canOpen: boolean;
-  /** Moves/resizes the visual to a (possibly tweened) layout box. */
-  place(layout: NodeLayout): void;
+  /** What opening shows, for the tooltip's hint (when the layer opens). */
+  readonly openHint: string;
+  /**
+   * Moves/resizes the visual to a (possibly tweened) layout box; `all` (the whole
+   * layout shown) lets a reshape draw where its input's elements are.
+   */
+  place(layout: NodeLayout, all?: Layout): void;
   /**
    * New activations (null: none yet), or the same ones under another colour scope.
    * Textures and colours update in place. Without a plan: one scale per layer.
@@ -106,6 +112,7 @@ export abstract class BaseVisual implements LayerVisual {
   readonly group = new Group();
   readonly pickProxy: Mesh;
   readonly canOpen: boolean = false;
+  readonly openHint: string = "click to open: one tile per channel";
   protected size: Size3;
   protected palette: Palette;
   protected readonly labels: LabelOverlay;
@@ -115,6 +122,8 @@ export abstract class BaseVisual implements LayerVisual {
   private readonly outline: LineSegments;
   private readonly outlineMaterial: LineBasicMaterial;
   protected readonly caption: Label;
+  /** Flatten / Reshape: the fan of lines from the input's elements to the output's. */
+  private readonly fan: ReshapeFan | null = null;
 
   constructor(
     readonly node: NodeSpec,
@@ -139,6 +148,12 @@ export abstract class BaseVisual implements LayerVisual {
     this.outline = new LineSegments(this.own(new EdgesGeometry(unitBox)), this.outlineMaterial);
     this.outline.visible = false;
     this.group.add(this.outline);
+
+    const source = node.reshape ? reshapeSource(ctx.graph, node) : null;
+    if (source) {
+      this.fan = new ReshapeFan(source.id, node, ctx.palette);
+      this.group.add(this.fan.object);
+    }
 
     // Under the layer; where small neighbours crowd, a second row further down, then
     // above the layer, then the same three one font step smaller; hidden only when
@@ -169,8 +184,15 @@ export abstract class BaseVisual implements LayerVisual {
   protected captionLines(): Array<{ text: string; className?: string }> {
     return [
       { text: this.node.name, className: "ls-caption-name" },
-      { text: formatShape(this.node.output_shape), className: "ls-caption-shape" },
+      { text: this.shapeCaption(), className: "ls-caption-shape" },
     ];
+  }
+
+  /** The output shape; for a reshape, the input's shape → the output's. */
+  protected shapeCaption(): string {
+    const source = this.node.reshape ? reshapeSource(this.graph, this.node) : null;
+    const out = formatShape(this.node.output_shape);
+    return source ? `${formatShape(source.output_shape)} → ${out}` : out;
   }
 
   /** Registers a GPU resource (geometry, material, texture) for disposal. */
@@ -185,7 +207,7 @@ export abstract class BaseVisual implements LayerVisual {
     return label;
   }
 
-  place(layout: NodeLayout): void {
+  place(layout: NodeLayout, all?: Layout): void {
     this.size = { ...layout.size };
     const { x, y, z } = layout.position;
     this.group.position.set(x, y, z);
@@ -194,6 +216,7 @@ export abstract class BaseVisual implements LayerVisual {
     const m = 0.12;
     this.outline.scale.set(w + m, h + m, d + m);
     this.layoutChildren(this.size);
+    if (this.fan && all) this.fan.place(all, layout);
   }
 
   /** Sizes the visual's own meshes to its box (centred on the group's origin). */
@@ -206,6 +229,7 @@ export abstract class BaseVisual implements LayerVisual {
   setTheme(palette: Palette): void {
     this.palette = palette;
     this.outlineMaterial.color.setHex(palette.highlight);
+    this.fan?.setTheme(palette);
     this.applyTheme(palette);
   }
 
@@ -282,6 +306,7 @@ export abstract class BaseVisual implements LayerVisual {
   }
 
   dispose(): void {
+    this.fan?.dispose();
     this.group.removeFromParent();
     for (const resource of this.owned) resource.dispose();
     this.owned.length = 0;

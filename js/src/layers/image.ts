@@ -1,20 +1,32 @@
 /**
- * An image input (H x W x 1 or 3): the real pixels on a plane, greyscale or RGB.
+ * An image input (H x W x 1 or 3): the real pixels on a plane, greyscale or RGB in
+ * true colour. An RGB image opens into its three colour planes side by side (red,
+ * green, blue: what adds up to the picture), one texture for the three.
  * Pixel values are shown on their natural range: [0, 1] or [0, 255] when they fit,
  * otherwise stretched from their minimum to their maximum.
  */
 
-import type { Raycaster } from "three";
+import { DoubleSide, Mesh, MeshBasicMaterial, PlaneGeometry, type DataTexture, type Raycaster } from "three";
 
 import type { DecodedTensor, NodeTensors } from "../data/decode";
 import type { Region } from "../data/receptive";
 import { formatNumber } from "../data/format";
-import { dim, type NodeLayout } from "../layout";
+import { colorPlanesGrid, dim, type ChannelGrid, type NodeLayout, type Size3 } from "../layout";
 import type { LegendInfo } from "../scene/tooltip";
 import type { NodeSpec } from "../spec";
 import { OUTLINE_LIFT, type ElementHit, type VisualContext } from "./base";
 import { TexturedPlaneVisual } from "./plane";
-import { textureData } from "./textures";
+import { makeDataTexture, pixelAt, textureData } from "./textures";
+
+const CHANNEL_NAMES = ["red", "green", "blue"];
+
+interface Planes {
+  grid: ChannelGrid;
+  texture: DataTexture;
+  mesh: Mesh;
+  material: MeshBasicMaterial;
+  geometry: PlaneGeometry;
+}
 
 /** The range pixel values are displayed over. */
 export function displayRange(lo: number, hi: number): [number, number] {
@@ -30,10 +42,68 @@ function toByte(v: number, lo: number, span: number): number {
 }
 
 export class ImageVisual extends TexturedPlaneVisual {
+  override readonly canOpen: boolean;
+  override readonly openHint = "click to open: its red, green and blue planes";
   private full: DecodedTensor | null = null;
+  private planes: Planes | null = null;
+  private showingPlanes = false;
 
   constructor(node: NodeSpec, layout: NodeLayout, ctx: VisualContext) {
     super(node, layout, ctx, dim(node.output_shape, 1), dim(node.output_shape, 0));
+    this.canOpen = dim(node.output_shape, 2) === 3 && !node.passthrough;
+  }
+
+  protected override layoutChildren(size: Size3): void {
+    super.layoutChildren(size);
+    if (this.planes) {
+      this.planes.mesh.scale.set(size.w, size.h, 1);
+      this.planes.mesh.position.z = size.d / 2;
+    }
+  }
+
+  override setOpen(open: boolean, t: number): void {
+    const shown = open ? t > 0 : t < 1;
+    if (shown && !this.planes) {
+      const grid = colorPlanesGrid(dim(this.node.output_shape, 0), dim(this.node.output_shape, 1));
+      const texture = makeDataTexture(grid.atlasW, grid.atlasH);
+      const material = new MeshBasicMaterial({ map: texture, side: DoubleSide, alphaTest: 0.5 });
+      const geometry = new PlaneGeometry(1, 1);
+      const mesh = new Mesh(geometry, material);
+      this.group.add(mesh);
+      this.planes = { grid, texture, mesh, material, geometry };
+      this.drawPlanes();
+      this.layoutChildren(this.size);
+    }
+    this.showingPlanes = shown;
+    if (this.planes) this.planes.mesh.visible = shown;
+    this.plane.visible = !shown;
+  }
+
+  /** Channel c of the picture in its own colour (black to pure red, green or blue). */
+  private drawPlanes(): void {
+    if (!this.planes) return;
+    const { grid, texture } = this.planes;
+    const out = textureData(texture);
+    out.fill(0);
+    const f = this.full;
+    if (f && f.shape.length === 3 && f.shape[2] === 3 && f.shape[0] === grid.tileH && f.shape[1] === grid.tileW) {
+      const [lo, hi] = displayRange(f.lo, f.hi);
+      const tw = texture.image.width;
+      for (let c = 0; c < 3; c++) {
+        const x0 = c * (grid.tileW + grid.padPx);
+        for (let y = 0; y < grid.tileH; y++) {
+          const ty = grid.tileH - 1 - y;
+          for (let x = 0; x < grid.tileW; x++) {
+            const v = f.values[(y * grid.tileW + x) * 3 + c];
+            const o = (ty * tw + x0 + x) * 4;
+            if (Number.isNaN(v)) out.set([255, 0, 255], o);
+            else out[o + c] = toByte(v, lo, hi - lo);
+            out[o + 3] = 255;
+          }
+        }
+      }
+    }
+    texture.needsUpdate = true;
   }
 
   protected hasData(): boolean {
@@ -78,11 +148,22 @@ export class ImageVisual extends TexturedPlaneVisual {
       }
     }
     this.texture.needsUpdate = true;
+    this.drawPlanes();
   }
 
   override valueAt(raycaster: Raycaster): string | null {
     const f = this.full;
     if (!f) return null;
+    if (this.showingPlanes && this.planes) {
+      const g = this.planes.grid;
+      const hit = raycaster.intersectObject(this.planes.mesh, false)[0];
+      if (!hit?.uv) return null;
+      const [ax, ay] = pixelAt(hit.uv.x, hit.uv.y, g.atlasW, g.atlasH);
+      const c = Math.floor(ax / (g.tileW + g.padPx));
+      const x = ax - c * (g.tileW + g.padPx);
+      if (c > 2 || x >= g.tileW) return null;
+      return `${CHANNEL_NAMES[c]} at (${ay}, ${x}): ${formatNumber(f.values[(ay * g.tileW + x) * 3 + c])}`;
+    }
     const [h, w] = f.shape;
     const c = f.shape[2] ?? 1;
     const pixel = this.pixelUnder(raycaster, w, h);
@@ -116,6 +197,16 @@ export class ImageVisual extends TexturedPlaneVisual {
 
   override legend(): LegendInfo | null {
     return null;
+  }
+
+  override dispose(): void {
+    if (this.planes) {
+      this.planes.texture.dispose();
+      this.planes.material.dispose();
+      this.planes.geometry.dispose();
+      this.planes = null;
+    }
+    super.dispose();
   }
 
   override dataRows(): Array<[string, string]> {

@@ -8,7 +8,9 @@ import { GenericVisual } from "./generic";
 import { ImageVisual } from "./image";
 import { NeuronsVisual } from "./neurons";
 import { OutputVisual } from "./output";
+import { PassthroughVisual } from "./passthrough";
 import { SequenceVisual } from "./sequence";
+import { VolumeVisual } from "./volume";
 
 export type { LayerVisual, VisualContext } from "./base";
 export { EdgeLines } from "./edges";
@@ -27,6 +29,7 @@ export function isLabelledOutput(node: NodeSpec, ctx: VisualContext): boolean {
 
 export function createVisual(node: NodeSpec, layout: NodeLayout, ctx: VisualContext): LayerVisual {
   try {
+    if (node.passthrough && node.family !== "generic") return new PassthroughVisual(node, layout, ctx);
     switch (node.family) {
       case "image":
         if (rankIs(node, 3)) return new ImageVisual(node, layout, ctx);
@@ -38,6 +41,9 @@ export function createVisual(node: NodeSpec, layout: NodeLayout, ctx: VisualCont
         if (rankIs(node, 1)) {
           return isLabelledOutput(node, ctx) ? new OutputVisual(node, layout, ctx) : new NeuronsVisual(node, layout, ctx);
         }
+        break;
+      case "volume":
+        if (rankIs(node, 4)) return new VolumeVisual(node, layout, ctx);
         break;
       case "sequence":
         if (rankIs(node, 2)) return new SequenceVisual(node, layout, ctx);

@@ -26,7 +26,7 @@ import { fillSolid, makeDataTexture, pixelAt } from "./textures";
 export abstract class TexturedPlaneVisual extends BaseVisual {
   protected texture: DataTexture;
   private readonly material: MeshBasicMaterial;
-  private readonly plane: Mesh;
+  protected readonly plane: Mesh;
   private readonly frame: LineSegments;
   private readonly frameMaterial: LineBasicMaterial;
 

@@ -2,3 +2,4 @@
 export * from "./layout";
 export * from "./sizes";
 export * from "./groups";
+export * from "./elements";

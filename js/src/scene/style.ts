@@ -94,6 +94,16 @@ export const CSS = `
 .layerscape .ls-tt-element { border-top: 1px solid var(--ls-border); padding-top: 4px; }
 .layerscape .ls-tt-value { margin-top: 6px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .layerscape .ls-tt-hint { margin-top: 4px; color: var(--ls-muted); font-style: italic; }
+.layerscape .ls-legend {
+  position: absolute; left: 10px; bottom: 10px; z-index: 1; pointer-events: none; width: 190px;
+  background: var(--ls-panel); color: var(--ls-fg); border: 1px solid var(--ls-border); border-radius: 6px;
+  padding: 5px 8px; font-size: 11px; opacity: 0.92;
+}
+.layerscape .ls-legend-title { font-weight: 700; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.layerscape .ls-legend-note { color: var(--ls-muted); margin-bottom: 2px; }
+.layerscape .ls-legend-bar { height: 8px; border-radius: 2px; border: 1px solid var(--ls-border); }
+.layerscape .ls-legend-ticks { display: flex; justify-content: space-between; font-variant-numeric: tabular-nums; }
+.layerscape .ls-legend-scope { color: var(--ls-muted); font-size: 10px; }
 .layerscape .ls-message {
   position: absolute; left: 50%; top: 50%; transform: translate(-50%, -50%); max-width: 80%;
   text-align: center; color: var(--ls-muted); white-space: pre-wrap; pointer-events: none;

@@ -1,5 +1,7 @@
 /**
  * The hover tooltip: what a layer is, its colour scale, and the value under the cursor.
+ * Beside it, a small legend in the corner that stays when the pointer leaves: the
+ * colour scale of the layer hovered last, with the numbers at both ends.
  * Filled with textContent only; model text is never parsed as HTML.
  */
 
@@ -77,15 +79,40 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, te
   return node;
 }
 
+/** The legend's parts: a bar of the map and the values at its ends (and 0 in the middle of a diverging one). */
+function legendParts(legend: LegendInfo, className: string): HTMLElement[] {
+  const { scale, note, scope } = legend;
+  const parts: HTMLElement[] = [el("div", `${className}-note`, note)];
+  if (scale) {
+    const bar = el("div", `${className}-bar`);
+    bar.style.background = cssGradient(scale.kind);
+    const ticks = el("div", `${className}-ticks`);
+    ticks.append(
+      el("span", "", formatNumber(scale.lo)),
+      el("span", "", scale.kind === "diverging" ? "0" : ""),
+      el("span", "", formatNumber(scale.hi)),
+    );
+    parts.push(bar, ticks);
+  }
+  parts.push(el("div", `${className}-scope`, scope));
+  return parts;
+}
+
 export class Tooltip {
   readonly el: HTMLDivElement;
+  /** The legend of the layer hovered last; stays after the tooltip hides. */
+  readonly legendEl: HTMLDivElement;
   private lastKey = "";
+  private lastLegendKey = "";
 
   constructor(private readonly container: HTMLElement) {
     this.el = el("div", "ls-tooltip");
     this.el.setAttribute("role", "tooltip");
     this.el.style.display = "none";
-    container.appendChild(this.el);
+    this.legendEl = el("div", "ls-legend");
+    this.legendEl.setAttribute("aria-live", "polite");
+    this.legendEl.style.display = "none";
+    container.append(this.el, this.legendEl);
   }
 
   /** Shows `info` near (x, y), in CSS pixels relative to the container. */
@@ -94,6 +121,7 @@ export class Tooltip {
     if (key !== this.lastKey) {
       this.lastKey = key;
       this.fill(info);
+      this.fillLegend(info);
     }
     this.el.style.display = "";
     const pad = 12;
@@ -122,21 +150,8 @@ export class Tooltip {
       parts.push(table);
     }
     if (info.legend) {
-      const { scale, note, scope } = info.legend;
       const legend = el("div", "ls-tt-legend");
-      legend.append(el("div", "ls-tt-note", note));
-      if (scale) {
-        const bar = el("div", "ls-tt-bar");
-        bar.style.background = cssGradient(scale.kind);
-        const ticks = el("div", "ls-tt-ticks");
-        ticks.append(
-          el("span", "", formatNumber(scale.lo)),
-          el("span", "", scale.kind === "diverging" ? "0" : ""),
-          el("span", "", formatNumber(scale.hi)),
-        );
-        legend.append(bar, ticks);
-      }
-      legend.append(el("div", "ls-tt-scope", scope));
+      legend.append(...legendParts(info.legend, "ls-tt"));
       parts.push(legend);
     }
     if (info.element) {
@@ -152,7 +167,25 @@ export class Tooltip {
     this.el.replaceChildren(...parts);
   }
 
+  /** The corner legend: the hovered layer's scale, kept until another layer with a scale is hovered. */
+  private fillLegend(info: TooltipInfo): void {
+    if (!info.legend?.scale) return;
+    const key = JSON.stringify([info.title, info.legend]);
+    if (key === this.lastLegendKey) return;
+    this.lastLegendKey = key;
+    this.legendEl.replaceChildren(el("div", "ls-legend-title", info.title), ...legendParts(info.legend, "ls-legend"));
+    this.legendEl.style.display = "";
+  }
+
+  /** Forgets the corner legend (a new model or prediction makes it stale). */
+  clearLegend(): void {
+    this.lastLegendKey = "";
+    this.legendEl.replaceChildren();
+    this.legendEl.style.display = "none";
+  }
+
   dispose(): void {
     this.el.remove();
+    this.legendEl.remove();
   }
 }

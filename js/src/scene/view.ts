@@ -23,7 +23,8 @@ import { elementLines, Tooltip, type TooltipInfo } from "./tooltip";
 
 export const OPEN_DURATION_MS = 300;
 const CLICK_SLOP_PX = 5;
-const MAX_CONFIG_ROWS = 8;
+// Enough for a convolution with all its options and three regularizers, or an LSTM with dropout.
+const MAX_CONFIG_ROWS = 14;
 
 export interface ViewCallbacks {
   onOpenChange?: (ids: string[]) => void;
@@ -194,6 +195,8 @@ export class ModelView {
       this.visuals.set(node.id, visual);
       this.scene.add(visual.group);
     }
+    // Again with the whole layout: a reshape draws from where its input is.
+    for (const [id, visual] of this.visuals) visual.place(layout.nodes.get(id)!, layout);
     this.edges.update(layout.edges);
     this.groups.setGraph(graph, layout);
     this.applyPayload();
@@ -207,6 +210,7 @@ export class ModelView {
     this.payload = payload;
     this.plan = planScales(this.colorScope, payload);
     this.applyPayload();
+    this.tooltip.clearLegend(); // its numbers were the last prediction's
     this.refreshTooltip();
     this.requestRender();
   }
@@ -221,6 +225,7 @@ export class ModelView {
     this.colorScope = scope;
     this.plan = planScales(scope, this.payload);
     this.applyPayload();
+    this.tooltip.clearLegend();
     this.refreshTooltip();
     this.requestRender();
   }
@@ -293,6 +298,7 @@ export class ModelView {
       for (const [id, open] of changes) this.visuals.get(id)?.setOpen(open, 1);
     }
     this.callbacks.onOpenChange?.(this.openIds());
+    this.tooltip.clearLegend(); // it described what is drawn now no longer
     this.refreshTooltip();
     this.requestRender();
   }
@@ -302,7 +308,7 @@ export class ModelView {
     this.layoutVersion++;
     for (const [id, visual] of this.visuals) {
       const n = layout.nodes.get(id);
-      if (n) visual.place(n);
+      if (n) visual.place(n, layout);
     }
     this.edges.update(layout.edges);
     this.groups.place(layout);
@@ -485,7 +491,7 @@ export class ModelView {
       legend: visual.legend(raycaster),
       value: element ? null : visual.valueAt(raycaster),
       element: element ? elementLines(element, this.readsForTooltip()) : null,
-      hint: visual.canOpen ? (open ? "click to close" : "click to open: one tile per channel") : null,
+      hint: visual.canOpen ? (open ? "click to close" : visual.openHint) : null,
     };
   }
 
@@ -528,6 +534,7 @@ export class ModelView {
     this.setHovered(null);
     this.relations.clear();
     this.tooltip.hide();
+    this.tooltip.clearLegend();
     for (const v of this.visuals.values()) v.dispose();
     this.visuals.clear();
   }

@@ -1,0 +1,202 @@
+"""Every building block drawn in a real browser, from one exported page.
+
+One model holds a layer of every family: an RGB image input, a Conv2D feature map, a
+Conv3D volume (through a Reshape to 5D), Conv1D and LSTM sequences, Dense vectors
+(one 4096 long), Dropout, Flatten, Reshape, a custom layer with a rank-5 output and a
+labelled softmax output. The page must come up with no console error and a drawn
+canvas; opening each layer that opens must change the picture; the tooltips and the
+captions must say what each block is (activation, regularizer, rate, reshape) and the
+corner legend must keep the hovered layer's scale with its numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from e2e_support import (
+    API,
+    hover_tooltip,
+    leave_tooltip,
+    open_view,
+    pixel_diff,
+    pixel_stats,
+    stable_screenshot,
+)
+
+pytestmark = pytest.mark.e2e
+
+TIMES = "\u00d7"  # the multiplication sign captions write shapes with
+
+# Opening a layer must change at least this share of the canvas' pixels: 0.1% is
+# 1,275 pixels of the 1280x996 canvas. The smallest change, the 22x6 Conv1D opening
+# into six strips, is about 0.2%; a layer that does not open changes none.
+MIN_OPEN_CHANGE = 0.001
+OPENABLE = ("picture", "conv", "conv3d", "conv1d", "lstm")
+FAMILIES = {
+    "picture": "image",
+    "conv": "feature_map",
+    "to_volume": "volume",
+    "conv3d": "volume",
+    "to_sequence": "sequence",
+    "conv1d": "sequence",
+    "lstm": "sequence",
+    "flat": "vector",
+    "wide": "vector",
+    "drop": "vector",
+    "dense": "vector",
+    "odd": "generic",
+    "out": "vector",
+}
+
+
+@pytest.fixture(scope="module")
+def blocks_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import keras
+    from keras import layers as L
+
+    from layerscape import ModelView
+
+    class Rank5(L.Layer):
+        def call(self, x):
+            return keras.ops.reshape(x, (-1, 2, 2, 2, 2, 2))
+
+        def compute_output_shape(self, shape):
+            return (shape[0], 2, 2, 2, 2, 2)
+
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(4)
+    picture = keras.Input((16, 16, 3), name="picture")
+    conv = L.Conv2D(4, 3, activation="relu", name="conv")(picture)  # 14x14x4
+    vol = L.Reshape((2, 14, 14, 2), name="to_volume")(conv)
+    vol = L.Conv3D(3, (1, 3, 3), activation="tanh", name="conv3d")(vol)  # 2x12x12x3
+    seq = L.Reshape((24, 36), name="to_sequence")(vol)
+    seq = L.Conv1D(6, 3, name="conv1d")(seq)  # 22x6
+    seq = L.LSTM(8, return_sequences=True, name="lstm")(seq)
+    flat = L.Flatten(name="flat")(conv)  # 784
+    wide = L.Dense(4096, activation="relu", name="wide")(flat)
+    wide = L.Dropout(0.5, name="drop")(wide)
+    dense = L.Dense(
+        32, activation="sigmoid", kernel_regularizer=keras.regularizers.L2(0.01), name="dense"
+    )(wide)
+    odd = Rank5(name="odd")(dense)
+    joined = L.Concatenate(name="join")([L.Flatten(name="flat_seq")(seq), dense])
+    out = L.Dense(10, activation="softmax", name="out")(joined)
+    model = keras.Model(picture, [out, odd], name="blocks")
+    view = ModelView(model, labels=[f"class {i}" for i in range(10)])
+    families = {n["id"]: n["family"] for n in view.graph["nodes"]}
+    assert {k: families[k] for k in FAMILIES} == FAMILIES
+    view.predict(np.random.default_rng(0).random((16, 16, 3), dtype=np.float32))
+    return view.save_html(tmp_path_factory.mktemp("blocks") / "blocks.html")
+
+
+def test_every_family_renders_and_each_openable_layer_opens(
+    blocks_page: Path, page, page_log, artifacts: Path
+):
+    root = open_view(page, blocks_page)
+    assert root.get_attribute("data-predictions") == "1"
+    canvas = page.locator(".layerscape canvas")
+    closed = stable_screenshot(canvas, artifacts / "closed.png")
+    stats = pixel_stats(closed)
+    assert stats.distinct_colors >= 64 and stats.variance > 25, stats.describe()
+    for node_id in FAMILIES:
+        assert page.evaluate(f"{API}.project({node_id!r})") is not None, node_id
+
+    changes = {}
+    for node_id in OPENABLE:
+        page.evaluate(f"{API}.toggle({node_id!r})")
+        assert page.evaluate(f"{API}.openIds()") == [node_id]
+        opened = stable_screenshot(canvas, artifacts / f"open-{node_id}.png")
+        changes[node_id] = pixel_diff(closed, opened)
+        page.evaluate(f"{API}.toggle({node_id!r})")
+        assert page.evaluate(f"{API}.openIds()") == []
+    small = {k: d.describe() for k, d in changes.items() if d.fraction < MIN_OPEN_CHANGE}
+    assert not small, small
+    # Closing again restores the closed picture.
+    again = stable_screenshot(canvas)
+    assert pixel_diff(closed, again).fraction < 0.001
+
+    # What cannot open does not.
+    for node_id in ("dense", "drop", "odd", "out"):
+        page.evaluate(f"{API}.toggle({node_id!r})")
+        assert page.evaluate(f"{API}.openIds()") == [], node_id
+    assert page_log.problems() == []
+
+
+def test_tooltips_captions_and_the_corner_legend_say_what_each_block_is(
+    blocks_page: Path, page, page_log
+):
+    open_view(page, blocks_page)
+    labels = page.locator(".layerscape .ls-labels").inner_text().replace(TIMES, "x")
+    assert "14x14x4 → 784" in labels  # Flatten: the shape it came from and goes to
+    assert "Dropout rate 0.5" in labels
+    assert "Rank5 2x2x2x2x2" in labels  # the custom layer: a box with class and shape
+
+    tooltip = hover_tooltip(page, "conv")
+    text = tooltip.inner_text()
+    assert "mean over 4 channels" in text and re.search(r"activation\s+relu", text), text
+    leave_tooltip(page, tooltip)
+    # The corner legend stays: the layer, what the colours show, the numbers at both ends.
+    legend = page.locator(".layerscape .ls-legend")
+    assert legend.is_visible()
+    legend_text = legend.inner_text()
+    assert legend_text.startswith("conv") and "mean over 4 channels" in legend_text, legend_text
+    assert len(re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]\d+)?", legend_text)) >= 3, legend_text
+
+    tooltip = hover_tooltip(page, "dense")
+    text = tooltip.inner_text()
+    assert re.search(r"kernel_regularizer\s+L2\(0\.01\)", text), text
+    assert re.search(r"activation\s+sigmoid", text), text
+    leave_tooltip(page, tooltip)
+    assert page.locator(".layerscape .ls-legend").inner_text().startswith("dense")
+
+    tooltip = hover_tooltip(page, "drop")
+    text = tooltip.inner_text()
+    assert re.search(r"rate\s+0\.5", text) and "unchanged" in text, text
+    leave_tooltip(page, tooltip)
+
+    tooltip = hover_tooltip(page, "conv3d")
+    text = tooltip.inner_text()
+    assert "mean over 3 channels, 2 depth slices" in text, text
+    assert re.search(r"activation\s+tanh", text), text
+    leave_tooltip(page, tooltip)
+    assert page_log.problems() == []
+
+
+def test_every_family_frees_what_it_made(blocks_page: Path, page, page_log, tmp_path: Path):
+    """Volumes, strips, colour planes, slabs and reshape fans dispose every GPU object:
+    with every openable layer open, rebuilding the scene holds the same objects each
+    time, and the cleanup leaves what was there before the view (see test_cleanup)."""
+    from test_cleanup import RENDER_JS, WRAP
+
+    html = tmp_path / "blocks-cleanup.html"
+    html.write_text(blocks_page.read_text().replace("<body>", "<body>\n" + WRAP, 1))
+    open_view(page, html)
+    snapshot = "({...counts, dataTextures: dataTextures()})"
+    page.evaluate("layerscapePage.cleanup()")
+    page.wait_for_timeout(300)
+    baseline = page.evaluate(snapshot)
+
+    assert page.evaluate(RENDER_JS) == "ready"
+    for node_id in OPENABLE:
+        page.evaluate(f"api.toggle({node_id!r})")
+    page.wait_for_timeout(600)
+    assert page.evaluate("api.openIds()") == list(OPENABLE)
+    rebuild = (
+        "layerscapePage.model.set('_graph', structuredClone(layerscapePage.model.get('_graph')))"
+    )
+    alive = []
+    for _ in range(3):
+        page.evaluate(rebuild)
+        page.wait_for_timeout(400)
+        alive.append(page.evaluate(snapshot))
+    assert alive[0] == alive[1] == alive[2], f"rebuilds pile up GPU objects: {alive}"
+    # the open layers' atlases exist: more data textures than the closed view's
+    assert alive[0]["dataTextures"] > len(OPENABLE)
+
+    page.evaluate("layerscapePage.cleanup()")
+    page.wait_for_timeout(300)
+    assert page.evaluate(snapshot) == baseline
+    assert page_log.problems() == []
