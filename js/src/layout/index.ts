@@ -1,4 +1,6 @@
 /** Graph → 3D layout (pure; tested in node). */
 export * from "./layout";
+export * from "./layered";
+export * from "./routes";
 export * from "./sizes";
 export * from "./groups";
