@@ -143,7 +143,7 @@ export function layerGraph(graph: GraphSpec): LayeredGraph {
   const vertexCount = depth.length;
   const columnCount = vertexCount === 0 ? 0 : Math.max(...realDepth) + 1;
   const columns = initialOrder(n, vertexCount, depth, down, up, columnCount);
-  reduceCrossings(columns, up, down, vertexCount, n);
+  reduceCrossings(columns, up, down, n);
   return {
     nodeCount: n,
     vertexCount,
@@ -183,11 +183,12 @@ function initialOrder(n: number, count: number, depth: number[], down: number[][
 }
 
 /**
- * Barycentre sweeps. Ties keep the current order, except that a lane (dummy) goes
+ * Reorders `columns` in place by barycentre sweeps (vertices >= n are lanes); ties keep the current order, except that a lane (dummy) goes
  * before (above) a layer with the same barycentre: skip connections then run on
  * one side of the chain they skip, the same side every time.
  */
-function reduceCrossings(columns: number[][], up: number[][], down: number[][], count: number, n: number): void {
+export function reduceCrossings(columns: number[][], up: number[][], down: number[][], n: number): void {
+  const count = up.length;
   const pos = new Float64Array(count);
   const place = (column: number[]): void => column.forEach((v, i) => (pos[v] = i));
   columns.forEach(place);

@@ -81,7 +81,7 @@ export const LANE_GAP = 3.2;
 export const EDGE_CLEARANCE = 0.9;
 export const EDGE_SPACING = 0.45;
 /** How strongly things hold to their neighbours' mean height (the main path is pinned). */
-const MAIN_WEIGHT = 1e4;
+const MAIN_WEIGHT = 1e9;
 const LANE_WEIGHT = 0.05;
 /** Rounds of (up, down) relaxation after the first downward pass. */
 const RELAX_ROUNDS = 3;
