@@ -4,10 +4,12 @@
  * Traits read: `_graph` (GraphSpec), `_payload` (LSP1 bytes as a DataView), `theme`
  * ("auto" | "light" | "dark"), `height` (pixels), `color_scope` ("layer" | "channel" |
  * "model": which values share a colour scale; missing means "layer"); `_open` (ids of open layers) is read
- * and written: clicks set it, Python's expand()/collapse() change it. The root element reports its state
+ * and written: clicks set it, Python's expand()/collapse() change it; `_focus` ({id, n}: Python's
+ * fly_to; the camera flies to layer `id` whenever the counter `n` changes, and when a view opens). The root element reports its state
  * for tests: `data-state` (loading → ready | error), `data-predictions` (seq of the
- * last payload drawn), `data-open` (ids of open layers), `data-color-scope`, and `__layerscape` (project a
- * layer to client coordinates; list open layers).
+ * last payload drawn), `data-open` (ids of open layers), `data-color-scope`, `data-focus` (the layer
+ * the camera landed on after fly_to), and `__layerscape` (project a layer to client coordinates; list
+ * open layers).
  */
 
 import { asDataView, decodePayload } from "./data/decode";
@@ -45,6 +47,10 @@ export interface LayerscapeTestApi {
   builds(): number;
   toggle(id: string): void;
   resetView(): void;
+  /** Client rectangle of a layer's box on screen (its corners projected), or null. */
+  screenBox(id: string): { x0: number; y0: number; x1: number; y1: number } | null;
+  /** Labels shown after the last frame (level of detail). */
+  visibleLabels(): number;
 }
 
 export type LayerscapeRoot = HTMLDivElement & { __layerscape?: LayerscapeTestApi };
@@ -176,6 +182,8 @@ function render({ model, el }: RenderProps): () => void {
       if (shown === undefined || !sameShapes(shaped, shown)) {
         view.setGraph(shaped);
         view.setOpenIds(openTrait(), false);
+        // A view that opens after fly_to (another output, a saved page) starts there.
+        onFocusTrait(false);
         shown = shaped;
       }
       view.setPayload(decoded);
@@ -207,6 +215,13 @@ function render({ model, el }: RenderProps): () => void {
 
   const onOpenTrait = (): void => view?.setOpenIds(openTrait());
 
+  /** The `_focus` trait ({id, n}), set by Python's fly_to: frame that layer. */
+  const onFocusTrait = (animate = true): void => {
+    const focus = model.get("_focus") as { id?: unknown } | null | undefined;
+    if (!view || !focus || typeof focus.id !== "string") return;
+    view.flyTo(focus.id, animate);
+  };
+
   const onGraph = (): void => {
     if (!view) return;
     try {
@@ -231,6 +246,9 @@ function render({ model, el }: RenderProps): () => void {
       },
       onUserToggle: pushOpen,
       onError: fail,
+      onFocus: (id) => {
+        root.dataset.focus = id ?? "";
+      },
     });
     applyTheme();
     applyColorScope();
@@ -265,6 +283,7 @@ function render({ model, el }: RenderProps): () => void {
     ["height", applyHeight],
     ["_open", onOpenTrait],
     ["color_scope", applyColorScope],
+    ["_focus", () => onFocusTrait()],
   ];
   for (const [name, onChange] of traits) {
     model.on(`change:${name}`, onChange);
@@ -283,6 +302,8 @@ function render({ model, el }: RenderProps): () => void {
       pushOpen();
     },
     resetView: () => view?.resetView(),
+    screenBox: (id) => view?.screenBox(id) ?? null,
+    visibleLabels: () => view?.visibleLabels ?? 0,
   };
 
   return () => {

@@ -2,5 +2,6 @@
 export * from "./layout";
 export * from "./layered";
 export * from "./routes";
+export * from "./merges";
 export * from "./sizes";
 export * from "./groups";
