@@ -90,7 +90,9 @@ export class MergeBadges {
       const id = node.id;
       const anchor = (out: Vector3): Vector3 => {
         const n = this.layout?.nodes.get(id);
-        return n ? out.set(n.position.x - n.size.w / 2, n.position.y, n.position.z) : out.set(0, 0, 0);
+        // On the left edge of the front face: in sight from the usual views, next
+        // to where the incoming edges end.
+        return n ? out.set(n.position.x - n.size.w / 2, n.position.y, n.position.z + n.size.d / 2) : out.set(0, 0, 0);
       };
       const label = this.labels.add(
         { className: "ls-merge", align: "center", priority: MERGE_PRIORITY, anchor, owner: id },

@@ -80,11 +80,17 @@ export const LANE_GAP = 3.2;
 /** Between a layer and an edge lane next to it, and between two lanes. */
 export const EDGE_CLEARANCE = 0.9;
 export const EDGE_SPACING = 0.45;
+/** Extra room along x in a gap per unit of height an edge climbs there (up to MAX_CLIMB). */
+export const CLIMB_ROOM = 0.25;
+export const MAX_CLIMB = 16;
 /** How strongly things hold to their neighbours' mean height (the main path is pinned). */
 const MAIN_WEIGHT = 1e9;
 const LANE_WEIGHT = 0.05;
 /** Rounds of (up, down) relaxation after the first downward pass. */
 const RELAX_ROUNDS = 3;
+/** Rounds that straighten lanes, and how strongly lanes then hold to their level. */
+const STRAIGHTEN_ROUNDS = 2;
+const STRAIGHT_WEIGHT = 0.3;
 
 function flowGap(leftHeight: number, rightHeight: number): number {
   return MIN_FLOW_GAP + FLOW_GAP_FACTOR * Math.max(leftHeight, rightHeight);
@@ -123,43 +129,57 @@ export function layoutGraph(graph: GraphSpec, openIds: ReadonlySet<string> = new
   });
   const nodes = new Map<string, NodeLayout>(items.map((item) => [item.id, item]));
 
-  // Along x: each column is as wide as its widest layer (lanes have no width).
+  // Along y first (heights do not depend on x; computed downwards: index 0 of a
+  // column is its top), so that the gaps along x can make room for steep curves.
   const count = layered.columns.length;
+  const down = placeAcross(layered, items);
+  for (let i = 0; i < n; i++) items[i].position.y = down[i] === 0 ? 0 : -down[i];
+  const climb = gapClimbs(layered, down);
+
+  // Along x: each column is as wide as its widest layer (lanes have no width).
   const columns: Columns = { x: new Float64Array(count), left: new Float64Array(count), right: new Float64Array(count), top: new Float64Array(count) };
   let cursor = 0;
   let previousHeight = 0;
   for (let d = 0; d < count; d++) {
     let width = 0;
     let height = 0;
+    let top = -Infinity;
     for (const v of layered.columns[d]) {
+      const h = v < n ? items[v].size.h : 0;
+      top = Math.max(top, -down[v] + h / 2);
       if (v >= n) continue;
       width = Math.max(width, items[v].size.w);
-      height = Math.max(height, items[v].size.h);
+      height = Math.max(height, h);
     }
-    if (d > 0) cursor += flowGap(previousHeight, height);
+    if (d > 0) cursor += flowGap(previousHeight, height) + CLIMB_ROOM * Math.min(climb[d - 1], MAX_CLIMB);
     columns.left[d] = cursor;
     columns.x[d] = cursor + width / 2;
     cursor += width;
     columns.right[d] = cursor;
+    columns.top[d] = top;
     previousHeight = height;
   }
   for (const item of items) {
     item.position.x = columns.x[item.depth];
     item.position.z = -item.size.d / 2;
   }
-
-  // Along y (computed downwards: index 0 of a column is its top).
-  const down = placeAcross(layered, items);
-  for (let i = 0; i < n; i++) items[i].position.y = down[i] === 0 ? 0 : -down[i];
-  for (let d = 0; d < count; d++) {
-    let top = -Infinity;
-    for (const v of layered.columns[d]) top = Math.max(top, -down[v] + (v < n ? items[v].size.h / 2 : 0));
-    columns.top[d] = top;
-  }
   const laneY = (v: number): number => -down[v];
 
   const edges = routeEdges(graph, layered, items, columns, laneY);
   return { nodes, order: graph.nodes.map((node) => node.id), edges, bounds: boundsOf(nodes, edges), depthCount: count };
+}
+
+/** Per gap between columns d and d+1: the largest change of height of an edge crossing it. */
+function gapClimbs(layered: LayeredGraph, down: Float64Array): Float64Array {
+  const climb = new Float64Array(Math.max(0, layered.columns.length - 1));
+  for (let v = 0; v < layered.vertexCount; v++) {
+    const d = layered.depth[v];
+    for (const t of layered.down[v]) {
+      if (layered.depth[t] !== d + 1) continue;
+      climb[d] = Math.max(climb[d], Math.abs(down[t] - down[v]));
+    }
+  }
+  return climb;
 }
 
 /**
@@ -200,6 +220,31 @@ function placeAcross(layered: LayeredGraph, items: NodeLayout[]): Float64Array {
   for (let round = 0; round < RELAX_ROUNDS; round++) {
     for (let d = columns.length - 1; d >= 0; d--) solve(d, true, true);
     for (let d = 0; d < columns.length; d++) solve(d, true, true);
+  }
+  // Straighten lanes: every lane vertex of an edge wishes for one height, the one of
+  // its vertices furthest out from the main path (where the widest layer it passes
+  // pushed it); layers wish to stay put.
+  const straight = new Float64Array(vertexCount).fill(NaN);
+  for (let round = 0; round < STRAIGHTEN_ROUNDS; round++) {
+    for (const lane of layered.lanes) {
+      if (lane.length < 2) continue;
+      let lo = Infinity;
+      let hi = -Infinity;
+      let sum = 0;
+      for (const v of lane) {
+        lo = Math.min(lo, pos[v]);
+        hi = Math.max(hi, pos[v]);
+        sum += pos[v];
+      }
+      const level = sum >= 0 ? hi : lo;
+      for (const v of lane) straight[v] = level;
+    }
+    for (let v = n; v < vertexCount; v++) weight[v] = STRAIGHT_WEIGHT;
+    for (let d = 0; d < columns.length; d++) {
+      const column = columns[d];
+      for (const v of column) wish[v] = pinned[v] ? 0 : Number.isNaN(straight[v]) ? pos[v] : straight[v];
+      isotonicPlace(column, wish, weight, gap, pos);
+    }
   }
   return pos;
 }

@@ -184,8 +184,11 @@ export class ModelView {
       this.requestRender();
       return;
     }
-    for (const id of [...this.openSet]) if (!graph.nodes.some((n) => n.id === id)) this.openSet.delete(id);
+    const ids = new Set(graph.nodes.map((n) => n.id));
+    for (const id of [...this.openSet]) if (!ids.has(id)) this.openSet.delete(id);
+    const started = performance.now();
     const layout = layoutGraph(graph, this.openSet);
+    measure("layerscape:layout", started);
     this.layout = this.shown = layout;
     const ctx = { graph, palette: this.palette, labels: this.labels };
     const importance = labelImportance(graph);
@@ -202,6 +205,8 @@ export class ModelView {
     this.userMoved = false;
     this.fit();
     this.callbacks.onOpenChange?.(this.openIds());
+    measure("layerscape:build", started);
+    this.afterFrame(() => measure("layerscape:first-frame", started));
     this.requestRender();
   }
 
@@ -280,7 +285,9 @@ export class ModelView {
     if (changes.size === 0) return;
     this.openSet.clear();
     for (const id of wanted) this.openSet.add(id);
+    const started = performance.now();
     const to = layoutGraph(this.graph, this.openSet);
+    measure("layerscape:relayout", started);
     const from = this.shown ?? this.layout;
     this.layout = to;
     if (animate) {
@@ -557,6 +564,20 @@ export class ModelView {
     this.labels.dispose();
     this.tooltip.dispose();
     this.viewport.dispose();
+  }
+}
+
+/**
+ * A performance entry from `start` to now, for benchmarks and profilers (where
+ * supported); only the latest of each name is kept, so a long session does not pile up.
+ */
+function measure(name: string, start: number): void {
+  if (typeof performance.measure !== "function") return;
+  try {
+    performance.clearMeasures(name);
+    performance.measure(name, { start, end: performance.now() });
+  } catch {
+    // An old browser without measure options: no entry, nothing else changes.
   }
 }
 
