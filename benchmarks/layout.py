@@ -42,12 +42,8 @@ CHROMIUM_ARGS = [
 
 MODELS = {
     "ResNet50 64": lambda: keras.applications.ResNet50(weights=None, input_shape=(64, 64, 3)),
-    "InceptionV3 96": lambda: keras.applications.InceptionV3(
-        weights=None, input_shape=(96, 96, 3)
-    ),
-    "NASNetLarge 96": lambda: keras.applications.NASNetLarge(
-        weights=None, input_shape=(96, 96, 3)
-    ),
+    "InceptionV3 96": lambda: keras.applications.InceptionV3(weights=None, input_shape=(96, 96, 3)),
+    "NASNetLarge 96": lambda: keras.applications.NASNetLarge(weights=None, input_shape=(96, 96, 3)),
 }
 
 API = "document.querySelector('.layerscape').__layerscape"

@@ -8,6 +8,7 @@ import {
   layerGraph,
   layoutGraph,
   lerpLayout,
+  mergeSymbol,
   rangeMax,
   type Layout,
   type NodeLayout,
@@ -308,5 +309,16 @@ describe("a 1,000+ layer graph with long skips", () => {
     expect(allFinite(open)).toBe(true);
     expect(overlapping(open)).toEqual([]);
     expect(overlapping(lerpLayout(layout, open, 0.5))).toEqual([]);
+  });
+});
+
+describe("mergeSymbol", () => {
+  it("names the operation of each merge layer and nothing else", () => {
+    expect(mergeSymbol("Add")).toBe("+");
+    expect(mergeSymbol("Multiply")).toBe("×");
+    expect(mergeSymbol("Concatenate")).toBe("concat");
+    expect(mergeSymbol("Subtract")).toBe("−");
+    for (const name of ["Average", "Maximum", "Minimum", "Dot"]) expect(mergeSymbol(name)).toMatch(/^(avg|max|min|dot)$/);
+    for (const name of ["Conv2D", "Dense", "constructor", "toString", ""]) expect(mergeSymbol(name)).toBeNull();
   });
 });

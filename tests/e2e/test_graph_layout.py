@@ -124,9 +124,7 @@ def test_fly_to_frames_the_layer(page, page_log, pages, artifacts: Path):
 
     # Flying again from the page (the trait changing) animates to the new layer;
     # Reset view goes back to the whole model and clears the focus.
-    page.evaluate(
-        "window.layerscapePage.model.set('_focus', {id: 'mixed', n: 2})"
-    )
+    page.evaluate("window.layerscapePage.model.set('_focus', {id: 'mixed', n: 2})")
     page.locator('.layerscape[data-focus="mixed"]').wait_for(timeout=30_000)
     page.wait_for_timeout(200)
     mixed = page.evaluate(f"{API}.project('mixed')")
@@ -144,7 +142,7 @@ def test_merges_show_their_operator(page, page_log, pages):
     open_view(page, before)
     page.wait_for_timeout(300)
     badges = sorted(page.locator(".layerscape .ls-merge").all_text_contents())
-    assert badges == ["+"] * BLOCKS + ["concat", "×"]
+    assert badges == ["+"] * BLOCKS + ["concat", "\u00d7"]
     assert not page_log.problems(), "\n".join(page_log.problems())
 
 
