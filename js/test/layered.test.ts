@@ -322,3 +322,46 @@ describe("mergeSymbol", () => {
     for (const name of ["Conv2D", "Dense", "constructor", "toString", ""]) expect(mergeSymbol(name)).toBeNull();
   });
 });
+
+describe("odd graphs", () => {
+  it("lays out an empty graph, one node, duplicate and dangling edges, and a cycle", () => {
+    const empty = layoutGraph(graph("empty", [node("a", "InputLayer", "vector", [2])], []));
+    expect(empty.nodes.size).toBe(1);
+    expect(allFinite(empty)).toBe(true);
+    const none = layoutGraph({ version: 1, name: "none", nodes: [], edges: [], inputs: [], outputs: [], labels: null });
+    expect(none.nodes.size).toBe(0);
+    expect(none.depthCount).toBe(0);
+    const odd = graph(
+      "odd",
+      [
+        node("in", "InputLayer", "vector", [4], { is_input: true }),
+        node("a", "Dense", "vector", [4]),
+        node("b", "Dense", "vector", [4]),
+        node("c", "Dense", "vector", [4]),
+        node("twice", "Add", "vector", [4]),
+      ],
+      [
+        ["in", "a"],
+        ["a", "twice"],
+        ["a", "twice"], // Add()([x, x])
+        ["in", "ghost"], // unknown node: dropped
+        ["b", "c"],
+        ["c", "b"], // a cycle: should not happen, must not hang or crash
+      ],
+    );
+    const l = layoutGraph(odd);
+    expect(allFinite(l)).toBe(true);
+    expect(overlapping(l)).toEqual([]);
+    expect(l.edges.filter((e) => e.source === "a" && e.target === "twice")).toHaveLength(2);
+    expect(l.edges.some((e) => e.target === "ghost")).toBe(false);
+  });
+
+  it("reuses the topology of a graph it has seen, and lays out a changed copy afresh", () => {
+    const g = inceptionGraph();
+    const first = layoutGraph(g);
+    const again = layoutGraph(g, new Set(["a0"]));
+    expect(again.edges.map((e) => e.points.length)).toEqual(first.edges.map((e) => e.points.length));
+    const copy: GraphSpec = { ...g, edges: g.edges.filter((e) => !(e.source === "a0" && e.target === "cat0")) };
+    expect(layoutGraph(copy).edges).toHaveLength(g.edges.length - 1);
+  });
+});

@@ -96,12 +96,19 @@ function flowGap(leftHeight: number, rightHeight: number): number {
   return MIN_FLOW_GAP + FLOW_GAP_FACTOR * Math.max(leftHeight, rightHeight);
 }
 
-/** The topology of the last graph laid out, reused while only the open set changes. */
-let cached: { graph: GraphSpec; layered: LayeredGraph } | null = null;
+/**
+ * The topology of each graph object laid out, reused while only the open set changes
+ * (graph specs are never changed in place; a new graph is a new object).
+ */
+const layeredCache = new WeakMap<GraphSpec, LayeredGraph>();
 
 function layeredOf(graph: GraphSpec): LayeredGraph {
-  if (cached?.graph !== graph) cached = { graph, layered: layerGraph(graph) };
-  return cached.layered;
+  let layered = layeredCache.get(graph);
+  if (!layered) {
+    layered = layerGraph(graph);
+    layeredCache.set(graph, layered);
+  }
+  return layered;
 }
 
 /**
