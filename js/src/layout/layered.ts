@@ -183,9 +183,10 @@ function initialOrder(n: number, count: number, depth: number[], down: number[][
 }
 
 /**
- * Reorders `columns` in place by barycentre sweeps (vertices >= n are lanes); ties keep the current order, except that a lane (dummy) goes
- * before (above) a layer with the same barycentre: skip connections then run on
- * one side of the chain they skip, the same side every time.
+ * Reorders `columns` in place by barycentre sweeps, keeping the order with the fewest
+ * crossings (vertices >= n are lanes). Ties keep the current order, except that a
+ * lane goes before (above) a layer with the same barycentre: skip connections then
+ * run on one side of the chain they skip, the same side every time.
  */
 export function reduceCrossings(columns: number[][], up: number[][], down: number[][], n: number): void {
   const count = up.length;
