@@ -5,8 +5,8 @@
  * ("auto" | "light" | "dark"), `height` (pixels), `color_scope` ("layer" | "channel" |
  * "model": which values share a colour scale; missing means "layer"); `_open` (ids of open layers) is read
  * and written: clicks set it, Python's expand()/collapse() change it; `_focus` ({id, n}: Python's
- * fly_to; the camera flies to layer `id` whenever the counter `n` changes, and when a view opens). The root element reports its state
- * for tests: `data-state` (loading → ready | error), `data-predictions` (seq of the
+ * fly_to; the camera flies to layer `id` whenever the counter `n` changes, and when a view opens).
+ * The root element reports its state for tests: `data-state` (loading → ready | error), `data-predictions` (seq of the
  * last payload drawn), `data-open` (ids of open layers), `data-color-scope`, `data-focus` (the layer
  * the camera landed on after fly_to), and `__layerscape` (project a layer to client coordinates; list
  * open layers).
