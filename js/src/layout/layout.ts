@@ -197,7 +197,7 @@ function gapClimbs(layered: LayeredGraph, down: Float64Array): Float64Array {
  */
 function placeAcross(layered: LayeredGraph, items: NodeLayout[]): Float64Array {
   const { columns, up, down, nodeCount: n, vertexCount } = layered;
-  const pinned = pinnedVertices(layered);
+  const pinned = pinnedOf(layered);
   const pos = new Float64Array(vertexCount);
   const weight = new Float64Array(vertexCount);
   for (let v = 0; v < vertexCount; v++) weight[v] = v >= n ? LANE_WEIGHT : pinned[v] ? MAIN_WEIGHT : 1;
@@ -254,6 +254,18 @@ function placeAcross(layered: LayeredGraph, items: NodeLayout[]): Float64Array {
     }
   }
   return pos;
+}
+
+const pinnedCache = new WeakMap<LayeredGraph, Uint8Array>();
+
+/** Topology only: computed once per graph. */
+function pinnedOf(layered: LayeredGraph): Uint8Array {
+  let pinned = pinnedCache.get(layered);
+  if (!pinned) {
+    pinned = pinnedVertices(layered);
+    pinnedCache.set(layered, pinned);
+  }
+  return pinned;
 }
 
 /**
