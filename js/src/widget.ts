@@ -4,10 +4,13 @@
  * Traits read: `_graph` (GraphSpec), `_payload` (LSP1 bytes as a DataView), `theme`
  * ("auto" | "light" | "dark"), `height` (pixels), `color_scope` ("layer" | "channel" |
  * "model": which values share a colour scale; missing means "layer"); `_open` (ids of open layers) is read
- * and written: clicks set it, Python's expand()/collapse() change it. The root element reports its state
- * for tests: `data-state` (loading → ready | error), `data-predictions` (seq of the
- * last payload drawn), `data-open` (ids of open layers), `data-color-scope`, and `__layerscape` (project a
- * layer or one of its elements to client coordinates; list open layers; what the hover draws).
+ * and written: clicks set it, Python's expand()/collapse() change it; `_focus` ({id, n}: Python's
+ * fly_to; the camera flies to layer `id` whenever the counter `n` changes, and when a view opens).
+ * The root element reports its state for tests: `data-state` (loading → ready | error),
+ * `data-predictions` (seq of the last payload drawn), `data-open` (ids of open layers),
+ * `data-color-scope`, `data-focus` (the layer the camera landed on after fly_to), and
+ * `__layerscape` (project a layer or one of its elements to client coordinates; list open
+ * layers; what the hover draws; screen boxes and visible labels).
  */
 
 import { asDataView, decodePayload } from "./data/decode";
@@ -50,6 +53,10 @@ export interface LayerscapeTestApi {
   elementPoint(id: string, index: number[]): { x: number; y: number } | null;
   /** What the hover draws: the layer, its element, the relation line segments and the receptive fields outlined. */
   hover(): HoverState | null;
+  /** Client rectangle of a layer's box on screen (its corners projected), or null. */
+  screenBox(id: string): { x0: number; y0: number; x1: number; y1: number } | null;
+  /** Labels shown after the last frame (level of detail). */
+  visibleLabels(): number;
 }
 
 export type LayerscapeRoot = HTMLDivElement & { __layerscape?: LayerscapeTestApi };
@@ -186,6 +193,8 @@ function render({ model, el }: RenderProps): () => void {
       if (shown === undefined || !sameShapes(shaped, shown)) {
         view.setGraph(shaped);
         view.setOpenIds(openTrait(), false);
+        // A view that opens after fly_to (another output, a saved page) starts there.
+        onFocusTrait(false);
         shown = shaped;
       }
       view.setPayload(decoded);
@@ -217,6 +226,13 @@ function render({ model, el }: RenderProps): () => void {
 
   const onOpenTrait = (): void => view?.setOpenIds(openTrait());
 
+  /** The `_focus` trait ({id, n}), set by Python's fly_to: frame that layer. */
+  const onFocusTrait = (animate = true): void => {
+    const focus = model.get("_focus") as { id?: unknown } | null | undefined;
+    if (!view || !focus || typeof focus.id !== "string") return;
+    view.flyTo(focus.id, animate);
+  };
+
   const onGraph = (): void => {
     if (!view) return;
     try {
@@ -245,6 +261,9 @@ function render({ model, el }: RenderProps): () => void {
       },
       onUserToggle: pushOpen,
       onError: fail,
+      onFocus: (id) => {
+        root.dataset.focus = id ?? "";
+      },
     });
     applyTheme();
     applyColorScope();
@@ -279,6 +298,7 @@ function render({ model, el }: RenderProps): () => void {
     ["height", applyHeight],
     ["_open", onOpenTrait],
     ["color_scope", applyColorScope],
+    ["_focus", () => onFocusTrait()],
   ];
   for (const [name, onChange] of traits) {
     model.on(`change:${name}`, onChange);
@@ -299,6 +319,8 @@ function render({ model, el }: RenderProps): () => void {
     resetView: () => view?.resetView(),
     elementPoint: (id, index) => view?.elementClientPoint(id, index) ?? null,
     hover: () => view?.hoverState ?? null,
+    screenBox: (id) => view?.screenBox(id) ?? null,
+    visibleLabels: () => view?.visibleLabels ?? 0,
   };
 
   return () => {

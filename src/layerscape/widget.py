@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,9 @@ class ModelView(anywidget.AnyWidget):
     _payload = traitlets.Bytes(b"").tag(sync=True)
     # Ids of the open layers: set by clicks in the view and by expand()/collapse().
     _open = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    # fly_to's request: the layer id and a counter, so that flying to the same layer
+    # again (after the user moved away) is a change the front end sees.
+    _focus = traitlets.Dict().tag(sync=True)
     theme = traitlets.Enum(THEMES, default_value="auto").tag(sync=True)
     height = traitlets.Int(560, min=120, max=4000).tag(sync=True)
     summary = traitlets.Enum(SUMMARIES, default_value="mean")
@@ -229,6 +233,39 @@ class ModelView(anywidget.AnyWidget):
         ids = set(self._open) if _means_all(layer_ids) else set(self._openable(layer_ids))
         self._open = [i for i in self._open if i not in ids]
 
+    def fly_to(self, layer_id: str) -> None:
+        """Move the camera to frame one layer (animated), its neighbours in sight.
+
+        The view remembers it: a view displayed again, or saved with ``save_html``,
+        opens on that layer. "Reset view" goes back to the whole model.
+
+        Parameters
+        ----------
+        layer_id
+            A node id of this model's graph (``view.graph["nodes"][i]["id"]``): the
+            layer's name, ``name:k`` for the k-th later call of a shared layer,
+            ``outer/inner`` for a layer inside a nested model.
+
+        Raises
+        ------
+        TypeError
+            If ``layer_id`` is not a string.
+        ValueError
+            If no layer has that id; the message names the closest ids.
+        """
+        if not isinstance(layer_id, str):
+            raise TypeError(f"fly_to expects a layer id (str), got {type(layer_id).__name__}")
+        ids = self._node_order()
+        if layer_id not in ids:
+            close = difflib.get_close_matches(layer_id, ids, n=5, cutoff=0.5)
+            hint = (
+                f"; did you mean {', '.join(repr(i) for i in close)}?"
+                if close
+                else f"; its layers are {ids[:8]}{' ...' if len(ids) > 8 else ''}"
+            )
+            raise ValueError(f"fly_to: {layer_id!r} is not a layer of this model{hint}")
+        self._focus = {"id": layer_id, "n": int(self._focus.get("n", 0)) + 1}
+
     def _node_order(self) -> list[str]:
         return [n["id"] for n in self._graph["nodes"]]
 
@@ -309,6 +346,7 @@ class ModelView(anywidget.AnyWidget):
         state = {
             "_graph": self._graph,
             "_open": list(self._open),
+            "_focus": dict(self._focus),
             "theme": self.theme,
             "color_scope": self.color_scope,
             "height": self.height,

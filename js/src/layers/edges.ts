@@ -1,13 +1,19 @@
-/** Every edge of the graph as thin lines: ONE LineSegments, rewritten in place. */
+/**
+ * Every edge of the graph as thin lines (ONE LineSegments, rewritten in place), and
+ * a badge with the operator ("+", "×", "concat", ...) where the branches of a merge
+ * layer join (DOM text through the label overlay).
+ */
 
-import { BufferAttribute, BufferGeometry, LineBasicMaterial, LineSegments } from "three";
+import { BufferAttribute, BufferGeometry, LineBasicMaterial, LineSegments, type Vector3 } from "three";
 
-import type { EdgeLayout } from "../layout";
+import { mergeSymbol, type EdgeLayout, type Layout } from "../layout";
+import type { Label, LabelOverlay } from "../scene/labels";
 import type { Palette } from "../scene/theme";
+import type { GraphSpec } from "../spec";
 
 export class EdgeLines {
   readonly object: LineSegments;
-  private readonly geometry = new BufferGeometry();
+  private geometry = new BufferGeometry();
   private readonly material: LineBasicMaterial;
   private positions = new Float32Array(0);
 
@@ -16,6 +22,7 @@ export class EdgeLines {
     this.object = new LineSegments(this.geometry, this.material);
     this.object.frustumCulled = false;
     this.object.name = "edges";
+    this.object.raycast = () => {};
   }
 
   update(edges: readonly EdgeLayout[]): void {
@@ -23,20 +30,26 @@ export class EdgeLines {
     for (const e of edges) segments += Math.max(0, e.points.length - 1);
     const needed = segments * 6;
     if (needed > this.positions.length) {
+      // A new geometry rather than a new attribute: dispose() frees the old GL buffer.
+      this.geometry.dispose();
+      this.geometry = new BufferGeometry();
+      this.object.geometry = this.geometry;
       this.positions = new Float32Array(needed);
       this.geometry.setAttribute("position", new BufferAttribute(this.positions, 3));
     }
+    const out = this.positions;
     let o = 0;
     for (const e of edges) {
-      for (let i = 1; i < e.points.length; i++) {
-        const a = e.points[i - 1];
-        const b = e.points[i];
-        this.positions[o++] = a.x;
-        this.positions[o++] = a.y;
-        this.positions[o++] = a.z;
-        this.positions[o++] = b.x;
-        this.positions[o++] = b.y;
-        this.positions[o++] = b.z;
+      const pts = e.points;
+      for (let i = 1; i < pts.length; i++) {
+        const a = pts[i - 1];
+        const b = pts[i];
+        out[o++] = a.x;
+        out[o++] = a.y;
+        out[o++] = a.z;
+        out[o++] = b.x;
+        out[o++] = b.y;
+        out[o++] = b.z;
       }
     }
     const attribute = this.geometry.getAttribute("position");
@@ -52,5 +65,59 @@ export class EdgeLines {
     this.object.removeFromParent();
     this.geometry.dispose();
     this.material.dispose();
+  }
+}
+
+/** Badges win collisions with layer captions (1) and lose to the output's badge (3). */
+const MERGE_PRIORITY = 2.5;
+
+/** One operator badge per merge layer, at the point where its incoming edges meet. */
+export class MergeBadges {
+  private readonly badges: Label[] = [];
+  private layout: Layout | null = null;
+
+  constructor(private readonly labels: LabelOverlay) {}
+
+  setGraph(graph: GraphSpec | null, layout: Layout | null): void {
+    this.clear();
+    this.layout = layout;
+    if (!graph) return;
+    const incoming = new Map<string, number>();
+    for (const e of graph.edges) incoming.set(e.target, (incoming.get(e.target) ?? 0) + 1);
+    for (const node of graph.nodes) {
+      const symbol = mergeSymbol(node.class_name);
+      if (symbol === null || (incoming.get(node.id) ?? 0) < 2) continue;
+      const id = node.id;
+      const anchor = (out: Vector3): Vector3 => {
+        const n = this.layout?.nodes.get(id);
+        // On the left edge of the front face: in sight from the usual views, next
+        // to where the incoming edges end.
+        return n ? out.set(n.position.x - n.size.w / 2, n.position.y, n.position.z + n.size.d / 2) : out.set(0, 0, 0);
+      };
+      const label = this.labels.add(
+        { className: "ls-merge", align: "center", priority: MERGE_PRIORITY, anchor, owner: id },
+        [{ text: symbol }],
+      );
+      this.badges.push(label);
+    }
+  }
+
+  /** The layout moved (open/close tween): badges follow their layers. */
+  place(layout: Layout): void {
+    this.layout = layout;
+  }
+
+  get count(): number {
+    return this.badges.length;
+  }
+
+  private clear(): void {
+    for (const label of this.badges) this.labels.remove(label);
+    this.badges.length = 0;
+  }
+
+  dispose(): void {
+    this.clear();
+    this.layout = null;
   }
 }

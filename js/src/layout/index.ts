@@ -1,5 +1,8 @@
 /** Graph → 3D layout (pure; tested in node). */
 export * from "./layout";
+export * from "./layered";
+export * from "./routes";
+export * from "./merges";
 export * from "./sizes";
 export * from "./groups";
 export * from "./elements";

@@ -1,13 +1,23 @@
 /**
  * Places a graph in 3D. Pure: graph (+ which layers are open) in, positions out.
  *
- * Layers flow along +x in order of topological depth (longest path from a source).
- * Nodes at the same depth are stacked along y, each near the mean height of its
- * inputs so that chains stay straight and branches stay apart. The front faces of
- * all layers lie in the plane z = 0; channel stacks recede along -z.
+ * Layers flow along +x in columns of topological depth (longest path from a source);
+ * the things in one column (layers, and lanes of edges that pass through it) are
+ * stacked along y in the order `layered.ts` chose to keep crossings few. The main
+ * path (the longest chain to the output) runs straight along y = 0; the rest sit as
+ * near the mean height of their neighbours as the gaps allow (a weighted isotonic
+ * regression per column, pool-adjacent-violators: linear). The front faces of all
+ * layers lie in the plane z = 0; channel stacks recede along -z.
+ *
+ * Only the order depends on the graph; coordinates depend on sizes. Two layouts of
+ * one graph (some layers open, some closed) therefore keep every pair of neighbours
+ * in the same order, with the gaps between them linear in the sizes: any blend of
+ * the two (`lerpLayout`, the open/close tween) has no overlaps either.
  */
 
 import type { GraphSpec, NodeSpec } from "../spec";
+import { layerGraph, type LayeredGraph } from "./layered";
+import { routeEdges, type Columns } from "./routes";
 import { closedSize, openSize, type Size3 } from "./sizes";
 
 export interface Vec3 {
@@ -30,10 +40,21 @@ export interface NodeLayout {
   open: boolean;
 }
 
+/**
+ * How an edge is drawn: straight to the next column, along a lane of its own through
+ * the columns it skips, or (very long edges) in an arc over everything it skips.
+ */
+export type EdgeKind = "direct" | "lane" | "arc";
+
 export interface EdgeLayout {
   source: string;
   target: string;
-  /** Polyline from the source's exit to the target's entry. */
+  kind: EdgeKind;
+  /**
+   * Polyline from the source's exit to the target's entry: straight inside columns,
+   * sampled S-curves (cubic Bezier, level at both ends) in the gaps between them.
+   * Its length depends on the graph only, never on which layers are open.
+   */
   points: Vec3[];
 }
 
@@ -56,41 +77,38 @@ export interface Layout {
 export const MIN_FLOW_GAP = 1.2;
 export const FLOW_GAP_FACTOR = 0.22;
 export const LANE_GAP = 3.2;
-const SKIP_CLEARANCE = 0.8;
-const SKIP_STAGGER = 0.35;
-
-/** Longest-path depth of each node from the graph's sources (Kahn's order). */
-export function nodeDepths(graph: GraphSpec): Map<string, number> {
-  const ids = graph.nodes.map((n) => n.id);
-  const known = new Set(ids);
-  const incoming = new Map<string, number>(ids.map((id) => [id, 0]));
-  const out = new Map<string, string[]>(ids.map((id) => [id, []]));
-  for (const e of graph.edges) {
-    if (!known.has(e.source) || !known.has(e.target) || e.source === e.target) continue;
-    out.get(e.source)!.push(e.target);
-    incoming.set(e.target, incoming.get(e.target)! + 1);
-  }
-  const depth = new Map<string, number>(ids.map((id) => [id, 0]));
-  const queue = ids.filter((id) => incoming.get(id) === 0);
-  const done = new Set<string>();
-  for (let q = 0; q < queue.length; q++) {
-    const id = queue[q];
-    done.add(id);
-    for (const t of out.get(id)!) {
-      depth.set(t, Math.max(depth.get(t)!, depth.get(id)! + 1));
-      const left = incoming.get(t)! - 1;
-      incoming.set(t, left);
-      if (left === 0) queue.push(t);
-    }
-  }
-  // A cycle should not happen; if it does, put what is left after everything else.
-  let next = Math.max(0, ...depth.values()) + 1;
-  for (const id of ids) if (!done.has(id)) depth.set(id, next++);
-  return depth;
-}
+/** Between a layer and an edge lane next to it, and between two lanes. */
+export const EDGE_CLEARANCE = 0.9;
+export const EDGE_SPACING = 0.45;
+/** Extra room along x in a gap per unit of height an edge climbs there (up to MAX_CLIMB). */
+export const CLIMB_ROOM = 0.25;
+export const MAX_CLIMB = 16;
+/** How strongly things hold to their neighbours' mean height (the main path is pinned). */
+const MAIN_WEIGHT = 1e9;
+const LANE_WEIGHT = 0.05;
+/** Rounds of (up, down) relaxation after the first downward pass. */
+const RELAX_ROUNDS = 3;
+/** Rounds that straighten lanes, and how strongly lanes then hold to their level. */
+const STRAIGHTEN_ROUNDS = 2;
+const STRAIGHT_WEIGHT = 0.3;
 
 function flowGap(leftHeight: number, rightHeight: number): number {
   return MIN_FLOW_GAP + FLOW_GAP_FACTOR * Math.max(leftHeight, rightHeight);
+}
+
+/**
+ * The topology of each graph object laid out, reused while only the open set changes
+ * (graph specs are never changed in place; a new graph is a new object).
+ */
+const layeredCache = new WeakMap<GraphSpec, LayeredGraph>();
+
+function layeredOf(graph: GraphSpec): LayeredGraph {
+  let layered = layeredCache.get(graph);
+  if (!layered) {
+    layered = layerGraph(graph);
+    layeredCache.set(graph, layered);
+  }
+  return layered;
 }
 
 /**
@@ -98,123 +116,227 @@ function flowGap(leftHeight: number, rightHeight: number): number {
  * their channel grid); other ids are ignored.
  */
 export function layoutGraph(graph: GraphSpec, openIds: ReadonlySet<string> = new Set()): Layout {
-  const depths = nodeDepths(graph);
+  const layered = layeredOf(graph);
   const labels = graph.labels ?? null;
-  const nodes = new Map<string, NodeLayout>();
-  const columns: NodeLayout[][] = [];
-  graph.nodes.forEach((node) => {
+  const n = graph.nodes.length;
+  const items: NodeLayout[] = graph.nodes.map((node, i) => {
     const closed = closedSize(node, node.id === graph.outputs[0] || graph.outputs.length === 0 ? labels : null);
     const opened = openSize(node);
     const open = opened !== null && openIds.has(node.id);
-    const depth = depths.get(node.id) ?? 0;
-    const item: NodeLayout = {
+    return {
       id: node.id,
       node,
-      depth,
+      depth: layered.depth[i],
       position: { x: 0, y: 0, z: 0 },
       size: open && opened ? opened : closed,
       closed,
       opened,
       open,
     };
-    nodes.set(node.id, item);
-    (columns[depth] ??= []).push(item);
   });
+  const nodes = new Map<string, NodeLayout>(items.map((item) => [item.id, item]));
 
-  const parents = new Map<string, string[]>();
-  for (const e of graph.edges) {
-    if (!nodes.has(e.source) || !nodes.has(e.target)) continue;
-    const list = parents.get(e.target) ?? [];
-    list.push(e.source);
-    parents.set(e.target, list);
-  }
+  // Along y first (heights do not depend on x; computed downwards: index 0 of a
+  // column is its top), so that the gaps along x can make room for steep curves.
+  const count = layered.columns.length;
+  const down = placeAcross(layered, items);
+  for (let i = 0; i < n; i++) items[i].position.y = down[i] === 0 ? 0 : -down[i];
+  const climb = gapClimbs(layered, down);
 
-  // Along x: each depth column is as wide as its widest node.
+  // Along x: each column is as wide as its widest layer (lanes have no width).
+  const columns: Columns = { x: new Float64Array(count), left: new Float64Array(count), right: new Float64Array(count), top: new Float64Array(count) };
   let cursor = 0;
   let previousHeight = 0;
-  const columnX: number[] = [];
-  for (let d = 0; d < columns.length; d++) {
-    const column = columns[d] ?? [];
-    const width = Math.max(0, ...column.map((n) => n.size.w));
-    const height = Math.max(0, ...column.map((n) => n.size.h));
-    if (d > 0) cursor += flowGap(previousHeight, height);
-    columnX[d] = cursor + width / 2;
+  for (let d = 0; d < count; d++) {
+    let width = 0;
+    let height = 0;
+    let top = -Infinity;
+    for (const v of layered.columns[d]) {
+      const h = v < n ? items[v].size.h : 0;
+      top = Math.max(top, -down[v] + h / 2);
+      if (v >= n) continue;
+      width = Math.max(width, items[v].size.w);
+      height = Math.max(height, h);
+    }
+    if (d > 0) cursor += flowGap(previousHeight, height) + CLIMB_ROOM * Math.min(climb[d - 1], MAX_CLIMB);
+    columns.left[d] = cursor;
+    columns.x[d] = cursor + width / 2;
     cursor += width;
+    columns.right[d] = cursor;
+    columns.top[d] = top;
     previousHeight = height;
-    for (const n of column) {
-      n.position.x = columnX[d];
-      n.position.z = -n.size.d / 2;
-    }
   }
-
-  // Along y: near the mean height of the inputs, without overlap.
-  for (const column of columns) {
-    if (!column) continue;
-    const desired = new Map<string, number>();
-    for (const n of column) {
-      const ps = parents.get(n.id) ?? [];
-      const ys = ps.map((p) => nodes.get(p)!.position.y);
-      desired.set(n.id, ys.length ? ys.reduce((a, b) => a + b, 0) / ys.length : 0);
-    }
-    const sorted = column.slice().sort((a, b) => desired.get(a.id)! - desired.get(b.id)!);
-    let prev: NodeLayout | null = null;
-    for (const n of sorted) {
-      const want = desired.get(n.id)!;
-      n.position.y = prev ? Math.max(want, prev.position.y + (prev.size.h + n.size.h) / 2 + LANE_GAP) : want;
-      prev = n;
-    }
-    const shift = sorted.reduce((acc, n) => acc + (n.position.y - desired.get(n.id)!), 0) / sorted.length;
-    for (const n of sorted) n.position.y -= shift;
+  for (const item of items) {
+    item.position.x = columns.x[item.depth];
+    item.position.z = -item.size.d / 2;
   }
+  const laneY = (v: number): number => -down[v];
 
-  const edges = routeEdges(graph, nodes, columns);
-  return { nodes, order: graph.nodes.map((n) => n.id), edges, bounds: boundsOf(nodes, edges), depthCount: columns.length };
+  const edges = routeEdges(graph, layered, items, columns, laneY);
+  return { nodes, order: graph.nodes.map((node) => node.id), edges, bounds: boundsOf(nodes, edges), depthCount: count };
 }
 
-function routeEdges(graph: GraphSpec, nodes: Map<string, NodeLayout>, columns: NodeLayout[][]): EdgeLayout[] {
-  const edges: EdgeLayout[] = [];
-  let skips = 0;
-  for (const e of graph.edges) {
-    const s = nodes.get(e.source);
-    const t = nodes.get(e.target);
-    if (!s || !t || s === t) continue;
-    const a: Vec3 = { x: s.position.x + s.size.w / 2, y: s.position.y, z: s.position.z };
-    const b: Vec3 = { x: t.position.x - t.size.w / 2, y: t.position.y, z: t.position.z };
-    let blockedTop = -Infinity;
-    const lo = Math.min(a.y, b.y);
-    const hi = Math.max(a.y, b.y);
-    for (let d = s.depth + 1; d < t.depth; d++) {
-      for (const m of columns[d] ?? []) {
-        const top = m.position.y + m.size.h / 2;
-        const bottom = m.position.y - m.size.h / 2;
-        if (bottom <= hi + 0.1 && top >= lo - 0.1) blockedTop = Math.max(blockedTop, top);
-      }
+/** Per gap between columns d and d+1: the largest change of height of an edge crossing it. */
+function gapClimbs(layered: LayeredGraph, down: Float64Array): Float64Array {
+  const climb = new Float64Array(Math.max(0, layered.columns.length - 1));
+  for (let v = 0; v < layered.vertexCount; v++) {
+    const d = layered.depth[v];
+    for (const t of layered.down[v]) {
+      if (layered.depth[t] !== d + 1) continue;
+      climb[d] = Math.max(climb[d], Math.abs(down[t] - down[v]));
     }
-    if (blockedTop === -Infinity) {
-      edges.push({ source: e.source, target: e.target, points: [a, b] });
-      continue;
-    }
-    const y = Math.max(blockedTop, a.y, b.y) + SKIP_CLEARANCE + SKIP_STAGGER * (skips++ % 4);
-    const run = Math.min(MIN_FLOW_GAP / 2, (b.x - a.x) / 4);
-    edges.push({
-      source: e.source,
-      target: e.target,
-      points: [a, { x: a.x + run, y, z: a.z }, { x: b.x - run, y, z: b.z }, b],
-    });
   }
-  return edges;
+  return climb;
+}
+
+/**
+ * Height (downwards) of every vertex: each column is solved as a weighted isotonic
+ * regression of its vertices' wished heights under the column's order and gaps,
+ * in a downward pass (wish: mean of the parents) and a few up/down rounds (wish:
+ * mean of all neighbours).
+ */
+function placeAcross(layered: LayeredGraph, items: NodeLayout[]): Float64Array {
+  const { columns, up, down, nodeCount: n, vertexCount } = layered;
+  const pinned = pinnedOf(layered);
+  const pos = new Float64Array(vertexCount);
+  const weight = new Float64Array(vertexCount);
+  for (let v = 0; v < vertexCount; v++) weight[v] = v >= n ? LANE_WEIGHT : pinned[v] ? MAIN_WEIGHT : 1;
+  const height = (v: number): number => (v < n ? items[v].size.h : 0);
+  const gap = (a: number, b: number): number => {
+    const lanes = (a >= n ? 1 : 0) + (b >= n ? 1 : 0);
+    const clearance = lanes === 0 ? LANE_GAP : lanes === 1 ? EDGE_CLEARANCE : EDGE_SPACING;
+    return (height(a) + height(b)) / 2 + clearance;
+  };
+  const wish = new Float64Array(vertexCount);
+  const solve = (d: number, useUp: boolean, useDown: boolean): void => {
+    const column = columns[d];
+    for (const v of column) {
+      if (pinned[v]) {
+        wish[v] = 0;
+        continue;
+      }
+      let sum = 0;
+      let k = 0;
+      if (useUp) for (const u of up[v]) (sum += pos[u]), k++;
+      if (useDown) for (const u of down[v]) (sum += pos[u]), k++;
+      wish[v] = k > 0 ? sum / k : pos[v];
+    }
+    isotonicPlace(column, wish, weight, gap, pos);
+  };
+  for (let d = 0; d < columns.length; d++) solve(d, true, false);
+  for (let round = 0; round < RELAX_ROUNDS; round++) {
+    for (let d = columns.length - 1; d >= 0; d--) solve(d, true, true);
+    for (let d = 0; d < columns.length; d++) solve(d, true, true);
+  }
+  // Straighten lanes: every lane vertex of an edge wishes for one height, the one of
+  // its vertices furthest out from the main path (where the widest layer it passes
+  // pushed it); layers wish to stay put.
+  const straight = new Float64Array(vertexCount).fill(NaN);
+  for (let round = 0; round < STRAIGHTEN_ROUNDS; round++) {
+    for (const lane of layered.lanes) {
+      if (lane.length < 2) continue;
+      let lo = Infinity;
+      let hi = -Infinity;
+      let sum = 0;
+      for (const v of lane) {
+        lo = Math.min(lo, pos[v]);
+        hi = Math.max(hi, pos[v]);
+        sum += pos[v];
+      }
+      const level = sum >= 0 ? hi : lo;
+      for (const v of lane) straight[v] = level;
+    }
+    for (let v = n; v < vertexCount; v++) weight[v] = STRAIGHT_WEIGHT;
+    for (let d = 0; d < columns.length; d++) {
+      const column = columns[d];
+      for (const v of column) wish[v] = pinned[v] ? 0 : Number.isNaN(straight[v]) ? pos[v] : straight[v];
+      isotonicPlace(column, wish, weight, gap, pos);
+    }
+  }
+  return pos;
+}
+
+const pinnedCache = new WeakMap<LayeredGraph, Uint8Array>();
+
+/** Topology only: computed once per graph. */
+function pinnedOf(layered: LayeredGraph): Uint8Array {
+  let pinned = pinnedCache.get(layered);
+  if (!pinned) {
+    pinned = pinnedVertices(layered);
+    pinnedCache.set(layered, pinned);
+  }
+  return pinned;
+}
+
+/**
+ * The main path holds y = 0, except where it forks into twins (layers with the same
+ * inputs and outputs, e.g. two parallel convolutions): those spread evenly around it.
+ */
+function pinnedVertices(layered: LayeredGraph): Uint8Array {
+  const { columns, up, down, main, nodeCount: n } = layered;
+  const pinned = new Uint8Array(layered.vertexCount);
+  const key = (v: number): string => `${[...up[v]].sort((a, b) => a - b).join(",")}|${[...down[v]].sort((a, b) => a - b).join(",")}`;
+  for (const column of columns) {
+    const m = column.find((v) => v < n && main[v]);
+    if (m === undefined) continue;
+    const k = key(m);
+    const twin = column.some((v) => v !== m && v < n && key(v) === k);
+    if (!twin) pinned[m] = 1;
+  }
+  return pinned;
+}
+
+/**
+ * Minimises sum w_i (p_i - wish_i)^2 subject to p_{i+1} - p_i >= gap(i, i+1), in the
+ * column's order: shifting each p_i by the sum of the gaps before it turns this into
+ * an isotonic regression, solved by pooling adjacent violators.
+ */
+export function isotonicPlace(
+  column: readonly number[],
+  wish: ArrayLike<number>,
+  weight: ArrayLike<number>,
+  gap: (a: number, b: number) => number,
+  out: { [i: number]: number },
+): void {
+  const k = column.length;
+  if (k === 0) return;
+  const offset = new Float64Array(k);
+  for (let i = 1; i < k; i++) offset[i] = offset[i - 1] + gap(column[i - 1], column[i]);
+  // Blocks of pooled entries: total weight, weighted sum, first index.
+  const bw: number[] = [];
+  const bs: number[] = [];
+  const start: number[] = [];
+  for (let i = 0; i < k; i++) {
+    const v = column[i];
+    let w = weight[v];
+    let s = w * (wish[v] - offset[i]);
+    let first = i;
+    while (bw.length > 0 && bs[bs.length - 1] / bw[bw.length - 1] > s / w) {
+      w += bw.pop()!;
+      s += bs.pop()!;
+      first = start.pop()!;
+    }
+    bw.push(w);
+    bs.push(s);
+    start.push(first);
+  }
+  for (let b = 0; b < bw.length; b++) {
+    const end = b + 1 < bw.length ? start[b + 1] : k;
+    const level = bs[b] / bw[b];
+    for (let i = start[b]; i < end; i++) out[column[i]] = level + offset[i];
+  }
 }
 
 function boundsOf(nodes: Map<string, NodeLayout>, edges: EdgeLayout[]): Bounds {
   const min = { x: Infinity, y: Infinity, z: Infinity };
   const max = { x: -Infinity, y: -Infinity, z: -Infinity };
   const grow = (x: number, y: number, z: number): void => {
-    min.x = Math.min(min.x, x);
-    min.y = Math.min(min.y, y);
-    min.z = Math.min(min.z, z);
-    max.x = Math.max(max.x, x);
-    max.y = Math.max(max.y, y);
-    max.z = Math.max(max.z, z);
+    if (x < min.x) min.x = x;
+    if (y < min.y) min.y = y;
+    if (z < min.z) min.z = z;
+    if (x > max.x) max.x = x;
+    if (y > max.y) max.y = y;
+    if (z > max.z) max.z = z;
   };
   for (const n of nodes.values()) {
     const { x, y, z } = n.position;

@@ -59,6 +59,28 @@ export interface CameraFit {
 
 /** Share of the view the model fills by default (the rest is an even margin). */
 export const FIT_FILL = 0.88;
+/** Share of the view a layer the camera flies to fills: its neighbours stay in sight. */
+export const FLY_FILL = 0.4;
+export const FLY_DURATION_MS = 700;
+
+/** Where the camera stands and what it looks at. */
+export interface CameraPose {
+  position: Vector3;
+  target: Vector3;
+}
+
+function easeInOut(t: number): number {
+  return t < 0.5 ? 4 * t * t * t : 1 - (-2 * t + 2) ** 3 / 2;
+}
+
+/** The pose `t` (0..1, eased) of the way from `from` to `to`. */
+export function flightPose(from: CameraPose, to: CameraPose, t: number): CameraPose {
+  const e = easeInOut(Math.min(1, Math.max(0, t)));
+  return {
+    position: from.position.clone().lerp(to.position, e),
+    target: from.target.clone().lerp(to.target, e),
+  };
+}
 
 /**
  * Where a camera looking along -`direction` (world up +y) must stand so that the eight
@@ -150,9 +172,17 @@ export function fitCamera(bounds: Bounds, direction: Vector3, options: FitOption
   return { position: target.clone().addScaledVector(dir, depth), target, distance: depth };
 }
 
+interface Flight {
+  from: CameraPose;
+  to: CameraPose;
+  start: number;
+  duration: number;
+}
+
 export class CameraRig {
   readonly camera: PerspectiveCamera;
   readonly controls: OrbitControls;
+  private flight: Flight | null = null;
   private bounds: Bounds | null = null;
   private margins: ScreenMargins | undefined;
   private viewWidth = 1;
@@ -186,6 +216,7 @@ export class CameraRig {
    * the view on the binding axis, keeping `margins` (pixels) free for text around it.
    */
   fit(bounds: Bounds, margins?: ScreenMargins, direction: Vector3 = viewDirection(bounds, this.camera.aspect)): void {
+    this.flight = null;
     this.bounds = bounds;
     this.margins = margins;
     const { position, target, distance } = fitCamera(bounds, direction, {
@@ -206,6 +237,61 @@ export class CameraRig {
     this.controls.minDistance = Math.max(0.5, size * 0.02);
     this.controls.maxDistance = distance * 6;
     this.controls.update();
+  }
+
+  /**
+   * Starts flying to frame `box` (one layer) from the 3/4 view, filling FLY_FILL of
+   * the view; `stepFlight` moves the camera each frame until it lands.
+   */
+  flyTo(box: Bounds, margins?: ScreenMargins, now = performance.now(), duration = FLY_DURATION_MS): CameraPose {
+    const goal = fitCamera(box, DEFAULT_VIEW, {
+      fov: this.camera.fov,
+      aspect: this.camera.aspect,
+      fill: FLY_FILL,
+      margins: margins ?? this.margins,
+      viewWidth: this.viewWidth,
+      viewHeight: this.viewHeight,
+    });
+    // Close enough to a small layer: the fitted whole-model limits would stop short.
+    this.camera.near = Math.min(this.camera.near, Math.max(0.005, goal.distance / 200));
+    this.camera.far = Math.max(this.camera.far, goal.distance * 4);
+    this.camera.updateProjectionMatrix();
+    this.controls.minDistance = Math.min(this.controls.minDistance, goal.distance * 0.5);
+    this.controls.maxDistance = Math.max(this.controls.maxDistance, goal.distance * 2);
+    const to = { position: goal.position, target: goal.target };
+    this.flight = {
+      from: { position: this.camera.position.clone(), target: this.controls.target.clone() },
+      to,
+      start: now,
+      duration: Math.max(0, duration),
+    };
+    return to;
+  }
+
+  get flying(): boolean {
+    return this.flight !== null;
+  }
+
+  /** The user took the controls: the camera stays where it is. */
+  cancelFlight(): void {
+    this.flight = null;
+  }
+
+  /** Moves the camera along its flight; true while the flight goes on after this frame. */
+  stepFlight(now: number): boolean {
+    const f = this.flight;
+    if (!f) return false;
+    const t = f.duration > 0 ? (now - f.start) / f.duration : 1;
+    const pose = flightPose(f.from, f.to, t);
+    this.camera.position.copy(pose.position);
+    this.controls.target.copy(pose.target);
+    this.camera.up.set(0, 1, 0);
+    this.camera.lookAt(pose.target);
+    if (t >= 1) {
+      this.flight = null;
+      return false;
+    }
+    return true;
   }
 
   /** Back to the fitted 3/4 view of the last bounds (or of `bounds` when given). */

@@ -1,13 +1,24 @@
 /**
  * Text in the view as a DOM overlay: crisp at any zoom, coloured by CSS, and set with
  * textContent only (model text is never parsed as HTML). Each label follows a point
- * in the scene. A label that would collide with a higher-priority one (or one placed
- * before it) tries its fallback places in order, and is hidden only when none is free.
+ * in the scene. A label that would collide with one placed before it tries its
+ * fallback places in order, and is hidden only when none is free: labels never
+ * overlap.
+ *
+ * Level of detail: labels are placed in order of priority, then importance (set per
+ * layer: inputs, outputs, merges and forks first), then nearness to the middle of
+ * the view. Far away, layers crowd on screen and only the first of them find room;
+ * zooming in spreads them apart and more appear, starting where the user looks. The
+ * focused layer (the one the camera flew to) goes first of all.
+ *
+ * Sized for a thousand labels a frame: sizes are measured in batches (two reflows,
+ * not two per label), collisions are found through a grid of screen cells, and the
+ * DOM is written only where a label moved, appeared or went.
  */
 
 import { Vector3, type Camera } from "three";
 
-export type LabelAlign = "below" | "right" | "above";
+export type LabelAlign = "below" | "right" | "above" | "center";
 
 export interface LabelLine {
   text: string;
@@ -36,10 +47,16 @@ export interface LabelOptions {
   fallbacks?: LabelPlacement[];
   /** Slide the label back inside the view rather than letting it be cut at an edge. */
   keepInside?: boolean;
+  /** Id of the layer the label belongs to (defaults to the overlay's current owner). */
+  owner?: string;
+  /** Among labels of equal priority, higher goes first (defaults to the owner's). */
+  importance?: number;
 }
 
 /** Labels may touch by this many pixels before one of them is hidden. */
 const COLLISION_SLACK = 2;
+/** Side of a cell of the collision grid, in pixels. */
+const CELL_PX = 64;
 
 interface Rect {
   x0: number;
@@ -55,15 +72,27 @@ export class Label {
   private lines: LabelLine[] = [];
   width = 0;
   height = 0;
-  private measured = false;
-  /** Size with the compact class, measured when first needed. */
-  private compactSize: { width: number; height: number } | null = null;
+  /** Size with the compact class. */
+  compactWidth = 0;
+  compactHeight = 0;
+  measured = false;
   private compact = false;
   hidden = false;
+  /** What the DOM shows now (written only on change). */
+  shown = true;
+  transform = "";
+  readonly owner: string | null;
+  readonly importance: number;
 
-  constructor(readonly options: LabelOptions) {
+  constructor(
+    readonly options: LabelOptions,
+    owner: string | null = null,
+    importance = 0,
+  ) {
     this.el = document.createElement("div");
     this.el.className = `ls-label ${options.className}`;
+    this.owner = options.owner ?? owner;
+    this.importance = options.importance ?? importance;
   }
 
   setLines(lines: LabelLine[]): void {
@@ -81,7 +110,6 @@ export class Label {
       }),
     );
     this.measured = false;
-    this.compactSize = null;
   }
 
   setHidden(hidden: boolean): void {
@@ -95,29 +123,78 @@ export class Label {
     this.el.classList.toggle(COMPACT_CLASS, compact);
   }
 
-  measure(): void {
-    if (this.measured) return;
-    const compact = this.compact;
-    this.setCompact(false);
-    this.width = this.el.offsetWidth;
-    this.height = this.el.offsetHeight;
-    this.measured = this.width > 0 || this.height > 0;
-    this.setCompact(compact);
+  get isCompact(): boolean {
+    return this.compact;
   }
 
   /** Width and height in pixels, normal or compact. */
   sizeFor(compact: boolean): { width: number; height: number } {
-    if (!compact) return { width: this.width, height: this.height };
-    if (!this.compactSize) {
-      const was = this.compact;
-      this.setCompact(true);
-      const width = this.el.offsetWidth;
-      const height = this.el.offsetHeight;
-      this.setCompact(was);
-      if (width === 0 && height === 0) return { width: this.width, height: this.height };
-      this.compactSize = { width, height };
+    return compact ? { width: this.compactWidth, height: this.compactHeight } : { width: this.width, height: this.height };
+  }
+}
+
+/**
+ * Measures labels in two reflows: all at normal size, then all compact. A label
+ * whose size reads 0 (its view not in the document yet) is measured again later.
+ */
+function measureAll(labels: Label[]): void {
+  if (labels.length === 0) return;
+  const was = labels.map((l) => l.isCompact);
+  for (const l of labels) {
+    l.el.style.display = "";
+    l.shown = true;
+    l.setCompact(false);
+  }
+  for (const l of labels) {
+    l.width = l.el.offsetWidth;
+    l.height = l.el.offsetHeight;
+  }
+  for (const l of labels) l.setCompact(true);
+  for (const l of labels) {
+    l.compactWidth = l.el.offsetWidth || l.width;
+    l.compactHeight = l.el.offsetHeight || l.height;
+  }
+  labels.forEach((l, i) => {
+    l.setCompact(was[i]);
+    l.measured = l.width > 0 || l.height > 0;
+  });
+}
+
+/** Rectangles kept so far, bucketed by screen cell, for collision queries. */
+class RectGrid {
+  private readonly cells = new Map<number, Rect[]>();
+
+  private static key(cx: number, cy: number): number {
+    return (cy + 1024) * 4096 + (cx + 1024);
+  }
+
+  private range(r: Rect): [number, number, number, number] {
+    return [Math.floor(r.x0 / CELL_PX), Math.floor(r.x1 / CELL_PX), Math.floor(r.y0 / CELL_PX), Math.floor(r.y1 / CELL_PX)];
+  }
+
+  hits(r: Rect): boolean {
+    const s = COLLISION_SLACK;
+    const [cx0, cx1, cy0, cy1] = this.range(r);
+    for (let cy = cy0; cy <= cy1; cy++) {
+      for (let cx = cx0; cx <= cx1; cx++) {
+        const list = this.cells.get(RectGrid.key(cx, cy));
+        if (!list) continue;
+        for (const q of list) if (q.x0 < r.x1 - s && r.x0 < q.x1 - s && q.y0 < r.y1 - s && r.y0 < q.y1 - s) return true;
+      }
     }
-    return this.compactSize;
+    return false;
+  }
+
+  add(r: Rect): void {
+    const [cx0, cx1, cy0, cy1] = this.range(r);
+    for (let cy = cy0; cy <= cy1; cy++) {
+      for (let cx = cx0; cx <= cx1; cx++) {
+        const key = RectGrid.key(cx, cy);
+        const list = this.cells.get(key);
+        if (list) list.push(r);
+        else this.cells.set(key, [r]);
+      }
+    }
   }
 }
 
@@ -125,6 +202,11 @@ export class LabelOverlay {
   readonly el: HTMLDivElement;
   private labels = new Set<Label>();
   private readonly tmp = new Vector3();
+  private owner: string | null = null;
+  private ownerImportance = 0;
+  private focus: string | null = null;
+  /** Labels placed in the last update (for tests and the count in the view). */
+  visibleCount = 0;
 
   constructor(container: HTMLElement) {
     this.el = document.createElement("div");
@@ -133,11 +215,28 @@ export class LabelOverlay {
   }
 
   add(options: LabelOptions, lines: LabelLine[]): Label {
-    const label = new Label(options);
+    const label = new Label(options, this.owner, this.ownerImportance);
     label.setLines(lines);
     this.labels.add(label);
     this.el.appendChild(label.el);
     return label;
+  }
+
+  /** Runs `build`; labels it adds belong to layer `owner`, with that importance. */
+  withOwner<T>(owner: string, importance: number, build: () => T): T {
+    const before = [this.owner, this.ownerImportance] as const;
+    this.owner = owner;
+    this.ownerImportance = importance;
+    try {
+      return build();
+    } finally {
+      [this.owner, this.ownerImportance] = before;
+    }
+  }
+
+  /** The layer whose labels go before all others (null: none). */
+  setFocus(owner: string | null): void {
+    this.focus = owner;
   }
 
   remove(label: Label): void {
@@ -146,16 +245,31 @@ export class LabelOverlay {
 
   /** Positions every label for the camera and a viewport of width x height CSS pixels. */
   update(camera: Camera, width: number, height: number): void {
-    const sorted = [...this.labels].sort((a, b) => b.options.priority - a.options.priority);
-    const kept: Rect[] = [];
-    for (const label of sorted) {
+    const all = [...this.labels];
+    measureAll(all.filter((l) => !l.hidden && !l.measured && width > 0));
+    // Where each label's first anchor lands: its distance from the middle of the view.
+    const centre = new Map<Label, number>();
+    for (const l of all) {
+      const p = l.options.anchor(this.tmp).project(camera);
+      const inFront = p.z > -1 && p.z < 1;
+      centre.set(l, inFront ? Math.hypot(p.x, p.y) : Infinity);
+    }
+    const focus = this.focus;
+    all.sort(
+      (a, b) =>
+        Number(b.owner !== null && b.owner === focus) - Number(a.owner !== null && a.owner === focus) ||
+        b.options.priority - a.options.priority ||
+        b.importance - a.importance ||
+        centre.get(a)! - centre.get(b)!,
+    );
+    const grid = new RectGrid();
+    let visible = 0;
+    for (const label of all) {
       let rect: Rect | null = null;
-      if (!label.hidden && width > 0) {
-        label.el.style.display = "";
-        label.measure();
+      if (!label.hidden && width > 0 && label.measured) {
         const { anchor, align, fallbacks = [] } = label.options;
         for (const placement of [{ anchor, align }, ...fallbacks] as LabelPlacement[]) {
-          rect = this.place(label, placement, camera, width, height, kept);
+          rect = this.place(label, placement, camera, width, height, grid);
           if (rect) {
             label.setCompact(placement.compact ?? false);
             break;
@@ -163,16 +277,29 @@ export class LabelOverlay {
         }
       }
       if (!rect) {
-        label.el.style.display = "none";
+        if (label.shown) {
+          label.el.style.display = "none";
+          label.shown = false;
+        }
         continue;
       }
-      kept.push(rect);
-      label.el.style.transform = `translate(${Math.round(rect.x0)}px, ${Math.round(rect.y0)}px)`;
+      grid.add(rect);
+      visible += 1;
+      if (!label.shown) {
+        label.el.style.display = "";
+        label.shown = true;
+      }
+      const transform = `translate(${Math.round(rect.x0)}px, ${Math.round(rect.y0)}px)`;
+      if (transform !== label.transform) {
+        label.el.style.transform = transform;
+        label.transform = transform;
+      }
     }
+    this.visibleCount = visible;
   }
 
   /** The label's screen rectangle at `anchor`, or null when off screen or colliding. */
-  private place(label: Label, placement: LabelPlacement, camera: Camera, width: number, height: number, kept: Rect[]): Rect | null {
+  private place(label: Label, placement: LabelPlacement, camera: Camera, width: number, height: number, grid: RectGrid): Rect | null {
     const { anchor, align, dy = 0, compact = false } = placement;
     const size = label.sizeFor(compact);
     const p = anchor(this.tmp).project(camera);
@@ -194,6 +321,10 @@ export class LabelOverlay {
         x = sx + 8;
         y = sy - size.height / 2;
         break;
+      case "center":
+        x = sx - size.width / 2;
+        y = sy - size.height / 2;
+        break;
     }
     y += dy;
     if (label.options.keepInside) {
@@ -202,9 +333,7 @@ export class LabelOverlay {
     }
     const rect = { x0: x, y0: y, x1: x + size.width, y1: y + size.height };
     if (rect.x1 < 0 || rect.y1 < 0 || rect.x0 > width || rect.y0 > height) return null;
-    const s = COLLISION_SLACK;
-    const collides = kept.some((r) => r.x0 < rect.x1 - s && rect.x0 < r.x1 - s && r.y0 < rect.y1 - s && rect.y0 < r.y1 - s);
-    return collides ? null : rect;
+    return grid.hits(rect) ? null : rect;
   }
 
   clear(): void {

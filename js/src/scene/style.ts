@@ -63,6 +63,11 @@ export const CSS = `
   padding: 2px 8px; border-radius: 10px; background: var(--ls-panel); border: 1px solid var(--ls-border);
   text-shadow: none;
 }
+.layerscape .ls-merge {
+  font-size: 11px; line-height: 1; font-weight: 700; color: var(--ls-fg);
+  padding: 2px 5px; border-radius: 8px; background: var(--ls-panel); border: 1px solid var(--ls-border);
+  text-shadow: none;
+}
 .layerscape .ls-title {
   position: absolute; left: 10px; top: 8px; pointer-events: none; max-width: 60%;
   overflow: hidden; text-overflow: ellipsis; white-space: nowrap;

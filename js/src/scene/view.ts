@@ -11,6 +11,7 @@ import { LAYER_PLAN, planScales, type ColorScope, type ScalePlan } from "../data
 import { layoutGraph, lerpLayout, type Bounds, type Layout } from "../layout";
 import { createVisual, EdgeLines, GroupFrames, type LayerVisual } from "../layers";
 import type { ElementHit } from "../layers/base";
+import { MergeBadges } from "../layers/edges";
 import type { GraphSpec } from "../spec";
 import { CameraRig, type ScreenMargins } from "./camera";
 import { FrameScheduler } from "./frames";
@@ -31,6 +32,8 @@ export interface ViewCallbacks {
   /** The user opened or closed a layer by clicking it (not a change from the model). */
   onUserToggle?: (ids: string[]) => void;
   onError?: (err: unknown) => void;
+  /** The camera landed on a layer after `flyTo` (null: the focus was cleared). */
+  onFocus?: (id: string | null) => void;
 }
 
 interface Tween {
@@ -62,6 +65,9 @@ export class ModelView {
   private readonly picker: Picker;
   private readonly edges: EdgeLines;
   private readonly groups: GroupFrames;
+  private readonly merges: MergeBadges;
+  /** The layer the camera flies or flew to, until the user or a reset moves it away. */
+  private focus: string | null = null;
   private readonly lights: Array<AmbientLight | DirectionalLight>;
   private readonly visuals = new Map<string, LayerVisual>();
   private builds = 0;
@@ -103,6 +109,7 @@ export class ModelView {
     this.scene.add(this.edges.object);
     this.groups = new GroupFrames(this.scene, this.palette, this.labels);
     this.relations = new RelationLines(this.scene, this.palette);
+    this.merges = new MergeBadges(this.labels);
     const ambient = new AmbientLight(0xffffff, 0.65);
     const sun = new DirectionalLight(0xffffff, 0.45);
     sun.position.set(0.3, 0.6, 1);
@@ -115,6 +122,7 @@ export class ModelView {
     // (a plain click also starts and ends an interaction).
     const before = { position: new Vector3(), target: new Vector3() };
     const start = (): void => {
+      this.rig.cancelFlight();
       before.position.copy(this.rig.camera.position);
       before.target.copy(this.rig.controls.target);
     };
@@ -178,19 +186,25 @@ export class ModelView {
     this.clearVisuals();
     this.graph = graph;
     this.tween = null;
+    this.setFocus(null);
     if (!graph) {
       this.layout = this.shown = null;
       this.edges.update([]);
       this.groups.setGraph(null, null);
+      this.merges.setGraph(null, null);
       this.requestRender();
       return;
     }
-    for (const id of [...this.openSet]) if (!graph.nodes.some((n) => n.id === id)) this.openSet.delete(id);
+    const ids = new Set(graph.nodes.map((n) => n.id));
+    for (const id of [...this.openSet]) if (!ids.has(id)) this.openSet.delete(id);
+    const started = performance.now();
     const layout = layoutGraph(graph, this.openSet);
+    measure("layerscape:layout", started);
     this.layout = this.shown = layout;
     const ctx = { graph, palette: this.palette, labels: this.labels };
+    const importance = labelImportance(graph);
     for (const node of graph.nodes) {
-      const visual = createVisual(node, layout.nodes.get(node.id)!, ctx);
+      const visual = this.labels.withOwner(node.id, importance.get(node.id) ?? 0, () => createVisual(node, layout.nodes.get(node.id)!, ctx));
       visual.setOpen(this.openSet.has(node.id), 1);
       this.visuals.set(node.id, visual);
       this.scene.add(visual.group);
@@ -199,10 +213,13 @@ export class ModelView {
     for (const [id, visual] of this.visuals) visual.place(layout.nodes.get(id)!, layout);
     this.edges.update(layout.edges);
     this.groups.setGraph(graph, layout);
+    this.merges.setGraph(graph, layout);
     this.applyPayload();
     this.userMoved = false;
     this.fit();
     this.callbacks.onOpenChange?.(this.openIds());
+    measure("layerscape:build", started);
+    this.afterFrame(() => measure("layerscape:first-frame", started));
     this.requestRender();
   }
 
@@ -284,7 +301,9 @@ export class ModelView {
     if (changes.size === 0) return;
     this.openSet.clear();
     for (const id of wanted) this.openSet.add(id);
+    const started = performance.now();
     const to = layoutGraph(this.graph, this.openSet);
+    measure("layerscape:relayout", started);
     const from = this.shown ?? this.layout;
     this.layout = to;
     if (animate) {
@@ -312,6 +331,7 @@ export class ModelView {
     }
     this.edges.update(layout.edges);
     this.groups.place(layout);
+    this.merges.place(layout);
     // Until the user moves the camera, it keeps the whole model in view.
     if (!this.userMoved) this.rig.fit(this.boundsOf(layout), this.margins());
   }
@@ -355,6 +375,7 @@ export class ModelView {
   /** Back to the 3/4 view of the whole model (as it is laid out now). */
   resetView(): void {
     this.userMoved = false;
+    this.setFocus(null);
     this.fit();
     this.requestRender();
   }
@@ -364,6 +385,63 @@ export class ModelView {
     this.rig.setViewSize(w, h);
     if (!this.userMoved) this.fit();
     this.requestRender();
+  }
+
+  /**
+   * Flies the camera to frame one layer (animated unless `animate` is false); its
+   * labels go first from then on. False for an id that is not in the graph.
+   */
+  flyTo(id: string, animate = true): boolean {
+    const n = this.layout?.nodes.get(id);
+    if (!n) return false;
+    const { x, y, z } = n.position;
+    const { w, h, d } = n.size;
+    const box: Bounds = { min: { x: x - w / 2, y: y - h / 2, z: z - d / 2 }, max: { x: x + w / 2, y: y + h / 2, z: z + d / 2 } };
+    this.rig.setViewSize(this.viewport.width(), this.viewport.height());
+    this.rig.flyTo(box, this.margins(), performance.now(), animate ? undefined : 0);
+    this.userMoved = true;
+    this.focus = id;
+    this.labels.setFocus(id);
+    this.requestRender();
+    return true;
+  }
+
+  private setFocus(id: string | null): void {
+    if (id === null && this.focus === null) return;
+    this.focus = id;
+    this.labels.setFocus(id);
+    if (id === null) this.rig.cancelFlight();
+    this.callbacks.onFocus?.(id);
+  }
+
+  /** Client rectangle of a layer's box as drawn now (its eight corners projected), or null. */
+  screenBox(id: string): { x0: number; y0: number; x1: number; y1: number } | null {
+    const n = this.shown?.nodes.get(id);
+    if (!n) return null;
+    this.rig.camera.updateMatrixWorld();
+    const rect = this.viewport.canvas.getBoundingClientRect();
+    const out = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+    const p = new Vector3();
+    for (const sx of [-1, 1]) {
+      for (const sy of [-1, 1]) {
+        for (const sz of [-1, 1]) {
+          p.set(n.position.x + (sx * n.size.w) / 2, n.position.y + (sy * n.size.h) / 2, n.position.z + (sz * n.size.d) / 2).project(this.rig.camera);
+          if (p.z < -1 || p.z > 1) return null;
+          const cx = rect.left + ((p.x + 1) / 2) * rect.width;
+          const cy = rect.top + ((1 - p.y) / 2) * rect.height;
+          out.x0 = Math.min(out.x0, cx);
+          out.x1 = Math.max(out.x1, cx);
+          out.y0 = Math.min(out.y0, cy);
+          out.y1 = Math.max(out.y1, cy);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Labels on screen after the last frame. */
+  get visibleLabels(): number {
+    return this.labels.visibleCount;
   }
 
   /** Client (viewport) coordinates of a point on a layer's visual, or null. */
@@ -518,6 +596,10 @@ export class ModelView {
         if (t >= 1) this.refreshTooltip();
         else this.drawRelations();
       }
+      if (this.rig.flying) {
+        if (this.rig.stepFlight(now)) again = true;
+        else if (this.focus !== null) this.callbacks.onFocus?.(this.focus);
+      }
       this.rig.controls.update();
       this.viewport.renderer.render(this.scene, this.rig.camera);
       this.labels.update(this.rig.camera, this.viewport.width(), this.viewport.height());
@@ -547,6 +629,7 @@ export class ModelView {
     this.edges.dispose();
     this.groups.dispose();
     this.relations.dispose();
+    this.merges.dispose();
     for (const light of this.lights) {
       light.removeFromParent();
       light.dispose();
@@ -556,4 +639,38 @@ export class ModelView {
     this.tooltip.dispose();
     this.viewport.dispose();
   }
+}
+
+/**
+ * A performance entry from `start` to now, for benchmarks and profilers (where
+ * supported); only the latest of each name is kept, so a long session does not pile up.
+ */
+function measure(name: string, start: number): void {
+  if (typeof performance.measure !== "function") return;
+  try {
+    performance.clearMeasures(name);
+    performance.measure(name, { start, end: performance.now() });
+  } catch {
+    // An old browser without measure options: no entry, nothing else changes.
+  }
+}
+
+/**
+ * Which layers' captions go first when there is room for only some: inputs and
+ * outputs, then the layers where branches fork or join, then the rest.
+ */
+export function labelImportance(graph: GraphSpec): Map<string, number> {
+  const inDegree = new Map<string, number>();
+  const outDegree = new Map<string, number>();
+  for (const e of graph.edges) {
+    inDegree.set(e.target, (inDegree.get(e.target) ?? 0) + 1);
+    outDegree.set(e.source, (outDegree.get(e.source) ?? 0) + 1);
+  }
+  const importance = new Map<string, number>();
+  for (const n of graph.nodes) {
+    const ends = n.is_input || n.is_output ? 2 : 0;
+    const joins = (inDegree.get(n.id) ?? 0) > 1 || (outDegree.get(n.id) ?? 0) > 1 ? 1 : 0;
+    importance.set(n.id, ends + joins);
+  }
+  return importance;
 }

@@ -1,0 +1,123 @@
+"""How long the front end takes to lay out and first draw big real graphs.
+
+For ResNet50, InceptionV3 and NASNetLarge (1,041 layers), built offline by
+``keras.applications`` (``weights=None``, small inputs), the view is saved as an offline
+page with one prediction and opened in headless Chromium (WebGL2 through SwiftShader on
+the CPU). The page itself reports, through ``performance.measure`` entries:
+
+- ``layout ms``: ``layoutGraph`` (layering, crossing reduction, placement, edge routes);
+- ``build ms``: the whole scene build (layout, every layer's visual, edges, labels);
+- ``first frame ms``: from the start of the build to its first frame drawn;
+- ``relayout ms``: ``layoutGraph`` again when a layer opens (the topology is reused);
+
+and ``ready ms`` is from navigation to ``data-state="ready"`` (parsing the page and the
+bundle, decoding the payload, building, first frame).
+
+Run: ``python benchmarks/layout.py`` (needs ``/usr/bin/chromium`` and a built bundle;
+about a minute, most of it Keras building the models). ``--screenshots DIR`` also saves
+a picture of each view.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras
+import numpy as np
+from playwright.sync_api import sync_playwright
+
+from layerscape import ModelView
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+    "--disable-gpu-sandbox", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+
+MODELS = {
+    "ResNet50 64": lambda: keras.applications.ResNet50(weights=None, input_shape=(64, 64, 3)),
+    "InceptionV3 96": lambda: keras.applications.InceptionV3(weights=None, input_shape=(96, 96, 3)),
+    "NASNetLarge 96": lambda: keras.applications.NASNetLarge(weights=None, input_shape=(96, 96, 3)),
+}
+
+API = "document.querySelector('.layerscape').__layerscape"
+MEASURES = """() => Object.fromEntries(
+  ["layerscape:layout", "layerscape:build", "layerscape:first-frame", "layerscape:relayout"]
+    .map((n) => [n, performance.getEntriesByName(n).at(-1)?.duration ?? null]))"""
+
+
+def save_view(name: str, folder: Path) -> tuple[Path, int, int, str]:
+    """Build the model, predict once, save the page; returns it with node/edge counts."""
+    keras.utils.set_random_seed(0)
+    model = MODELS[name]()
+    view = ModelView(model)
+    shape = tuple(int(d) for d in model.inputs[0].shape[1:])
+    view.predict(np.random.default_rng(0).random(shape, dtype=np.float32))
+    graph = view.graph
+    openable = next(n["id"] for n in graph["nodes"] if n["family"] == "feature_map")
+    path = view.save_html(folder / f"{name.split()[0].lower()}.html")
+    return path, len(graph["nodes"]), len(graph["edges"]), openable
+
+
+def bench(browser, name: str, path: Path, openable: str, shots: Path | None) -> dict[str, object]:
+    page = browser.new_page(viewport={"width": 1400, "height": 800})
+    page.goto(path.as_uri(), wait_until="load")
+    done = '.layerscape[data-state="ready"], .layerscape[data-state="error"]'
+    page.locator(done).wait_for(timeout=120_000)
+    ready = page.evaluate("performance.now()")
+    state = page.locator(".layerscape").get_attribute("data-state")
+    if state != "ready":
+        raise RuntimeError(f"{name}: {page.locator('.layerscape').inner_text()[:300]}")
+    figures = page.evaluate(MEASURES)
+    if shots is not None:
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(shots / f"{path.stem}.png"))
+    page.evaluate(f"{API}.toggle({openable!r})")
+    page.wait_for_timeout(600)
+    relayout = page.evaluate(MEASURES)["layerscape:relayout"]
+    page.close()
+    fmt = lambda v: "-" if v is None else round(v, 1)  # noqa: E731
+    return {
+        "layout ms": fmt(figures["layerscape:layout"]),
+        "build ms": fmt(figures["layerscape:build"]),
+        "first frame ms": fmt(figures["layerscape:first-frame"]),
+        "relayout ms": fmt(relayout),
+        "ready ms": round(ready),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--screenshots", type=Path, help="save a screenshot of each view here")
+    args = parser.parse_args()
+    if args.screenshots:
+        args.screenshots.mkdir(parents=True, exist_ok=True)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        pages = []
+        for name in MODELS:
+            start = time.perf_counter()
+            path, nodes, edges, openable = save_view(name, Path(tmp))
+            pages.append((name, path, nodes, edges, openable))
+            print(f"built {name}: {nodes} nodes in {time.perf_counter() - start:.1f} s", flush=True)
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        bench(browser, pages[0][0], pages[0][1], pages[0][4], None)  # warm-up
+        for name, path, nodes, edges, openable in pages:
+            row = {"model": name, "nodes": nodes, "edges": edges}
+            row.update(bench(browser, name, path, openable, args.screenshots))
+            rows.append(row)
+        browser.close()
+    print("| " + " | ".join(rows[0]) + " |")
+    print("|" + "---|" * len(rows[0]))
+    for row in rows:
+        print("| " + " | ".join(str(v) for v in row.values()) + " |")
+
+
+if __name__ == "__main__":
+    main()
