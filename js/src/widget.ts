@@ -7,7 +7,11 @@
  * and written: clicks set it, Python's expand()/collapse() change it. The root element reports its state
  * for tests: `data-state` (loading → ready | error), `data-predictions` (seq of the
  * last payload drawn), `data-open` (ids of open layers), `data-color-scope`, and `__layerscape` (project a
- * layer to client coordinates; list open layers).
+ * layer to client coordinates; list open layers; frames, draw calls, GPU memory and timings for
+ * the benchmarks and the performance tests).
+ *
+ * Every view on the page draws through one shared WebGL renderer (scene/renderer.ts) into its
+ * own 2D canvas, so any number of views fits in the browser's limit of live WebGL contexts.
  */
 
 import { asDataView, decodePayload } from "./data/decode";
@@ -39,12 +43,29 @@ export interface LayerscapeTestApi {
   openIds(): string[];
   /** Frames drawn so far (an idle view draws none). */
   frames(): number;
-  /** Geometries and textures alive on the GPU (for leak checks). */
+  /** Geometries and textures alive in the page's shared WebGL renderer, all views together (for leak checks). */
   memory(): { geometries: number; textures: number };
+  /** Draw calls of the latest frame. */
+  drawCalls(): number;
+  /** Timestamps and durations in ms on the page's performance.now() clock. */
+  timings(): LayerscapeTimings;
+  /** Hover picks done (pointer moves are coalesced to one pick per animation frame). */
+  picks(): number;
+  /** Whether the shared WebGL context is lost. */
+  contextLost(): boolean;
   /** Scene builds so far: a new graph builds, a prediction only updates. */
   builds(): number;
   toggle(id: string): void;
   resetView(): void;
+}
+
+export interface LayerscapeTimings {
+  /** When the first frame showing a prediction finished (null: none yet). */
+  firstDataFrame: number | null;
+  /** From the latest payload's arrival to the end of the frame that shows it. */
+  payloadToFrame: number | null;
+  /** The latest frame's end. */
+  lastFrame: number | null;
 }
 
 export type LayerscapeRoot = HTMLDivElement & { __layerscape?: LayerscapeTestApi };
@@ -127,6 +148,8 @@ function render({ model, el }: RenderProps): () => void {
   };
 
   /** After the next frame: ready. */
+  const timings: LayerscapeTimings = { firstDataFrame: null, payloadToFrame: null, lastFrame: null };
+
   const markDrawn = (then?: () => void): void => {
     view?.afterFrame(() => {
       then?.();
@@ -166,6 +189,7 @@ function render({ model, el }: RenderProps): () => void {
 
   const onPayload = (): void => {
     if (!view) return;
+    const arrived = performance.now();
     try {
       const data = asDataView(model.get("_payload") as DataView | ArrayBuffer | ArrayBufferView | null);
       const decoded = data && data.byteLength > 0 ? decodePayload(data) : null;
@@ -182,6 +206,9 @@ function render({ model, el }: RenderProps): () => void {
       const seq = decoded?.seq ?? 0;
       clearError();
       markDrawn(() => {
+        const end = view?.frameTimes.last ?? performance.now();
+        timings.payloadToFrame = end - arrived;
+        if (decoded && decoded.nodes.size > 0) timings.firstDataFrame ??= end;
         root.dataset.predictions = String(seq);
       });
     } catch (err) {
@@ -277,6 +304,10 @@ function render({ model, el }: RenderProps): () => void {
     openIds: () => view?.openIds() ?? [],
     frames: () => view?.frameCount ?? 0,
     memory: () => view?.memory ?? { geometries: 0, textures: 0 },
+    drawCalls: () => view?.lastFrameInfo.calls ?? 0,
+    timings: () => ({ ...timings, lastFrame: view?.frameTimes.last ?? null }),
+    picks: () => view?.pickCount ?? 0,
+    contextLost: () => view?.contextLost ?? false,
     builds: () => view?.buildCount ?? 0,
     toggle: (id) => {
       view?.toggle(id);

@@ -10,6 +10,9 @@ export class FrameScheduler {
   private disposed = false;
   /** Frames drawn so far (for tests and benchmarks). */
   frames = 0;
+  /** performance.now() when the first and the latest frame finished drawing (null: none yet). */
+  firstFrameEnd: number | null = null;
+  lastFrameEnd: number | null = null;
 
   constructor(private readonly draw: (now: number) => boolean) {}
 
@@ -32,6 +35,8 @@ export class FrameScheduler {
     if (this.disposed) return;
     const again = this.draw(now);
     this.frames++;
+    this.lastFrameEnd = performance.now();
+    this.firstFrameEnd ??= this.lastFrameEnd;
     const callbacks = this.afterCallbacks;
     this.afterCallbacks = [];
     for (const cb of callbacks) cb();

@@ -15,7 +15,7 @@ import { CameraRig, type ScreenMargins } from "./camera";
 import { FrameScheduler } from "./frames";
 import { LabelOverlay } from "./labels";
 import { Picker } from "./picking";
-import { createRenderer, type ViewportRenderer } from "./renderer";
+import { createRenderer, type FrameInfo, type ViewportRenderer } from "./renderer";
 import { PALETTES, type Palette, type ThemeName } from "./theme";
 import { Tooltip, type TooltipInfo } from "./tooltip";
 
@@ -77,6 +77,10 @@ export class ModelView {
   private pointer: { x: number; y: number } | null = null;
   private down: { x: number; y: number } | null = null;
   private userMoved = false;
+  /** The pending coalesced hover pick (one per animation frame at most). */
+  private pickHandle: number | null = null;
+  private picks = 0;
+  private lastFrame: FrameInfo = { calls: 0, triangles: 0 };
   private readonly cleanups: Array<() => void> = [];
 
   constructor(
@@ -145,10 +149,29 @@ export class ModelView {
     return this.frames.frames;
   }
 
-  /** GPU resources the renderer holds now (for leak checks). */
+  /** When the first and the latest frame finished (performance.now(); null before any). */
+  get frameTimes(): { first: number | null; last: number | null } {
+    return { first: this.frames.firstFrameEnd, last: this.frames.lastFrameEnd };
+  }
+
+  /** Draw calls and triangles of the latest frame. */
+  get lastFrameInfo(): FrameInfo {
+    return { ...this.lastFrame };
+  }
+
+  /** Hover picks done so far (pointer moves are coalesced to one per animation frame). */
+  get pickCount(): number {
+    return this.picks;
+  }
+
+  /** GPU resources the page's shared renderer holds now, all views together (for leak checks). */
   get memory(): { geometries: number; textures: number } {
-    const { geometries, textures } = this.viewport.renderer.info.memory;
-    return { geometries, textures };
+    return this.viewport.memory();
+  }
+
+  /** Whether the shared WebGL context is lost. */
+  get contextLost(): boolean {
+    return this.viewport.contextLost();
   }
 
   requestRender(): void {
@@ -362,6 +385,7 @@ export class ModelView {
   // ---------------------------------------------------------------- pointer
 
   private pickAt(clientX: number, clientY: number) {
+    this.picks += 1;
     this.scene.updateMatrixWorld();
     return this.picker.pick(clientX, clientY, this.visuals.values());
   }
@@ -369,13 +393,24 @@ export class ModelView {
   private onPointerMove(e: PointerEvent): void {
     this.pointer = { x: e.clientX, y: e.clientY };
     if (e.buttons !== 0) {
+      this.cancelPick();
       this.tooltip.hide();
       return;
     }
-    this.refreshTooltip();
+    // A mouse sends moves faster than frames: pick once per frame, for the last one.
+    this.pickHandle ??= requestAnimationFrame(() => {
+      this.pickHandle = null;
+      this.refreshTooltip();
+    });
+  }
+
+  private cancelPick(): void {
+    if (this.pickHandle !== null) cancelAnimationFrame(this.pickHandle);
+    this.pickHandle = null;
   }
 
   private onPointerLeave(): void {
+    this.cancelPick();
     this.pointer = null;
     this.tooltip.hide();
     this.setHovered(null);
@@ -448,7 +483,7 @@ export class ModelView {
         else again = true;
       }
       this.rig.controls.update();
-      this.viewport.renderer.render(this.scene, this.rig.camera);
+      this.lastFrame = this.viewport.render(this.scene, this.rig.camera);
       this.labels.update(this.rig.camera, this.viewport.width(), this.viewport.height());
     } catch (err) {
       this.callbacks.onError?.(err);
@@ -468,6 +503,7 @@ export class ModelView {
 
   dispose(): void {
     this.frames.dispose();
+    this.cancelPick();
     for (const fn of this.cleanups) fn();
     this.cleanups.length = 0;
     this.clearVisuals();
