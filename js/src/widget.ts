@@ -66,6 +66,10 @@ export interface LayerscapeTimings {
   payloadToFrame: number | null;
   /** The latest frame's end. */
   lastFrame: number | null;
+  /** How long the latest payload took to decode and write into the scene (before its frame). */
+  payloadApplyMs: number | null;
+  /** How long the latest frame took to draw (render + copy to the view's canvas). */
+  frameMs: number | null;
 }
 
 export type LayerscapeRoot = HTMLDivElement & { __layerscape?: LayerscapeTestApi };
@@ -148,7 +152,13 @@ function render({ model, el }: RenderProps): () => void {
   };
 
   /** After the next frame: ready. */
-  const timings: LayerscapeTimings = { firstDataFrame: null, payloadToFrame: null, lastFrame: null };
+  const timings: LayerscapeTimings = {
+    firstDataFrame: null,
+    payloadToFrame: null,
+    lastFrame: null,
+    payloadApplyMs: null,
+    frameMs: null,
+  };
 
   const markDrawn = (then?: () => void): void => {
     view?.afterFrame(() => {
@@ -197,13 +207,15 @@ function render({ model, el }: RenderProps): () => void {
       // by this prediction: built once per graph, and again only when those sizes
       // change, so a fixed-shape model never rebuilds on predict.
       const shaped = graph ? resolveOpenDims(graph, decoded) : null;
-      if (shown === undefined || !sameShapes(shaped, shown)) {
+      const rebuild = shown === undefined || !sameShapes(shaped, shown);
+      if (rebuild) {
         view.setGraph(shaped);
         view.setOpenIds(openTrait(), false);
         shown = shaped;
       }
       view.setPayload(decoded);
       const seq = decoded?.seq ?? 0;
+      timings.payloadApplyMs = performance.now() - arrived;
       clearError();
       markDrawn(() => {
         const end = view?.frameTimes.last ?? performance.now();
@@ -211,6 +223,9 @@ function render({ model, el }: RenderProps): () => void {
         if (decoded && decoded.nodes.size > 0) timings.firstDataFrame ??= end;
         root.dataset.predictions = String(seq);
       });
+      // A prediction for a scene already on screen is drawn at once; a new scene
+      // waits for the animation frame, after layout has sized its canvas.
+      if (!rebuild && view.frameCount > 0) view.drawNow();
     } catch (err) {
       fail(err);
     }
@@ -305,7 +320,7 @@ function render({ model, el }: RenderProps): () => void {
     frames: () => view?.frameCount ?? 0,
     memory: () => view?.memory ?? { geometries: 0, textures: 0 },
     drawCalls: () => view?.lastFrameInfo.calls ?? 0,
-    timings: () => ({ ...timings, lastFrame: view?.frameTimes.last ?? null }),
+    timings: () => ({ ...timings, lastFrame: view?.frameTimes.last ?? null, frameMs: view?.frameTimes.drawMs ?? null }),
     picks: () => view?.pickCount ?? 0,
     contextLost: () => view?.contextLost ?? false,
     builds: () => view?.buildCount ?? 0,

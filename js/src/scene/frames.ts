@@ -1,7 +1,8 @@
 /**
  * Render on demand: `request()` schedules one animation frame unless one is pending.
  * An idle view draws nothing. `draw` returns true to ask for another frame (damping,
- * tweens). Callbacks queued with `afterFrame` run once the next frame has drawn.
+ * tweens). Callbacks queued with `afterFrame` run once the next frame has drawn;
+ * `drawNow` draws that frame at once.
  */
 
 export class FrameScheduler {
@@ -13,6 +14,8 @@ export class FrameScheduler {
   /** performance.now() when the first and the latest frame finished drawing (null: none yet). */
   firstFrameEnd: number | null = null;
   lastFrameEnd: number | null = null;
+  /** How long the latest frame's draw took (ms). */
+  lastDrawMs = 0;
 
   constructor(private readonly draw: (now: number) => boolean) {}
 
@@ -26,6 +29,17 @@ export class FrameScheduler {
     this.request();
   }
 
+  /**
+   * Draws now, in this task, instead of at the next animation frame (which a busy
+   * compositor can delay by tens of ms): for new data, whose picture should be ready
+   * as soon as it arrives. A pending frame is taken over, so nothing draws twice.
+   */
+  drawNow(): void {
+    if (this.disposed) return;
+    if (this.handle !== null) cancelAnimationFrame(this.handle);
+    this.run(performance.now());
+  }
+
   get pending(): boolean {
     return this.handle !== null;
   }
@@ -33,9 +47,11 @@ export class FrameScheduler {
   private run(now: number): void {
     this.handle = null;
     if (this.disposed) return;
+    const start = performance.now();
     const again = this.draw(now);
     this.frames++;
     this.lastFrameEnd = performance.now();
+    this.lastDrawMs = this.lastFrameEnd - start;
     this.firstFrameEnd ??= this.lastFrameEnd;
     const callbacks = this.afterCallbacks;
     this.afterCallbacks = [];

@@ -150,8 +150,8 @@ export class ModelView {
   }
 
   /** When the first and the latest frame finished (performance.now(); null before any). */
-  get frameTimes(): { first: number | null; last: number | null } {
-    return { first: this.frames.firstFrameEnd, last: this.frames.lastFrameEnd };
+  get frameTimes(): { first: number | null; last: number | null; drawMs: number } {
+    return { first: this.frames.firstFrameEnd, last: this.frames.lastFrameEnd, drawMs: this.frames.lastDrawMs };
   }
 
   /** Draw calls and triangles of the latest frame. */
@@ -176,6 +176,11 @@ export class ModelView {
 
   requestRender(): void {
     this.frames.request();
+  }
+
+  /** Draws the next frame now rather than at the next animation frame. */
+  drawNow(): void {
+    this.frames.drawNow();
   }
 
   /** Runs `callback` once the next frame has been drawn (and schedules that frame). */
