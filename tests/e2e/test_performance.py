@@ -10,6 +10,7 @@ payload updates; the JS heap stays flat over 200 payload updates.
 from __future__ import annotations
 
 import base64
+
 import pytest
 from e2e_support import API, open_view
 
