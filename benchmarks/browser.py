@@ -9,7 +9,11 @@ draw calls, GPU memory, timestamps), not from screenshots:
   prediction;
 - ``predict→frame ms``: median over the given payloads, each fed through
   ``window.layerscapePage.model.set("_payload", ...)``, from its arrival in the view to
-  the end of the frame that shows it (decode, textures written in place, one frame);
+  the end of the frame that shows it (decode, textures written in place, draw calls
+  issued, the copy to the view's canvas queued), as the view itself reports it;
+- ``predict→pixels ms``: the same start, until the GPU has finished that frame (one
+  pixel of the view's canvas read back). On SwiftShader this is mostly rasterizing on
+  the CPU, and the difference from ``predict→frame`` is the GPU's share;
 - ``calls closed`` / ``calls open``: draw calls of one frame with every layer closed /
   open (``Open all``), against the budget ``3 x layers + 20``;
 - ``idle fps``: frames drawn per second over 3 s with no input (render on demand: 0);
@@ -26,7 +30,6 @@ both; ``python benchmarks/browser.py [--models lenet vgg16 ...]`` prints the tab
 from __future__ import annotations
 
 import argparse
-import base64
 import os
 import statistics
 import tempfile
@@ -70,24 +73,50 @@ SETTLE_JS = """async ([quiet, limit]) => {
   return frames;
 }"""
 
-LOAD_PAYLOADS_JS = """(list) => {
-  window.benchPayloads = list.map((b64) => {
-    const raw = atob(b64); const a = new Uint8Array(raw.length);
-    for (let i = 0; i < raw.length; i++) a[i] = raw.charCodeAt(i);
-    return a.buffer;
-  });
+# Payloads reach the page as binary responses to fetches that Playwright answers (a
+# base64 string through page.evaluate is far slower for VGG16's 4 MB payloads).
+PAYLOAD_URL = "http://layerscape-bench.invalid/payload/"
+LOAD_PAYLOADS_JS = """async ([url, n]) => {
+  const get = (i) => fetch(url + i).then((r) => r.arrayBuffer());
+  window.benchPayloads = await Promise.all(Array.from({ length: n }, (_, i) => get(i)));
   return window.benchPayloads.length;
 }"""
 
+
+def _serve_payloads(context, payloads: Sequence[bytes]) -> None:
+    def answer(route) -> None:
+        i = int(route.request.url.rsplit("/", 1)[1])
+        route.fulfill(
+            status=200,
+            body=payloads[i],
+            headers={"Access-Control-Allow-Origin": "*", "Content-Type": "application/x-lsp1"},
+        )
+
+    context.route(PAYLOAD_URL + "*", answer)
+
+
 # Feeds payload i and waits for the frame showing it (data-predictions = its seq).
+# Returns the view's own payload→frame figure (arrival to the end of the frame's
+# JavaScript: decode, textures written, draw calls issued, copy to the view's canvas
+# queued) and payload→pixels: until one pixel of the view's canvas, copied into a 1x1
+# canvas and read back, is available, which waits for the GPU to finish the frame.
 FEED_JS = """async ([i, seq]) => {
   const root = document.querySelector('.layerscape');
+  window.benchTiny ??= Object.assign(document.createElement('canvas'), { width: 1, height: 1 })
+    .getContext('2d', { willReadFrequently: true });
+  const start = performance.now();
   layerscapePage.model.set('_payload', new DataView(benchPayloads[i]));
   while (root.dataset.predictions !== String(seq)) {
     if (root.dataset.state === 'error') throw new Error(root.innerText);
-    await new Promise((r) => setTimeout(r, 1));
+    await new Promise((r) => setTimeout(r, 0));
   }
-  return root.__layerscape.timings().payloadToFrame;
+  const canvas = root.querySelector('canvas');
+  benchTiny.drawImage(canvas, canvas.width >> 1, canvas.height >> 1, 1, 1, 0, 0, 1, 1);
+  benchTiny.getImageData(0, 0, 1, 1);
+  const pixels = performance.now() - start;
+  // Let the browser draw the page before the next payload.
+  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  return [root.__layerscape.timings().payloadToFrame, pixels];
 }"""
 
 # Feeds `count` payloads in a row, each after the previous one has been drawn.
@@ -177,8 +206,10 @@ def _settle(page, quiet: int = 150, limit: int = 20_000) -> int:
 
 
 def _heap_mb(cdp) -> float:
+    """JS heap plus typed arrays' backing stores (kept outside it), after a full GC."""
     cdp.send("HeapProfiler.collectGarbage")
-    return cdp.send("Runtime.getHeapUsage")["usedSize"] / 2**20
+    usage = cdp.send("Runtime.getHeapUsage")
+    return (usage["usedSize"] + usage.get("backingStorageSize", 0)) / 2**20
 
 
 def _click(page, selector: str) -> None:
@@ -216,8 +247,9 @@ def measure_page(
     Returns
     -------
     dict
-        ``layers``, ``first_frame_ms``, ``predict_frame_ms`` (median) and
-        ``predict_frame_all`` (each), ``calls_closed``, ``calls_open``, ``calls_budget``,
+        ``layers``, ``first_frame_ms``, ``predict_frame_ms`` and ``predict_pixels_ms``
+        (medians) and ``predict_frame_all``/``predict_pixels_all`` (each),
+        ``calls_closed``, ``calls_open``, ``calls_budget``,
         ``idle_fps``, ``memory_before``/``memory_after`` ({geometries, textures}),
         ``heap_before_mb``/``heap_after_mb``, ``context_lost``, ``bundle_bytes``.
     """
@@ -269,11 +301,14 @@ def measure_page(
 
         cdp = context.new_cdp_session(page)
         if payloads:
-            page.evaluate(LOAD_PAYLOADS_JS, [base64.b64encode(p).decode() for p in payloads])
+            _serve_payloads(context, payloads)
+            assert page.evaluate(LOAD_PAYLOADS_JS, [PAYLOAD_URL, len(payloads)]) == len(payloads)
             seq0 = int(page.locator(".layerscape").get_attribute("data-predictions") or 0)
             each = [page.evaluate(FEED_JS, [i, seq0 + 1 + i]) for i in range(len(payloads))]
-            out["predict_frame_all"] = each
-            out["predict_frame_ms"] = statistics.median(each)
+            out["predict_frame_all"] = [frame for frame, _ in each]
+            out["predict_frame_ms"] = statistics.median(out["predict_frame_all"])
+            out["predict_pixels_all"] = [pixels for _, pixels in each]
+            out["predict_pixels_ms"] = statistics.median(out["predict_pixels_all"])
             out["heap_before_mb"] = _heap_mb(cdp)
             page.evaluate(CHURN_JS, updates)
             _settle(page)
@@ -309,7 +344,8 @@ def _fmt(v: Any) -> str:
 def table(rows: Sequence[dict[str, Any]]) -> str:
     """The rows as a Markdown table."""
     header = [
-        "model", "layers", "first frame ms", "predict→frame ms", "calls closed", "calls open",
+        "model", "layers", "first frame ms", "predict→frame ms", "predict→pixels ms",
+        "calls closed", "calls open",
         "budget", "idle fps", "tex/geo", "tex/geo after 10 cycles", "heap MB (200 updates)",
     ]  # fmt: skip
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -320,6 +356,7 @@ def table(rows: Sequence[dict[str, Any]]) -> str:
         )
         cells = [
             r["model"], r["layers"], r["first_frame_ms"], r.get("predict_frame_ms"),
+            r.get("predict_pixels_ms"),
             r["calls_closed"], r["calls_open"], r["calls_budget"], r["idle_fps"],
             f"{mb['textures']}/{mb['geometries']}", f"{ma['textures']}/{ma['geometries']}", heap,
         ]  # fmt: skip

@@ -85,8 +85,24 @@ describe("FrameScheduler (render on demand)", () => {
     const s = new FrameScheduler(() => --left > 0);
     s.drawNow();
     expect(s.frames).toBe(1);
-    expect(queue).toHaveLength(1);
+    expect(s.pending).toBe(true);
     flush(16);
+    flush(32);
+    expect(s.frames).toBe(3);
+    expect(queue).toHaveLength(0);
+  });
+
+  it("drawNow draws at once only once per animation frame (back-pressure)", () => {
+    const s = new FrameScheduler(() => false);
+    s.drawNow();
+    s.drawNow();
+    s.drawNow();
+    expect(s.frames).toBe(1); // the others wait for the browser's next frame
+    expect(s.pending).toBe(true);
+    flush(16);
+    expect(s.frames).toBe(2); // ... and draw once, together
+    s.drawNow(); // an animation frame has run since: at once again
+    expect(s.frames).toBe(3);
     flush(32);
     expect(s.frames).toBe(3);
     expect(queue).toHaveLength(0);
