@@ -3,8 +3,9 @@
 An exported LeNet page, and figures from its test API (``root.__layerscape``): draw
 calls per frame follow layers, not channels (closed and open); an idle view draws no
 frames, also after an animation and a hover; hover picks are coalesced to one per
-animation frame; GPU textures and geometries stay flat over open/close cycles and
-payload updates; the JS heap stays flat over 200 payload updates.
+animation frame; updates write textures in place (no reallocation); GPU textures and
+geometries stay flat over open/close cycles and payload updates; the JS heap stays flat
+over 200 payload updates.
 """
 
 from __future__ import annotations
@@ -170,6 +171,33 @@ def test_heap_and_gpu_memory_flat_over_200_updates(page, page_log, lenet_page):
     assert not page_log.problems(), "\n".join(page_log.problems())
     # Updates faster than the GPU draws queue no frames: the page still answers at once.
     page.screenshot(timeout=5000)
+
+
+# Before the page's scripts: count texture allocations and in-place writes.
+COUNT_TEXTURE_CALLS = """
+window.texCalls = { alloc: 0, write: 0 };
+const p = WebGL2RenderingContext.prototype;
+for (const [name, kind] of [['texImage2D', 'alloc'], ['texStorage2D', 'alloc'],
+                            ['texSubImage2D', 'write']]) {
+  const f = p[name];
+  p[name] = function (...a) { texCalls[kind] += 1; return f.apply(this, a); };
+}
+"""
+
+
+def test_updates_write_textures_in_place(page, page_log, lenet_page):
+    html, payloads, _ = lenet_page
+    page.add_init_script(COUNT_TEXTURE_CALLS)
+    open_view(page, html)
+    page.evaluate(f"{API}.toggle('conv2d')")  # an open atlas too
+    settle(page)
+    page.evaluate(LOAD_JS, payloads)
+    before = page.evaluate("({...texCalls})")
+    page.evaluate(CHURN_JS, 20)
+    after = page.evaluate("({...texCalls})")
+    assert after["alloc"] == before["alloc"], f"updates reallocated textures: {before} -> {after}"
+    assert after["write"] >= before["write"] + 20, f"no in-place writes: {before} -> {after}"
+    assert not page_log.problems(), "\n".join(page_log.problems())
 
 
 def test_first_frame_and_payload_timings_are_reported(page, lenet_page):
