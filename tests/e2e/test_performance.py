@@ -128,12 +128,17 @@ def test_gpu_memory_flat_over_open_close_cycles(page, page_log, lenet_page):
     html, _, _ = lenet_page
     open_view(page, html)
     cycle = "document.querySelector('.layerscape .ls-{}-all').click()"
+    closed = page.evaluate(f"{API}.memory()")
     page.evaluate(cycle.format("open"))
     settle(page, 150)
+    opened = page.evaluate(f"{API}.memory()")
     page.evaluate(cycle.format("close"))
     settle(page, 150)
     first = page.evaluate(f"{API}.memory()")
     assert first["textures"] > 0 and first["geometries"] > 0
+    # Open layers draw one atlas texture each; closed, they free it.
+    assert opened["textures"] > closed["textures"], (closed, opened)
+    assert first == closed, f"closing did not free what opening made: {closed} -> {first}"
     for _ in range(10):
         page.evaluate(cycle.format("open"))
         settle(page, 150)
