@@ -8,7 +8,7 @@
  * reference counted: the first view creates it, the last one to go disposes it.
  */
 
-import { NoToneMapping, SRGBColorSpace, WebGLRenderer, type Camera, type Scene } from "three";
+import { NoToneMapping, SRGBColorSpace, Vector2, WebGLRenderer, type Camera, type Scene } from "three";
 
 export const MAX_PIXEL_RATIO = 2;
 
@@ -60,9 +60,12 @@ function acquire(): SharedGL {
   const renderer = new WebGLRenderer({ antialias: true, preserveDrawingBuffer: false, alpha: false });
   renderer.outputColorSpace = SRGBColorSpace;
   renderer.toneMapping = NoToneMapping;
+  // three's own materials compile; checking each program makes the first frame wait
+  // for every shader to link (a round trip per program, ~0.2 s on a software GPU).
+  renderer.debug.checkShaderErrors = false;
   renderer.setPixelRatio(1); // sizes below are device pixels
-  renderer.setSize(1, 1, false);
-  shared = { renderer, refs: 1, width: 1, height: 1 };
+  const buffer = renderer.getDrawingBufferSize(new Vector2());
+  shared = { renderer, refs: 1, width: buffer.x, height: buffer.y };
   return shared;
 }
 
