@@ -2,9 +2,11 @@
 
 Browsers keep about 16 live WebGL contexts per page and silently drop the oldest
 beyond that. Every view draws through one shared WebGL renderer into its own 2D
-canvas: the page makes one WebGL context for forty views, loses none, every view
-reaches ``ready`` with a canvas that is not blank, and the shared renderer lives
-until the last view is cleaned up (and goes with it).
+canvas, shared through the page even though each view runs its own copy of the
+module (as anywidget imports it per widget): the page makes one WebGL context for
+forty views, loses none, every view reaches ``ready`` with a canvas that is not
+blank, and the shared renderer lives until the last view is cleaned up (and goes
+with it).
 """
 
 from __future__ import annotations
@@ -20,24 +22,23 @@ COLUMNS = 8
 MIN_COLORS = 16
 MIN_VARIANCE = 10.0
 
-# Before the page's scripts: count WebGL contexts made and lost.
+# Before the page's scripts: keep every WebGL context made, to count those lost.
 COUNT_CONTEXTS = """
-window.glStats = { made: 0, lost: 0 };
+window.glContexts = [];
 const getContext = HTMLCanvasElement.prototype.getContext;
 HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
-  const fresh = !this._glCounted && /webgl/.test(kind);
   const ctx = getContext.call(this, kind, ...rest);
-  if (fresh && ctx) {
-    this._glCounted = true;
-    glStats.made += 1;
-    this.addEventListener('webglcontextlost', () => { glStats.lost += 1; });
-  }
+  if (ctx && /webgl/.test(kind) && !glContexts.includes(ctx)) glContexts.push(ctx);
   return ctx;
 };
+window.glStats = () =>
+  ({ made: glContexts.length, lost: glContexts.filter((c) => c.isContextLost()).length });
 """
 
-# Renders `n` more views of the page's model (each with its own model stand-in, as
-# anywidget gives each widget its own) into a grid; resolves when none is loading.
+# Renders `n` views of the page's model into a grid, as a notebook with `n` widgets
+# does: anywidget gives each widget its own model and imports the front-end module
+# afresh for each (a new module instance), so each view runs its own copy of the
+# bundle here too. Resolves when no view is loading.
 MANY_JS = """async ([n, columns]) => {
   const base = layerscapePage.model;
   const keys = ['_graph', '_payload', '_open', 'theme', 'color_scope'];
@@ -53,6 +54,14 @@ MANY_JS = """async ([n, columns]) => {
     };
   };
   layerscapePage.cleanup();  // the page's own full-window view
+  const bundle = [...document.scripts].find((s) => s.text.includes('LayerscapeWidget=')).text;
+  const freshWidget = () => {
+    const script = document.createElement('script');
+    script.text = bundle;
+    document.body.appendChild(script);
+    script.remove();
+    return window.LayerscapeWidget.default;
+  };
   const grid = document.getElementById('layerscape-root');
   grid.style.cssText = `display:grid;grid-template-columns:repeat(${columns},150px);gap:4px`;
   window.views = [];
@@ -60,7 +69,7 @@ MANY_JS = """async ([n, columns]) => {
     const el = document.createElement('div');
     grid.appendChild(el);
     const model = standIn();
-    views.push({ model, cleanup: LayerscapeWidget.default.render({ model, el }) });
+    views.push({ model, cleanup: freshWidget().render({ model, el }) });
   }
   const roots = () => [...document.querySelectorAll('.layerscape')];
   const loading = () => roots().some((r) => r.dataset.state === 'loading');
@@ -81,7 +90,7 @@ def test_forty_views_share_one_webgl_context(page, page_log, lenet, digits, tmp_
     states = page.evaluate(MANY_JS, [VIEWS, COLUMNS])
     assert states == ["ready"] * VIEWS, states
     page.wait_for_timeout(300)
-    stats = page.evaluate("glStats")
+    stats = page.evaluate("glStats()")
     # One context for the page's own view (cleaned up: lost on purpose), one for the 40.
     assert stats == {"made": 2, "lost": 1}, f"WebGL contexts: {stats}"
     lost = page.evaluate(
@@ -107,7 +116,7 @@ def test_forty_views_share_one_webgl_context(page, page_log, lenet, digits, tmp_
     # The shared renderer outlives all but the last view; that one still draws.
     page.evaluate("views.slice(0, -1).forEach((v) => v.cleanup())")
     page.wait_for_timeout(200)
-    assert page.evaluate("glStats") == {"made": 2, "lost": 1}
+    assert page.evaluate("glStats()") == {"made": 2, "lost": 1}
     last = page.locator(".layerscape")
     assert last.count() == 1
     frames = page.evaluate("document.querySelector('.layerscape').__layerscape.frames()")
@@ -118,5 +127,5 @@ def test_forty_views_share_one_webgl_context(page, page_log, lenet, digits, tmp_
     # ... and goes with the last view.
     page.evaluate("views.at(-1).cleanup()")
     page.wait_for_timeout(200)
-    assert page.evaluate("glStats") == {"made": 2, "lost": 2}
+    assert page.evaluate("glStats()") == {"made": 2, "lost": 2}
     assert not page_log.problems(), "\n".join(page_log.problems())

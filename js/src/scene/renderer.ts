@@ -6,9 +6,13 @@
  * shared renderer (in the corner of its drawing buffer that the view's size needs) and
  * copies that corner to its own 2D canvas with drawImage. The shared renderer is
  * reference counted: the first view creates it, the last one to go disposes it.
+ *
+ * It is shared through the page's global object, not this module: anywidget imports the
+ * module afresh for every widget (a new blob URL each time), so module state would be
+ * one per view. Only bundles built on the same three.js release share one.
  */
 
-import { NoToneMapping, SRGBColorSpace, Vector2, WebGLRenderer, type Camera, type Scene } from "three";
+import { NoToneMapping, REVISION, SRGBColorSpace, Vector2, WebGLRenderer, type Camera, type Scene } from "three";
 
 export const MAX_PIXEL_RATIO = 2;
 
@@ -43,17 +47,15 @@ interface SharedGL {
   height: number;
 }
 
-let shared: SharedGL | null = null;
-
-/** How many WebGL renderers this page holds (0 or 1; for tests). */
-export function sharedRendererCount(): number {
-  return shared ? 1 : 0;
-}
+const SHARED_KEY = Symbol.for(`layerscape.sharedRenderer.three-r${REVISION}`);
+type PageGlobal = typeof globalThis & { [SHARED_KEY]?: SharedGL };
+const page = globalThis as PageGlobal;
 
 function acquire(): SharedGL {
-  if (shared) {
-    shared.refs += 1;
-    return shared;
+  const current = page[SHARED_KEY];
+  if (current) {
+    current.refs += 1;
+    return current;
   }
   // The drawing buffer is copied out right after each render, in the same task, so it
   // need not be preserved; the views' 2D canvases keep the pictures.
@@ -65,7 +67,8 @@ function acquire(): SharedGL {
   renderer.debug.checkShaderErrors = false;
   renderer.setPixelRatio(1); // sizes below are device pixels
   const buffer = renderer.getDrawingBufferSize(new Vector2());
-  shared = { renderer, refs: 1, width: buffer.x, height: buffer.y };
+  const shared: SharedGL = { renderer, refs: 1, width: buffer.x, height: buffer.y };
+  page[SHARED_KEY] = shared;
   return shared;
 }
 
@@ -74,7 +77,7 @@ function release(gl: SharedGL): void {
   if (gl.refs > 0) return;
   gl.renderer.dispose();
   gl.renderer.forceContextLoss();
-  if (shared === gl) shared = null;
+  if (page[SHARED_KEY] === gl) delete page[SHARED_KEY];
 }
 
 /**
