@@ -58,8 +58,9 @@ TARGETS = {
 
 API = "document.querySelector('.layerscape').__layerscape"
 
-# Waits in the page until the view has drawn `n` more frames and then none for `quiet`
-# ms (an open/close animation has finished); returns the frame count.
+# Waits in the page until the view has no frame scheduled and has drawn none for
+# `quiet` ms (an open/close animation has finished, however slow its frames); returns
+# the frame count.
 SETTLE_JS = """async ([quiet, limit]) => {
   const api = document.querySelector('.layerscape').__layerscape;
   const start = performance.now();
@@ -67,7 +68,7 @@ SETTLE_JS = """async ([quiet, limit]) => {
   while (performance.now() - start < limit) {
     await new Promise((r) => setTimeout(r, 20));
     const now = api.frames();
-    if (now !== frames) { frames = now; since = performance.now(); }
+    if (now !== frames || api.pending()) { frames = now; since = performance.now(); }
     else if (performance.now() - since >= quiet) break;
   }
   return frames;

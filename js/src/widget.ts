@@ -47,6 +47,8 @@ export interface LayerscapeTestApi {
   memory(): { geometries: number; textures: number };
   /** Draw calls of the latest frame. */
   drawCalls(): number;
+  /** Whether a frame is scheduled: false once an animation (open/close) has finished. */
+  pending(): boolean;
   /** Timestamps and durations in ms on the page's performance.now() clock. */
   timings(): LayerscapeTimings;
   /** Hover picks done (pointer moves are coalesced to one pick per animation frame). */
@@ -320,6 +322,7 @@ function render({ model, el }: RenderProps): () => void {
     frames: () => view?.frameCount ?? 0,
     memory: () => view?.memory ?? { geometries: 0, textures: 0 },
     drawCalls: () => view?.lastFrameInfo.calls ?? 0,
+    pending: () => view?.framePending ?? false,
     timings: () => ({ ...timings, lastFrame: view?.frameTimes.last ?? null, frameMs: view?.frameTimes.drawMs ?? null }),
     picks: () => view?.pickCount ?? 0,
     contextLost: () => view?.contextLost ?? false,

@@ -17,14 +17,17 @@ from e2e_support import API, open_view
 
 pytestmark = pytest.mark.e2e
 
-# Waits until the view has drawn no frame for `quiet` ms (an animation has finished).
+# Waits until the view has no frame scheduled and has drawn none for `quiet` ms (an
+# animation has finished, however slowly a loaded machine draws its frames).
 SETTLE_JS = """async (quiet) => {
   const api = document.querySelector('.layerscape').__layerscape;
   let frames = api.frames(), since = performance.now();
   for (const end = performance.now() + 20000; performance.now() < end; ) {
     await new Promise((r) => setTimeout(r, 20));
-    if (api.frames() !== frames) { frames = api.frames(); since = performance.now(); }
-    else if (performance.now() - since >= quiet) break;
+    if (api.frames() !== frames || api.pending()) {
+      frames = api.frames();
+      since = performance.now();
+    } else if (performance.now() - since >= quiet) break;
   }
   return frames;
 }"""

@@ -159,6 +159,11 @@ export class ModelView {
     return { ...this.lastFrame };
   }
 
+  /** Whether a frame is scheduled (an animation runs until this turns false). */
+  get framePending(): boolean {
+    return this.frames.pending;
+  }
+
   /** Hover picks done so far (pointer moves are coalesced to one per animation frame). */
   get pickCount(): number {
     return this.picks;
