@@ -153,7 +153,7 @@ function render({ model, el }: RenderProps): () => void {
     }
   };
 
-  /** After the next frame: ready. */
+  /** What the test API reports about timing (performance.now() clock). */
   const timings: LayerscapeTimings = {
     firstDataFrame: null,
     payloadToFrame: null,
@@ -162,6 +162,7 @@ function render({ model, el }: RenderProps): () => void {
     frameMs: null,
   };
 
+  /** After the next frame: ready. */
   const markDrawn = (then?: () => void): void => {
     view?.afterFrame(() => {
       then?.();
