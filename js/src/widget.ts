@@ -10,7 +10,11 @@
  * `data-predictions` (seq of the last payload drawn), `data-open` (ids of open layers),
  * `data-color-scope`, `data-focus` (the layer the camera landed on after fly_to), and
  * `__layerscape` (project a layer or one of its elements to client coordinates; list open
- * layers; what the hover draws; screen boxes and visible labels).
+ * layers; what the hover draws; screen boxes and visible labels; frames, draw calls, GPU
+ * memory and timings for the benchmarks and the performance tests).
+ *
+ * Every view on the page draws through one shared WebGL renderer (scene/renderer.ts) into its
+ * own 2D canvas, so any number of views fits in the browser's limit of live WebGL contexts.
  */
 
 import { asDataView, decodePayload } from "./data/decode";
@@ -43,8 +47,18 @@ export interface LayerscapeTestApi {
   openIds(): string[];
   /** Frames drawn so far (an idle view draws none). */
   frames(): number;
-  /** Geometries and textures alive on the GPU (for leak checks). */
+  /** Geometries and textures alive in the page's shared WebGL renderer, all views together (for leak checks). */
   memory(): { geometries: number; textures: number };
+  /** Draw calls of the latest frame. */
+  drawCalls(): number;
+  /** Whether a frame is scheduled: false once an animation (open/close) has finished. */
+  pending(): boolean;
+  /** Timestamps and durations in ms on the page's performance.now() clock. */
+  timings(): LayerscapeTimings;
+  /** Hover picks done (pointer moves are coalesced to one pick per animation frame). */
+  picks(): number;
+  /** Whether the shared WebGL context is lost. */
+  contextLost(): boolean;
   /** Scene builds so far: a new graph builds, a prediction only updates. */
   builds(): number;
   toggle(id: string): void;
@@ -57,6 +71,19 @@ export interface LayerscapeTestApi {
   screenBox(id: string): { x0: number; y0: number; x1: number; y1: number } | null;
   /** Labels shown after the last frame (level of detail). */
   visibleLabels(): number;
+}
+
+export interface LayerscapeTimings {
+  /** When the first frame showing a prediction finished (null: none yet). */
+  firstDataFrame: number | null;
+  /** From the latest payload's arrival to the end of the frame that shows it. */
+  payloadToFrame: number | null;
+  /** The latest frame's end. */
+  lastFrame: number | null;
+  /** How long the latest payload took to decode and write into the scene (before its frame). */
+  payloadApplyMs: number | null;
+  /** How long the latest frame took to draw (render + copy to the view's canvas). */
+  frameMs: number | null;
 }
 
 export type LayerscapeRoot = HTMLDivElement & { __layerscape?: LayerscapeTestApi };
@@ -143,6 +170,15 @@ function render({ model, el }: RenderProps): () => void {
     }
   };
 
+  /** What the test API reports about timing (performance.now() clock). */
+  const timings: LayerscapeTimings = {
+    firstDataFrame: null,
+    payloadToFrame: null,
+    lastFrame: null,
+    payloadApplyMs: null,
+    frameMs: null,
+  };
+
   /** After the next frame: ready. */
   const markDrawn = (then?: () => void): void => {
     view?.afterFrame(() => {
@@ -183,6 +219,7 @@ function render({ model, el }: RenderProps): () => void {
 
   const onPayload = (): void => {
     if (!view) return;
+    const arrived = performance.now();
     try {
       const data = asDataView(model.get("_payload") as DataView | ArrayBuffer | ArrayBufferView | null);
       const decoded = data && data.byteLength > 0 ? decodePayload(data) : null;
@@ -190,7 +227,8 @@ function render({ model, el }: RenderProps): () => void {
       // by this prediction: built once per graph, and again only when those sizes
       // change, so a fixed-shape model never rebuilds on predict.
       const shaped = graph ? resolveOpenDims(graph, decoded) : null;
-      if (shown === undefined || !sameShapes(shaped, shown)) {
+      const rebuild = shown === undefined || !sameShapes(shaped, shown);
+      if (rebuild) {
         view.setGraph(shaped);
         view.setOpenIds(openTrait(), false);
         // A view that opens after fly_to (another output, a saved page) starts there.
@@ -199,10 +237,17 @@ function render({ model, el }: RenderProps): () => void {
       }
       view.setPayload(decoded);
       const seq = decoded?.seq ?? 0;
+      timings.payloadApplyMs = performance.now() - arrived;
       clearError();
       markDrawn(() => {
+        const end = view?.frameTimes.last ?? performance.now();
+        timings.payloadToFrame = end - arrived;
+        if (decoded && decoded.nodes.size > 0) timings.firstDataFrame ??= end;
         root.dataset.predictions = String(seq);
       });
+      // A prediction for a scene already on screen is drawn at once; a new scene
+      // waits for the animation frame, after layout has sized its canvas.
+      if (!rebuild && view.frameCount > 0) view.drawNow();
     } catch (err) {
       fail(err);
     }
@@ -311,6 +356,11 @@ function render({ model, el }: RenderProps): () => void {
     openIds: () => view?.openIds() ?? [],
     frames: () => view?.frameCount ?? 0,
     memory: () => view?.memory ?? { geometries: 0, textures: 0 },
+    drawCalls: () => view?.lastFrameInfo.calls ?? 0,
+    pending: () => view?.framePending ?? false,
+    timings: () => ({ ...timings, lastFrame: view?.frameTimes.last ?? null, frameMs: view?.frameTimes.drawMs ?? null }),
+    picks: () => view?.pickCount ?? 0,
+    contextLost: () => view?.contextLost ?? false,
     builds: () => view?.buildCount ?? 0,
     toggle: (id) => {
       view?.toggle(id);

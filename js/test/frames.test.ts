@@ -59,6 +59,55 @@ describe("FrameScheduler (render on demand)", () => {
     expect(order).toEqual(["draw", "after"]);
   });
 
+  it("drawNow draws the pending frame at once, with its callbacks, and only once", () => {
+    const order: string[] = [];
+    const s = new FrameScheduler(() => {
+      order.push("draw");
+      return false;
+    });
+    s.afterFrame(() => order.push("after"));
+    expect(queue).toHaveLength(1);
+    s.drawNow();
+    expect(order).toEqual(["draw", "after"]);
+    expect(s.frames).toBe(1);
+    expect(s.pending).toBe(false);
+    expect(s.lastFrameEnd).not.toBeNull();
+    expect(s.firstFrameEnd).toBe(s.lastFrameEnd);
+    flush(); // the cancelled animation frame draws nothing
+    expect(order).toEqual(["draw", "after"]);
+    s.dispose();
+    s.drawNow();
+    expect(s.frames).toBe(1);
+  });
+
+  it("drawNow keeps an animation going on animation frames", () => {
+    let left = 3;
+    const s = new FrameScheduler(() => --left > 0);
+    s.drawNow();
+    expect(s.frames).toBe(1);
+    expect(s.pending).toBe(true);
+    flush(16);
+    flush(32);
+    expect(s.frames).toBe(3);
+    expect(queue).toHaveLength(0);
+  });
+
+  it("drawNow draws at once only once per animation frame (back-pressure)", () => {
+    const s = new FrameScheduler(() => false);
+    s.drawNow();
+    s.drawNow();
+    s.drawNow();
+    expect(s.frames).toBe(1); // the others wait for the browser's next frame
+    expect(s.pending).toBe(true);
+    flush(16);
+    expect(s.frames).toBe(2); // ... and draw once, together
+    s.drawNow(); // an animation frame has run since: at once again
+    expect(s.frames).toBe(3);
+    flush(32);
+    expect(s.frames).toBe(3);
+    expect(queue).toHaveLength(0);
+  });
+
   it("cancels the pending frame on dispose", () => {
     const draw = vi.fn(() => false);
     const s = new FrameScheduler(draw);

@@ -151,9 +151,14 @@ class PixelStats:
 
 
 def pixel_stats(png: bytes) -> PixelStats:
+    return rgb_stats(decode_png(png))
+
+
+def rgb_stats(image) -> PixelStats:
+    """``pixel_stats`` of a decoded image (H, W, 3 or 4), e.g. a crop of a page shot."""
     import numpy as np
 
-    rgb = decode_png(png)[..., :3].astype(np.int64)
+    rgb = np.asarray(image)[..., :3].astype(np.int64)
     h, w = rgb.shape[:2]
     lum = 0.299 * rgb[..., 0] + 0.587 * rgb[..., 1] + 0.114 * rgb[..., 2]
     packed = (rgb[..., 0] << 16 | rgb[..., 1] << 8 | rgb[..., 2]).ravel()

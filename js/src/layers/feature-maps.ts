@@ -2,7 +2,8 @@
  * Feature maps (H x W x C). Closed: one plane showing the summary (mean or max over
  * channels) on the front of a box whose thickness shows the channel count, with a
  * line per channel slice. Open: every channel in a grid, drawn as ONE texture atlas
- * on one plane. Textures are written in place on every prediction.
+ * on one plane, made when the layer opens and freed when it has closed. Textures are
+ * written in place on every prediction.
  *
  * Colour scopes (see data/scales.ts): "layer" and "model" draw every tile with one
  * scale; "channel" gives each tile its own; the closed summary plane keeps its own
@@ -273,6 +274,9 @@ export class FeatureMapVisual extends BaseVisual {
       this.layoutChildren(this.size);
     }
     this.showingAtlas = atlasShown;
+    // A closed layer frees its atlas (one texture of every channel: megabytes on a
+    // large layer); opening it again draws a new one.
+    if (!atlasShown) this.disposeAtlas();
     if (this.atlas) this.atlas.mesh.visible = atlasShown;
     this.box.visible = !atlasShown;
     this.slices.visible = !atlasShown;
@@ -403,13 +407,17 @@ export class FeatureMapVisual extends BaseVisual {
     );
   }
 
+  private disposeAtlas(): void {
+    if (!this.atlas) return;
+    this.atlas.mesh.removeFromParent();
+    this.atlas.texture.dispose();
+    this.atlas.material.dispose();
+    this.atlas.geometry.dispose();
+    this.atlas = null;
+  }
+
   override dispose(): void {
-    if (this.atlas) {
-      this.atlas.texture.dispose();
-      this.atlas.material.dispose();
-      this.atlas.geometry.dispose();
-      this.atlas = null;
-    }
+    this.disposeAtlas();
     this.summaryTexture.dispose();
     super.dispose();
   }

@@ -1,15 +1,23 @@
 /**
  * Render on demand: `request()` schedules one animation frame unless one is pending.
  * An idle view draws nothing. `draw` returns true to ask for another frame (damping,
- * tweens). Callbacks queued with `afterFrame` run once the next frame has drawn.
+ * tweens). Callbacks queued with `afterFrame` run once the next frame has drawn;
+ * `drawNow` draws that frame at once.
  */
 
 export class FrameScheduler {
   private handle: number | null = null;
   private afterCallbacks: Array<() => void> = [];
   private disposed = false;
+  /** The animation frame awaited after an immediate draw (null: none pending). */
+  private drewNow: number | null = null;
   /** Frames drawn so far (for tests and benchmarks). */
   frames = 0;
+  /** performance.now() when the first and the latest frame finished drawing (null: none yet). */
+  firstFrameEnd: number | null = null;
+  lastFrameEnd: number | null = null;
+  /** How long the latest frame's draw took (ms). */
+  lastDrawMs = 0;
 
   constructor(private readonly draw: (now: number) => boolean) {}
 
@@ -23,6 +31,30 @@ export class FrameScheduler {
     this.request();
   }
 
+  /**
+   * Draws now, in this task, instead of at the next animation frame (which a busy
+   * compositor can delay by tens of ms): for new data, whose picture should be ready
+   * as soon as it arrives. A pending frame is taken over, so nothing draws twice.
+   *
+   * Only once per animation frame, though: until the browser has run an animation
+   * frame since the last immediate draw (its sign that the GPU keeps up), the frame
+   * waits for the next one as usual. Data arriving faster than the GPU draws then
+   * queues no frames behind each other.
+   */
+  drawNow(): void {
+    if (this.disposed) return;
+    if (this.drewNow !== null) {
+      this.request();
+      return;
+    }
+    if (this.handle !== null) cancelAnimationFrame(this.handle);
+    this.handle = null;
+    this.drewNow = requestAnimationFrame(() => {
+      this.drewNow = null;
+    });
+    this.run(performance.now());
+  }
+
   get pending(): boolean {
     return this.handle !== null;
   }
@@ -30,8 +62,12 @@ export class FrameScheduler {
   private run(now: number): void {
     this.handle = null;
     if (this.disposed) return;
+    const start = performance.now();
     const again = this.draw(now);
     this.frames++;
+    this.lastFrameEnd = performance.now();
+    this.lastDrawMs = this.lastFrameEnd - start;
+    this.firstFrameEnd ??= this.lastFrameEnd;
     const callbacks = this.afterCallbacks;
     this.afterCallbacks = [];
     for (const cb of callbacks) cb();
@@ -41,7 +77,8 @@ export class FrameScheduler {
   dispose(): void {
     this.disposed = true;
     if (this.handle !== null) cancelAnimationFrame(this.handle);
-    this.handle = null;
+    if (this.drewNow !== null) cancelAnimationFrame(this.drewNow);
+    this.handle = this.drewNow = null;
     this.afterCallbacks = [];
   }
 }

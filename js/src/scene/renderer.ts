@@ -1,60 +1,161 @@
-/** The WebGL renderer, sized to its container by a ResizeObserver. */
+/**
+ * One WebGL renderer for every view on the page, and a 2D canvas per view.
+ *
+ * Browsers keep about 16 live WebGL contexts per page and drop the oldest beyond that,
+ * so a notebook with 40 views would lose some. Instead every view draws into the one
+ * shared renderer (in the corner of its drawing buffer that the view's size needs) and
+ * copies that corner to its own 2D canvas with drawImage. The shared renderer is
+ * reference counted: the first view creates it, the last one to go disposes it.
+ *
+ * It is shared through the page's global object, not this module: anywidget imports the
+ * module afresh for every widget (a new blob URL each time), so module state would be
+ * one per view. Only bundles built on the same three.js release share one.
+ */
 
-import { NoToneMapping, SRGBColorSpace, WebGLRenderer } from "three";
+import { NoToneMapping, REVISION, SRGBColorSpace, Vector2, WebGLRenderer, type Camera, type Scene } from "three";
 
 export const MAX_PIXEL_RATIO = 2;
 
+/** What one frame cost the GPU side. */
+export interface FrameInfo {
+  /** Draw calls (drawArrays/drawElements and their instanced forms) in the frame. */
+  calls: number;
+  triangles: number;
+}
+
 export interface ViewportRenderer {
-  renderer: WebGLRenderer;
+  /** The view's own (2D) canvas, in the page. */
   canvas: HTMLCanvasElement;
   /** CSS pixels. */
   width(): number;
   height(): number;
+  /** Draws `scene` into the shared renderer and copies it to this view's canvas. */
+  render(scene: Scene, camera: Camera): FrameInfo;
+  /** Geometries and textures alive in the shared renderer (every view on the page). */
+  memory(): { geometries: number; textures: number };
+  /** Whether the shared WebGL context is lost. */
+  contextLost(): boolean;
   dispose(): void;
 }
 
-/**
- * Creates a renderer whose canvas fills `container`. `onResize` runs (after the new
- * size is applied) whenever the container's size changes.
- */
-export function createRenderer(container: HTMLElement, onResize: (w: number, h: number) => void): ViewportRenderer {
-  const renderer = new WebGLRenderer({ antialias: true, preserveDrawingBuffer: true, alpha: false });
+interface SharedGL {
+  renderer: WebGLRenderer;
+  /** Views holding it. */
+  refs: number;
+  /** Drawing buffer size in device pixels (grows to the largest view). */
+  width: number;
+  height: number;
+}
+
+const SHARED_KEY = Symbol.for(`layerscape.sharedRenderer.three-r${REVISION}`);
+type PageGlobal = typeof globalThis & { [SHARED_KEY]?: SharedGL };
+const page = globalThis as PageGlobal;
+
+function acquire(): SharedGL {
+  const current = page[SHARED_KEY];
+  if (current) {
+    current.refs += 1;
+    return current;
+  }
+  // The drawing buffer is copied out right after each render, in the same task, so it
+  // need not be preserved; the views' 2D canvases keep the pictures.
+  const renderer = new WebGLRenderer({ antialias: true, preserveDrawingBuffer: false, alpha: false });
   renderer.outputColorSpace = SRGBColorSpace;
   renderer.toneMapping = NoToneMapping;
-  const canvas = renderer.domElement;
+  // three's own materials compile; checking each program makes the first frame wait
+  // for every shader to link (a round trip per program, ~0.2 s on a software GPU).
+  renderer.debug.checkShaderErrors = false;
+  renderer.setPixelRatio(1); // sizes below are device pixels
+  const buffer = renderer.getDrawingBufferSize(new Vector2());
+  const shared: SharedGL = { renderer, refs: 1, width: buffer.x, height: buffer.y };
+  page[SHARED_KEY] = shared;
+  return shared;
+}
+
+function release(gl: SharedGL): void {
+  gl.refs -= 1;
+  if (gl.refs > 0) return;
+  gl.renderer.dispose();
+  gl.renderer.forceContextLoss();
+  if (page[SHARED_KEY] === gl) delete page[SHARED_KEY];
+}
+
+/**
+ * Creates a view's canvas, filling `container`. `onResize` runs (after the new size is
+ * applied) whenever the container's size changes.
+ */
+export function createRenderer(container: HTMLElement, onResize: (w: number, h: number) => void): ViewportRenderer {
+  const gl = acquire();
+  const canvas = document.createElement("canvas");
   canvas.className = "ls-canvas";
   canvas.tabIndex = 0;
   // The picture is described in words for screen readers (see widget.ts showTitle).
   canvas.setAttribute("role", "img");
+  const context = canvas.getContext("2d", { alpha: false });
+  if (!context) {
+    release(gl);
+    throw new Error("this browser gives no 2D canvas context");
+  }
   container.appendChild(canvas);
 
   let w = 0;
   let h = 0;
+  let ratio = 1;
   const apply = (): void => {
     const nw = Math.max(1, Math.floor(container.clientWidth));
     const nh = Math.max(1, Math.floor(container.clientHeight));
-    const ratio = Math.min(MAX_PIXEL_RATIO, window.devicePixelRatio || 1);
-    if (nw === w && nh === h && renderer.getPixelRatio() === ratio) return;
+    const nr = Math.min(MAX_PIXEL_RATIO, window.devicePixelRatio || 1);
+    if (nw === w && nh === h && nr === ratio) return;
     w = nw;
     h = nh;
-    renderer.setPixelRatio(ratio);
-    renderer.setSize(w, h, false);
+    ratio = nr;
+    canvas.width = Math.max(1, Math.round(w * ratio));
+    canvas.height = Math.max(1, Math.round(h * ratio));
     onResize(w, h);
   };
   apply();
   const observer = new ResizeObserver(() => apply());
   observer.observe(container);
+  let disposed = false;
 
   return {
-    renderer,
     canvas,
     width: () => w,
     height: () => h,
+    render(scene, camera) {
+      const pw = canvas.width;
+      const ph = canvas.height;
+      const r = gl.renderer;
+      // Grow (never shrink per view) the shared buffer: resizing it reallocates.
+      if (pw > gl.width || ph > gl.height) {
+        gl.width = Math.max(gl.width, pw);
+        gl.height = Math.max(gl.height, ph);
+        r.setSize(gl.width, gl.height, false);
+      }
+      // The view's picture is the buffer's bottom-left pw x ph (GL's origin); the
+      // scissor keeps the clear to that corner.
+      r.setViewport(0, 0, pw, ph);
+      r.setScissor(0, 0, pw, ph);
+      r.setScissorTest(true);
+      r.render(scene, camera);
+      r.setScissorTest(false);
+      context.drawImage(r.domElement, 0, gl.height - ph, pw, ph, 0, 0, pw, ph);
+      const { calls, triangles } = r.info.render;
+      return { calls, triangles };
+    },
+    memory() {
+      const { geometries, textures } = gl.renderer.info.memory;
+      return { geometries, textures };
+    },
+    contextLost: () => gl.renderer.getContext().isContextLost(),
     dispose() {
+      if (disposed) return;
+      disposed = true;
       observer.disconnect();
-      renderer.dispose();
-      renderer.forceContextLoss();
       canvas.remove();
+      // Frees the 2D canvas's backing store now rather than at garbage collection.
+      canvas.width = canvas.height = 0;
+      release(gl);
     },
   };
 }

@@ -17,7 +17,7 @@ import { CameraRig, type ScreenMargins } from "./camera";
 import { FrameScheduler } from "./frames";
 import { LabelOverlay } from "./labels";
 import { Picker } from "./picking";
-import { createRenderer, type ViewportRenderer } from "./renderer";
+import { createRenderer, type FrameInfo, type ViewportRenderer } from "./renderer";
 import { PALETTES, type Palette, type ThemeName } from "./theme";
 import { elementPoint, RelationLines, type HoverState, type Read } from "./relations";
 import { elementLines, Tooltip, type TooltipInfo } from "./tooltip";
@@ -93,6 +93,10 @@ export class ModelView {
   private pointer: { x: number; y: number } | null = null;
   private down: { x: number; y: number } | null = null;
   private userMoved = false;
+  /** The pending coalesced hover pick (one per animation frame at most). */
+  private pickHandle: number | null = null;
+  private picks = 0;
+  private lastFrame: FrameInfo = { calls: 0, triangles: 0 };
   private readonly cleanups: Array<() => void> = [];
 
   constructor(
@@ -164,14 +168,43 @@ export class ModelView {
     return this.frames.frames;
   }
 
-  /** GPU resources the renderer holds now (for leak checks). */
+  /** When the first and the latest frame finished (performance.now(); null before any). */
+  get frameTimes(): { first: number | null; last: number | null; drawMs: number } {
+    return { first: this.frames.firstFrameEnd, last: this.frames.lastFrameEnd, drawMs: this.frames.lastDrawMs };
+  }
+
+  /** Draw calls and triangles of the latest frame. */
+  get lastFrameInfo(): FrameInfo {
+    return { ...this.lastFrame };
+  }
+
+  /** Whether a frame is scheduled (an animation runs until this turns false). */
+  get framePending(): boolean {
+    return this.frames.pending;
+  }
+
+  /** Hover picks done so far (pointer moves are coalesced to one per animation frame). */
+  get pickCount(): number {
+    return this.picks;
+  }
+
+  /** GPU resources the page's shared renderer holds now, all views together (for leak checks). */
   get memory(): { geometries: number; textures: number } {
-    const { geometries, textures } = this.viewport.renderer.info.memory;
-    return { geometries, textures };
+    return this.viewport.memory();
+  }
+
+  /** Whether the shared WebGL context is lost. */
+  get contextLost(): boolean {
+    return this.viewport.contextLost();
   }
 
   requestRender(): void {
     this.frames.request();
+  }
+
+  /** Draws the next frame now rather than at the next animation frame. */
+  drawNow(): void {
+    this.frames.drawNow();
   }
 
   /** Runs `callback` once the next frame has been drawn (and schedules that frame). */
@@ -453,6 +486,7 @@ export class ModelView {
   // ---------------------------------------------------------------- pointer
 
   private pickAt(clientX: number, clientY: number) {
+    this.picks += 1;
     this.scene.updateMatrixWorld();
     return this.picker.pick(clientX, clientY, this.visuals.values());
   }
@@ -460,13 +494,24 @@ export class ModelView {
   private onPointerMove(e: PointerEvent): void {
     this.pointer = { x: e.clientX, y: e.clientY };
     if (e.buttons !== 0) {
+      this.cancelPick();
       this.tooltip.hide();
       return;
     }
-    this.refreshTooltip();
+    // A mouse sends moves faster than frames: pick once per frame, for the last one.
+    this.pickHandle ??= requestAnimationFrame(() => {
+      this.pickHandle = null;
+      this.refreshTooltip();
+    });
+  }
+
+  private cancelPick(): void {
+    if (this.pickHandle !== null) cancelAnimationFrame(this.pickHandle);
+    this.pickHandle = null;
   }
 
   private onPointerLeave(): void {
+    this.cancelPick();
     this.pointer = null;
     this.tooltip.hide();
     this.setHovered(null);
@@ -601,7 +646,7 @@ export class ModelView {
         else if (this.focus !== null) this.callbacks.onFocus?.(this.focus);
       }
       this.rig.controls.update();
-      this.viewport.renderer.render(this.scene, this.rig.camera);
+      this.lastFrame = this.viewport.render(this.scene, this.rig.camera);
       this.labels.update(this.rig.camera, this.viewport.width(), this.viewport.height());
     } catch (err) {
       this.callbacks.onError?.(err);
@@ -623,6 +668,7 @@ export class ModelView {
 
   dispose(): void {
     this.frames.dispose();
+    this.cancelPick();
     for (const fn of this.cleanups) fn();
     this.cleanups.length = 0;
     this.clearVisuals();

@@ -1,0 +1,131 @@
+"""Forty views on one page, as in a long notebook: none loses its picture.
+
+Browsers keep about 16 live WebGL contexts per page and silently drop the oldest
+beyond that. Every view draws through one shared WebGL renderer into its own 2D
+canvas, shared through the page even though each view runs its own copy of the
+module (as anywidget imports it per widget): the page makes one WebGL context for
+forty views, loses none, every view reaches ``ready`` with a canvas that is not
+blank, and the shared renderer lives until the last view is cleaned up (and goes
+with it).
+"""
+
+from __future__ import annotations
+
+import pytest
+from e2e_support import CANVAS_ONLY_CSS, decode_png, open_view, pixel_stats, rgb_stats
+
+pytestmark = pytest.mark.e2e
+
+VIEWS = 40
+COLUMNS = 8
+# A drawn model: several colours and some contrast (a cleared canvas: 1 colour).
+MIN_COLORS = 16
+MIN_VARIANCE = 10.0
+
+# Before the page's scripts: keep every WebGL context made, to count those lost.
+COUNT_CONTEXTS = """
+window.glContexts = [];
+const getContext = HTMLCanvasElement.prototype.getContext;
+HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
+  const ctx = getContext.call(this, kind, ...rest);
+  if (ctx && /webgl/.test(kind) && !glContexts.includes(ctx)) glContexts.push(ctx);
+  return ctx;
+};
+window.glStats = () =>
+  ({ made: glContexts.length, lost: glContexts.filter((c) => c.isContextLost()).length });
+"""
+
+# Renders `n` views of the page's model into a grid, as a notebook with `n` widgets
+# does: anywidget gives each widget its own model and imports the front-end module
+# afresh for each (a new module instance), so each view runs its own copy of the
+# bundle here too. Resolves when no view is loading.
+MANY_JS = """async ([n, columns]) => {
+  const base = layerscapePage.model;
+  const keys = ['_graph', '_payload', '_open', 'theme', 'color_scope'];
+  const standIn = () => {
+    const state = { height: 110 }, listeners = {};
+    for (const k of keys) state[k] = base.get(k);
+    return {
+      get: (k) => state[k],
+      set: (k, v) => { state[k] = v; (listeners['change:' + k] || []).forEach((f) => f()); },
+      on: (e, f) => { (listeners[e] = listeners[e] || []).push(f); },
+      off: (e, f) => { listeners[e] = (listeners[e] || []).filter((g) => g !== f); },
+      save_changes() {}, send() {},
+    };
+  };
+  layerscapePage.cleanup();  // the page's own full-window view
+  const bundle = [...document.scripts].find((s) => s.text.includes('LayerscapeWidget=')).text;
+  const freshWidget = () => {
+    const script = document.createElement('script');
+    script.text = bundle;
+    document.body.appendChild(script);
+    script.remove();
+    return window.LayerscapeWidget.default;
+  };
+  const grid = document.getElementById('layerscape-root');
+  grid.style.cssText = `display:grid;grid-template-columns:repeat(${columns},150px);gap:4px`;
+  window.views = [];
+  for (let i = 0; i < n; i++) {
+    const el = document.createElement('div');
+    grid.appendChild(el);
+    const model = standIn();
+    views.push({ model, cleanup: freshWidget().render({ model, el }) });
+  }
+  const roots = () => [...document.querySelectorAll('.layerscape')];
+  const loading = () => roots().some((r) => r.dataset.state === 'loading');
+  while (loading()) await new Promise((r) => setTimeout(r, 20));
+  return roots().map((r) => r.dataset.state);
+}"""
+
+
+def test_forty_views_share_one_webgl_context(page, page_log, lenet, digits, tmp_path, artifacts):
+    from layerscape import ModelView
+
+    view = ModelView(lenet, labels=[str(d) for d in range(10)])
+    view.predict(digits[0][0])
+    html = view.save_html(tmp_path / "many.html")
+    page.add_init_script(COUNT_CONTEXTS)
+    open_view(page, html)
+
+    states = page.evaluate(MANY_JS, [VIEWS, COLUMNS])
+    assert states == ["ready"] * VIEWS, states
+    page.wait_for_timeout(300)
+    stats = page.evaluate("glStats()")
+    # One context for the page's own view (cleaned up: lost on purpose), one for the 40.
+    assert stats == {"made": 2, "lost": 1}, f"WebGL contexts: {stats}"
+    lost = page.evaluate(
+        "[...document.querySelectorAll('.layerscape')].map((r) => r.__layerscape.contextLost())"
+    )
+    assert lost == [False] * VIEWS
+
+    # Every canvas shows its model: one screenshot of the page, cut per canvas.
+    canvases = page.locator(".layerscape canvas")
+    assert canvases.count() == VIEWS
+    boxes = [canvases.nth(i).bounding_box() for i in range(VIEWS)]
+    assert all(b["y"] + b["height"] <= page.viewport_size["height"] for b in boxes), boxes[-1]
+    png = page.screenshot(style=CANVAS_ONLY_CSS, path=str(artifacts / "forty-views.png"))
+    shot = decode_png(png)
+    blank = []
+    for i, b in enumerate(boxes):
+        x, y, w, h = (round(b[k]) for k in ("x", "y", "width", "height"))
+        s = rgb_stats(shot[y : y + h, x : x + w])
+        if not (s.distinct_colors >= MIN_COLORS and s.variance >= MIN_VARIANCE):
+            blank.append(f"view {i}: {s.describe()}")
+    assert not blank, "blank canvases:\n" + "\n".join(blank)
+
+    # The shared renderer outlives all but the last view; that one still draws.
+    page.evaluate("views.slice(0, -1).forEach((v) => v.cleanup())")
+    page.wait_for_timeout(200)
+    assert page.evaluate("glStats()") == {"made": 2, "lost": 1}
+    last = page.locator(".layerscape")
+    assert last.count() == 1
+    frames = page.evaluate("document.querySelector('.layerscape').__layerscape.frames()")
+    page.evaluate("document.querySelector('.layerscape').__layerscape.toggle('conv2d')")
+    page.wait_for_timeout(600)
+    assert page.evaluate("document.querySelector('.layerscape').__layerscape.frames()") > frames
+    assert pixel_stats(last.locator("canvas").screenshot()).distinct_colors >= MIN_COLORS
+    # ... and goes with the last view.
+    page.evaluate("views.at(-1).cleanup()")
+    page.wait_for_timeout(200)
+    assert page.evaluate("glStats()") == {"made": 2, "lost": 2}
+    assert not page_log.problems(), "\n".join(page_log.problems())
