@@ -260,7 +260,8 @@ def test_relation_lines_come_and_go(hover_pages, page, page_log):
     _leave(page)
     assert page.evaluate(f"{API}.hover()") is None
     assert _settle(page, lambda: _geometries(page) == baseline), (baseline, _geometries(page))
-    # Render on demand: once the pointer is gone, no more frames.
+    # Render on demand: once the pointer is gone and its last frame drawn, no more frames.
+    assert _settle(page, lambda: not page.evaluate(f"{API}.pending()"))
     frames = page.evaluate(f"{API}.frames()")
     page.wait_for_timeout(500)
     assert page.evaluate(f"{API}.frames()") == frames
