@@ -32,20 +32,22 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-CHROMIUM = os.environ.get("LAYERSCAPE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
-    "--disable-gpu-sandbox", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "tests" / "e2e"))
+
+from e2e_support import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from models import MODELS, build, labels, samples  # noqa: E402
+
 VIEWPORT = {"width": 1100, "height": 640}
 
 TARGETS = {
@@ -136,39 +138,6 @@ CHURN_JS = """async (count) => {
 # ------------------------------------------------------------------ models and pages
 
 
-def _lenet() -> tuple[Any, Callable[[int], Any], list[str] | None]:
-    import keras
-
-    from layerscape.demo import DIGIT_LABELS, build_lenet, load_digits
-
-    keras.utils.set_random_seed(0)
-    x, _ = load_digits()
-    return build_lenet(), lambda i: x[i], DIGIT_LABELS
-
-
-def _application(name: str, shape: tuple[int, int, int]):
-    def make() -> tuple[Any, Callable[[int], Any], list[str] | None]:
-        import keras
-        import numpy as np
-
-        keras.utils.set_random_seed(0)
-        model = getattr(keras.applications, name)(weights=None, input_shape=shape)
-        rng = np.random.default_rng(0)
-        return model, lambda i: rng.random(shape, dtype=np.float32) * 255.0, None
-
-    return make
-
-
-MODELS: dict[str, Callable[[], tuple[Any, Callable[[int], Any], list[str] | None]]] = {
-    "lenet": _lenet,
-    "vgg16": _application("VGG16", (224, 224, 3)),
-    "resnet50": _application("ResNet50", (224, 224, 3)),
-    "inceptionv3": _application("InceptionV3", (299, 299, 3)),
-}
-NAMES = {"lenet": "LeNet-5", "vgg16": "VGG16 224", "resnet50": "ResNet50 224",
-         "inceptionv3": "InceptionV3 299"}  # fmt: skip
-
-
 def export_model_page(name: str, folder: Path, predicts: int = 20) -> tuple[Path, list[bytes]]:
     """Write ``name``'s page after one predict, and the payloads of ``predicts`` more.
 
@@ -177,15 +146,20 @@ def export_model_page(name: str, folder: Path, predicts: int = 20) -> tuple[Path
     """
     from layerscape import ModelView
 
-    model, sample, labels = MODELS[name]()
-    view = ModelView(model, labels=labels)
-    view.predict(sample(0))
+    xs = samples(name, predicts + 1)
+    view = ModelView(build(name), labels=labels(name))
+    view.predict(xs[0])
     html = view.save_html(Path(folder) / f"{name}.html")
+    return html, next_payloads(view, xs[1:])
+
+
+def next_payloads(view: Any, xs: Sequence[Any]) -> list[bytes]:
+    """What ``view.predict`` sends for each of ``xs``, in order (seq numbers running on)."""
     payloads = []
-    for i in range(1, predicts + 1):
-        view.predict(sample(i))
+    for x in xs:
+        view.predict(x)
         payloads.append(bytes(view._payload))
-    return html, payloads
+    return payloads
 
 
 def bundle_bytes() -> int:
@@ -328,7 +302,7 @@ def measure_model(name: str, folder: Path | None = None, browser=None, predicts:
     with tempfile.TemporaryDirectory() as tmp:
         html, payloads = export_model_page(name, Path(folder or tmp), predicts)
         row = measure_page(html, payloads, browser=browser)
-    return {"model": NAMES.get(name, name), **row}
+    return {"model": MODELS[name][1], **row}
 
 
 # ---------------------------------------------------------------------------- table

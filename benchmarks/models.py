@@ -39,6 +39,22 @@ def build(name: str):
 
 
 def samples(name: str, count: int) -> np.ndarray:
-    """``count`` different inputs for ``name``, in [0, 1) like a scaled image."""
+    """``count`` different inputs for ``name``: real digits for LeNet, else random
+    pictures in [0, 255) (what ``keras.applications`` models take before their own
+    preprocessing)."""
+    if name == "lenet":
+        from layerscape.demo import load_digits
+
+        x, _ = load_digits()
+        return x[:count]
     shape = MODELS[name][0]
-    return np.random.default_rng(1).random((count, *shape)).astype("float32")
+    return (np.random.default_rng(1).random((count, *shape)) * 255.0).astype("float32")
+
+
+def labels(name: str) -> list[str] | None:
+    """Class names for the model's output (LeNet's digits), or None."""
+    if name == "lenet":
+        from layerscape.demo import DIGIT_LABELS
+
+        return list(DIGIT_LABELS)
+    return None

@@ -36,7 +36,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from models import MODELS, build, samples  # noqa: E402
+from models import MODELS, build, labels, samples  # noqa: E402
 from wire import metered  # noqa: E402
 
 TARGETS = {
@@ -67,14 +67,24 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def kernel_figures(name: str, repeats: int, predicts: int, html: Path | None) -> dict[str, Any]:
-    """Predict overhead, bytes per predict and memory growth for one model."""
+PAGE_PAYLOADS = 20
+"""Predictions fed to the exported page for its predict -> frame figure."""
+
+
+def kernel_figures(
+    name: str, repeats: int, predicts: int, html: Path | None
+) -> tuple[dict[str, Any], list[bytes]]:
+    """Predict overhead, bytes per predict and memory growth for one model; with
+    ``html``, also the page of its closed view and the payloads of the next predictions.
+    """
+    from browser import next_payloads
+
     from layerscape import ModelView
 
     model = build(name)
-    xs = samples(name, 2)
+    xs = samples(name, PAGE_PAYLOADS + 2)
     x, batch = xs[0], xs[:1]
-    view = ModelView(model)
+    view = ModelView(model, labels=labels(name))
     view.predict(x)  # warm both paths up
     model(batch)
     direct, full = [], []
@@ -88,8 +98,10 @@ def kernel_figures(name: str, repeats: int, predicts: int, html: Path | None) ->
     with metered(view) as closed:
         view.predict(xs[1])
     values = sum(a.size for a in view.activations.values())
-    if html is not None:
-        view.save_html(html)  # the closed view, for the browser figures
+    payloads = []
+    if html is not None:  # the closed view, for the browser figures
+        view.save_html(html)
+        payloads = next_payloads(view, xs[2:])
     view.expand()
     with metered(view) as opened:
         view.predict(x)
@@ -116,7 +128,7 @@ def kernel_figures(name: str, repeats: int, predicts: int, html: Path | None) ->
         "rss_mb_after_10": memory[10],
         f"rss_mb_after_{predicts}": memory[predicts],
         "rss_growth_mb": memory[predicts] - memory[10],
-    }
+    }, payloads
 
 
 def print_table(rows: list[dict[str, Any]], columns: list[tuple[str, str, str]]) -> None:
@@ -148,10 +160,10 @@ def main() -> None:
         pages = {}
         for name in args.models:
             html = None if args.no_browser else Path(tmp) / f"{name}.html"
-            figures = kernel_figures(name, args.repeats, args.predicts, html)
+            figures, payloads = kernel_figures(name, args.repeats, args.predicts, html)
             figures["model"] = MODELS[name][1]
             results["models"][name] = figures
-            pages[name] = html
+            pages[name] = (html, payloads)
             print(f"{name}: kernel figures done", file=sys.stderr, flush=True)
         rows = list(results["models"].values())
         print("\n## Kernel\n")
@@ -170,10 +182,16 @@ def main() -> None:
         if not args.no_browser:
             import browser
 
-            for name, html in pages.items():
-                results["models"][name]["browser"] = browser.measure_page(html)
-            browser.print_results({n: results["models"][n]["browser"] for n in pages})
+            rows = []
+            for name, (html, payloads) in pages.items():
+                row = browser.measure_page(html, payloads)
+                results["models"][name]["browser"] = row
+                rows.append({"model": MODELS[name][1], **row})
+                print(f"{name}: browser figures done", file=sys.stderr, flush=True)
+            print("\n## Browser (exported page, headless Chromium, SwiftShader)\n")
+            print(browser.table(rows))
             results["bundle_bytes"] = browser.bundle_bytes()
+            print(f"\nbundle: {results['bundle_bytes']:,} bytes")
 
     if not args.no_lab:
         import jupyterlab
