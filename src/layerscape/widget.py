@@ -296,14 +296,21 @@ class ModelView(anywidget.AnyWidget):
         if not set(change["new"]) & with_channels <= sent:
             self._send_payload()
 
-    def _send_payload(self) -> None:
-        payload = encode_activations(
+    def _encode(self, budget: int | None = None) -> bytes:
+        """The last prediction as a payload for the open layers (``budget``: see encode)."""
+        if not self._activations:
+            return b""
+        return encode_activations(
             self._graph,  # type: ignore[arg-type]
             self._activations,
             self._seq,
             self.summary,  # type: ignore[arg-type]
             open_ids=set(self._open),
+            budget=budget,
         )
+
+    def _send_payload(self) -> None:
+        payload = self._encode()
         with self.hold_sync():
             self._payload = payload
 
@@ -352,16 +359,7 @@ class ModelView(anywidget.AnyWidget):
             "height": self.height,
         }
         room = payload_room(render_page(bundle, state, b"", title), max_bytes)
-        payload = b""
-        if self._activations:
-            payload = encode_activations(
-                self._graph,  # type: ignore[arg-type]
-                self._activations,
-                self._seq,
-                self.summary,  # type: ignore[arg-type]
-                open_ids=set(self._open),
-                budget=room,
-            )
+        payload = self._encode(budget=room)
         if len(payload) > room:
             needed = max_bytes + (len(payload) - room) * 4 // 3 + 1
             raise ValueError(
