@@ -5,9 +5,11 @@ A token-less JupyterLab on 127.0.0.1 (the same harness as ``tests/e2e``) runs a
 notebook that builds the model and shows a view; then each measured cell records
 ``time.time()`` just before ``view.predict`` and the page records ``Date.now()`` when
 the view marks that prediction drawn (``data-predictions``, set after its frame). Both
-clocks are this machine's wall clock.
+clocks are this machine's wall clock. ``ping`` measures the same path for the smallest
+possible widget (one synced integer written into the page): the floor that Jupyter's
+own kernel -> server -> browser path sets for any widget.
 
-    python benchmarks/jupyterlab.py                    # LeNet and VGG16 (~2 min)
+    python benchmarks/jupyterlab.py                    # ping, LeNet and VGG16 (~3 min)
     python benchmarks/jupyterlab.py --models lenet --repeats 20
 """
 
@@ -36,23 +38,48 @@ xs = samples({name!r}, {count})
 view = ModelView(model)
 view"""
 
-# Records when each prediction is marked drawn (the attribute changes after its frame).
-WATCH_JS = """() => {
-  const root = document.querySelector('.layerscape');
-  window.__drawnAt = {};
-  new MutationObserver(() => { window.__drawnAt[root.dataset.predictions] = Date.now(); })
-    .observe(root, {attributes: true, attributeFilter: ['data-predictions']});
+# The floor: the smallest anywidget there is, one synced integer written into the page.
+# What a cell takes to change it is Jupyter's own kernel -> browser path.
+PING_SETUP = """\
+import time, anywidget, traitlets
+class Ping(anywidget.AnyWidget):
+    _esm = '''export default { render({ model, el }) {
+      el.className = "ls-ping";
+      const show = () => { el.dataset.n = String(model.get("n")); };
+      show(); model.on("change:n", show);
+    } };'''
+    n = traitlets.Int(1).tag(sync=True)
+ping = Ping()
+ping"""
+
+# Records when the watched attribute takes each value (for a view: after its frame).
+WATCH_JS = """([selector, attribute]) => {
+  const el = document.querySelector(selector);
+  window.__seenAt = {};
+  new MutationObserver(() => { window.__seenAt[el.getAttribute(attribute)] = Date.now(); })
+    .observe(el, {attributes: true, attributeFilter: [attribute]});
 }"""
 
 
 def measure(name: str, repeats: int, page, server) -> list[float]:
-    """Milliseconds from ``view.predict`` in a cell to its frame, ``repeats`` times."""
+    """Milliseconds from a cell's action to the page showing it, ``repeats`` times.
+
+    ``name`` is a model (the action is ``view.predict``, shown when the view marks that
+    prediction drawn) or ``"ping"`` (the action sets the ping widget's integer).
+    """
+    if name == "ping":
+        setup, first = PING_SETUP, "ping.n = 1"
+        action, watch = "ping.n = {value}", (".ls-ping", "data-n")
+    else:
+        setup = SETUP.format(here=str(HERE), name=name, count=repeats + 1)
+        first, action = "_ = view.predict(xs[0])", "_ = view.predict(xs[{index}])"
+        watch = (".layerscape", "data-predictions")
     notebook = {
         "cells": [
             {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-             "source": SETUP.format(here=str(HERE), name=name, count=repeats + 1)},
+             "source": setup},
             {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-             "source": "_ = view.predict(xs[0])"},
+             "source": first},
         ],
         "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                     "language": "python"}},
@@ -63,21 +90,21 @@ def measure(name: str, repeats: int, page, server) -> list[float]:
     lab = Lab(page, server)
     lab.open_notebook(path)
     lab.run_all(timeout=600)
-    predictions = "() => document.querySelector('.layerscape')?.dataset.predictions"
-    wait_until(lambda: page.evaluate(predictions) == "1", 120, "the first prediction drawn")
-    page.evaluate(WATCH_JS)
+    shown = "([s, a]) => document.querySelector(s)?.getAttribute(a)"
+    wait_until(lambda: page.evaluate(shown, list(watch)) == "1", 120, f"{name} shown")
+    page.evaluate(WATCH_JS, list(watch))
     times = []
     for i in range(1, repeats + 1):
+        value = str(i + 1)
+        step = action.format(index=i, value=value)
         cell = lab.run_new_cell(
-            f"_t0 = time.time() * 1000\n_ = view.predict(xs[{i}])\nprint('T0', repr(_t0))",
-            timeout=120,
+            f"_t0 = time.time() * 1000\n{step}\nprint('T0', repr(_t0))", timeout=120
         )
         started = float(cell["stdout"].split("T0", 1)[1])
-        seq = str(i + 1)
-        drawn = wait_until(
-            lambda s=seq: page.evaluate("(s) => window.__drawnAt[s]", s), 60, f"frame {seq}"
+        seen = wait_until(
+            lambda v=value: page.evaluate("(v) => window.__seenAt[v]", v), 60, f"{name} {value}"
         )
-        times.append(drawn - started)
+        times.append(seen - started)
     lab.command("notebook:close-and-shutdown")
     return times
 
@@ -111,7 +138,10 @@ def run(models: list[str], repeats: int) -> dict[str, dict[str, float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--models", nargs="+", default=["lenet", "vgg16"])
+    parser.add_argument(
+        "--models", nargs="+", default=["ping", "lenet", "vgg16"],
+        help="models from benchmarks/models.py, or ping (the floor: one synced integer)",
+    )  # fmt: skip
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
