@@ -83,7 +83,7 @@ export interface LayerVisual {
   setHighlight(on: boolean): void;
   /** Invisible box covering the layer, for picking. */
   readonly pickProxy: Mesh;
-  /** Text for the value under the ray, when the visual can tell. */
+  /** Text for the value under the ray, for a visual without `elementAt` (the tooltip's fallback). */
   valueAt(raycaster: Raycaster): string | null;
   /** The colour legend; `raycaster` (the pointer's ray) picks the channel where scales differ per channel. */
   legend(raycaster?: Raycaster): LegendInfo | null;

@@ -28,7 +28,6 @@ import {
 
 import type { DecodedTensor, NodeTensors } from "../data/decode";
 import type { Region } from "../data/receptive";
-import { formatNumber } from "../data/format";
 import {
   describeScale,
   LAYER_PLAN,
@@ -288,25 +287,6 @@ export class FeatureMapVisual extends BaseVisual {
     this.sliceMaterial.color.setHex(palette.stackLine);
     if (!this.summary) fillSolid(this.summaryTexture, palette.neutral);
     if (this.atlas) this.drawAtlas(this.atlas);
-  }
-
-  override valueAt(raycaster: Raycaster): string | null {
-    if (this.showingAtlas && this.atlas) {
-      const tile = this.tileUnder(raycaster);
-      const full = this.openTensor();
-      if (!tile) return null;
-      const { channel, px, py } = tile;
-      if (!full || channel >= full.shape[2]) return `channel ${channel}: not sent`;
-      const v = full.values[(py * this.atlas.grid.tileW + px) * full.shape[2] + channel];
-      return `channel ${channel} at (${py}, ${px}): ${formatNumber(v)}`;
-    }
-    const s = this.summary;
-    if (!s || s.shape.length !== 2 || !this.summaryMesh.visible) return null;
-    const hit = raycaster.intersectObject(this.summaryMesh, false)[0];
-    if (!hit?.uv) return null;
-    const [h, w] = s.shape;
-    const [x, y] = pixelAt(hit.uv.x, hit.uv.y, w, h);
-    return `${s.reduce ?? "mean"} at (${y}, ${x}): ${formatNumber(s.values[y * w + x])}`;
   }
 
   override elementAt(raycaster: Raycaster): ElementHit | null {

@@ -151,32 +151,21 @@ export class ImageVisual extends TexturedPlaneVisual {
     this.drawPlanes();
   }
 
-  override valueAt(raycaster: Raycaster): string | null {
+  /** Open: the colour plane and its pixel under the ray; closed: the picture's pixel (every channel). */
+  override elementAt(raycaster: Raycaster): ElementHit | null {
     const f = this.full;
     if (!f) return null;
     if (this.showingPlanes && this.planes) {
       const g = this.planes.grid;
       const hit = raycaster.intersectObject(this.planes.mesh, false)[0];
       if (!hit?.uv) return null;
-      const [ax, ay] = pixelAt(hit.uv.x, hit.uv.y, g.atlasW, g.atlasH);
+      const [ax, y] = pixelAt(hit.uv.x, hit.uv.y, g.atlasW, g.atlasH);
       const c = Math.floor(ax / (g.tileW + g.padPx));
       const x = ax - c * (g.tileW + g.padPx);
       if (c > 2 || x >= g.tileW) return null;
-      return `${CHANNEL_NAMES[c]} at (${ay}, ${x}): ${formatNumber(f.values[(ay * g.tileW + x) * 3 + c])}`;
+      const value = f.values[(y * g.tileW + x) * 3 + c];
+      return { index: [y, x, c], axes: ["row", "col", "channel"], values: [value], note: null, label: CHANNEL_NAMES[c] };
     }
-    const [h, w] = f.shape;
-    const c = f.shape[2] ?? 1;
-    const pixel = this.pixelUnder(raycaster, w, h);
-    if (!pixel) return null;
-    const [x, y] = pixel;
-    const i = (y * w + x) * c;
-    const values = Array.from(f.values.subarray(i, i + c), formatNumber);
-    return `pixel (${y}, ${x}): ${values.join(", ")}`;
-  }
-
-  override elementAt(raycaster: Raycaster): ElementHit | null {
-    const f = this.full;
-    if (!f) return null;
     const [h, w] = f.shape;
     const c = f.shape[2] ?? 1;
     const pixel = this.pixelUnder(raycaster, w, h);
@@ -188,7 +177,7 @@ export class ImageVisual extends TexturedPlaneVisual {
 
   /** Every channel is in the one picture: the region's pixels on it. */
   override outlineRegion(region: Region, out: number[]): number {
-    if (region.ranges.length !== 2) return 0;
+    if (region.ranges.length !== 2 || this.showingPlanes) return 0;
     const [rows, cols] = region.ranges;
     const { width, height } = this.texture.image;
     this.pushTexelRect(out, width, height, cols.start, rows.start, cols.end + 1, rows.end + 1, this.size.d / 2 + OUTLINE_LIFT);

@@ -22,7 +22,7 @@ import {
 import { fillRgba } from "../data/colormap";
 import type { DecodedTensor, NodeTensors } from "../data/decode";
 import type { Region } from "../data/receptive";
-import { formatCount, formatNumber } from "../data/format";
+import { formatCount } from "../data/format";
 import { describeScale, LAYER_PLAN, layerScale, type ScaleChoice, type ScalePlan } from "../data/scales";
 import { dim, neuronLayout, type NeuronLayout, type NodeLayout, type Size3 } from "../layout";
 import type { Palette } from "../scene/theme";
@@ -125,14 +125,6 @@ export class NeuronsVisual extends BaseVisual {
 
   protected unitName(i: number): string {
     return `unit ${i}`;
-  }
-
-  override valueAt(raycaster: Raycaster): string | null {
-    const hit = raycaster.intersectObject(this.mesh, false)[0];
-    if (!hit || hit.instanceId === undefined) return null;
-    const i = hit.instanceId;
-    const v = this.full && i < this.full.values.length ? formatNumber(this.full.values[i]) : "no data yet";
-    return `${this.unitName(i)}: ${v}`;
   }
 
   override elementAt(raycaster: Raycaster): ElementHit | null {

@@ -127,16 +127,6 @@ export class OutputVisual extends NeuronsVisual {
     this.markerMaterial.color.setHex(palette.accent);
   }
 
-  override valueAt(raycaster: Raycaster): string | null {
-    const hit = raycaster.intersectObject(this.mesh, false)[0];
-    if (!hit || hit.instanceId === undefined) return null;
-    const i = hit.instanceId;
-    const values = this.full?.values;
-    if (!values || i >= values.length) return `${this.tooltipName(i)}: no data yet`;
-    const score = this.probabilities ? ` (${formatPercent(values[i])})` : "";
-    return `${this.tooltipName(i)}: ${formatNumber(values[i])}${score}`;
-  }
-
   override elementAt(raycaster: Raycaster): ElementHit | null {
     const hit = super.elementAt(raycaster);
     if (!hit) return null;

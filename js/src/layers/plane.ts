@@ -66,6 +66,8 @@ export abstract class TexturedPlaneVisual extends BaseVisual {
 
   /** Texture pixel (column, row from the top) under the ray, or null off the plane. */
   protected pixelUnder(raycaster: Raycaster, width: number, height: number): [number, number] | null {
+    // A raycast ignores `visible`: an open layer's hidden plane must not answer for it.
+    if (!this.plane.visible) return null;
     const hit = raycaster.intersectObject(this.plane, false)[0];
     return hit?.uv ? pixelAt(hit.uv.x, hit.uv.y, width, height) : null;
   }

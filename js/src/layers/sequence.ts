@@ -9,7 +9,6 @@ import { DoubleSide, Mesh, MeshBasicMaterial, PlaneGeometry, type DataTexture, t
 
 import type { DecodedTensor, NodeTensors } from "../data/decode";
 import type { Region } from "../data/receptive";
-import { formatNumber } from "../data/format";
 import {
   describeScale,
   LAYER_PLAN,
@@ -140,13 +139,6 @@ export class SequenceVisual extends TexturedPlaneVisual {
     }
     const pixel = this.pixelUnder(raycaster, steps, channels);
     return pixel ? { step: pixel[0], channel: pixel[1] } : null;
-  }
-
-  override valueAt(raycaster: Raycaster): string | null {
-    const f = this.full;
-    const cell = this.cellUnder(raycaster);
-    if (!f || !cell) return null;
-    return `step ${cell.step}, channel ${cell.channel}: ${formatNumber(f.values[cell.step * f.shape[1] + cell.channel])}`;
   }
 
   override elementAt(raycaster: Raycaster): ElementHit | null {
