@@ -169,34 +169,26 @@ def test_every_family_frees_what_it_made(blocks_page: Path, page, page_log, tmp_
     """Volumes, strips, colour planes, slabs and reshape fans dispose every GPU object:
     with every openable layer open, rebuilding the scene holds the same objects each
     time, and the cleanup leaves what was there before the view (see test_cleanup)."""
-    from test_cleanup import RENDER_JS, WRAP
+    from test_cleanup import RENDER_JS, SNAPSHOT_JS, WRAP, snapshots_after_rebuilds
 
     html = tmp_path / "blocks-cleanup.html"
     html.write_text(blocks_page.read_text().replace("<body>", "<body>\n" + WRAP, 1))
     open_view(page, html)
-    snapshot = "({...counts, dataTextures: dataTextures()})"
     page.evaluate("layerscapePage.cleanup()")
     page.wait_for_timeout(300)
-    baseline = page.evaluate(snapshot)
+    baseline = page.evaluate(SNAPSHOT_JS)
 
     assert page.evaluate(RENDER_JS) == "ready"
     for node_id in OPENABLE:
         page.evaluate(f"api.toggle({node_id!r})")
     page.wait_for_timeout(600)
     assert page.evaluate("api.openIds()") == list(OPENABLE)
-    rebuild = (
-        "layerscapePage.model.set('_graph', structuredClone(layerscapePage.model.get('_graph')))"
-    )
-    alive = []
-    for _ in range(3):
-        page.evaluate(rebuild)
-        page.wait_for_timeout(400)
-        alive.append(page.evaluate(snapshot))
+    alive = snapshots_after_rebuilds(page)
     assert alive[0] == alive[1] == alive[2], f"rebuilds pile up GPU objects: {alive}"
     # the open layers' atlases exist: more data textures than the closed view's
     assert alive[0]["dataTextures"] > len(OPENABLE)
 
     page.evaluate("layerscapePage.cleanup()")
     page.wait_for_timeout(300)
-    assert page.evaluate(snapshot) == baseline
+    assert page.evaluate(SNAPSHOT_JS) == baseline
     assert page_log.problems() == []

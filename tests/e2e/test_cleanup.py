@@ -97,6 +97,26 @@ RENDER_JS = """async () => {
   return root.dataset.state;
 }"""
 
+# What the page holds now: the wrapped counters and the live data textures.
+SNAPSHOT_JS = "({...counts, dataTextures: dataTextures()})"
+
+
+def snapshots_after_rebuilds(page, times: int = 3) -> list[dict]:
+    """Rebuild the scene (a new graph object) ``times`` times; what the page holds after each.
+
+    ``renderer.dispose()`` would hide a leak at cleanup time, so a rebuild is where a
+    missed ``dispose()`` shows: the snapshots stay equal when nothing piles up.
+    """
+    rebuild = (
+        "layerscapePage.model.set('_graph', structuredClone(layerscapePage.model.get('_graph')))"
+    )
+    alive = []
+    for _ in range(times):
+        page.evaluate(rebuild)
+        page.wait_for_timeout(400)
+        alive.append(page.evaluate(SNAPSHOT_JS))
+    return alive
+
 
 def test_cleanup_releases_everything_render_made(page, page_log, lenet, digits, tmp_path: Path):
     from layerscape import ModelView
@@ -109,10 +129,9 @@ def test_cleanup_releases_everything_render_made(page, page_log, lenet, digits, 
 
     # The page drew its view on load: clean that up and take what is left as the
     # baseline (the page's own resize listener; nothing on the GPU, no observers).
-    snapshot = "({...counts, dataTextures: dataTextures()})"
     page.evaluate("layerscapePage.cleanup()")
     page.wait_for_timeout(300)
-    baseline = page.evaluate(snapshot)
+    baseline = page.evaluate(SNAPSHOT_JS)
     busy = {k: v for k, v in baseline.items() if v != 0 and k != "global listeners"}
     assert busy == {}, f"the first view's cleanup left {busy}"
 
@@ -120,27 +139,19 @@ def test_cleanup_releases_everything_render_made(page, page_log, lenet, digits, 
     # Exercise what allocates: opening layers, resetting the view.
     page.evaluate("api.toggle('conv2d'); api.toggle('conv2d_1'); api.resetView()")
     page.wait_for_timeout(600)
-    made = page.evaluate(snapshot)
+    made = page.evaluate(SNAPSHOT_JS)
     assert made["dataTextures"] > 0 and made["createBuffer"] > 0 and made["ResizeObserver"] == 1
     assert made["MutationObserver"] >= 1
     assert made["global listeners"] > baseline["global listeners"]
 
-    # Rebuilding the scene (a new graph) frees what the old one held: renderer.dispose()
-    # would hide a leak at cleanup time, so this is where a missed dispose() shows.
-    rebuild = (
-        "layerscapePage.model.set('_graph', structuredClone(layerscapePage.model.get('_graph')))"
-    )
-    alive = []
-    for _ in range(3):
-        page.evaluate(rebuild)
-        page.wait_for_timeout(400)
-        alive.append(page.evaluate(snapshot))
+    # Rebuilding the scene (a new graph) frees what the old one held.
+    alive = snapshots_after_rebuilds(page)
     assert page.evaluate("api.builds()") == 4
     assert alive[0] == alive[1] == alive[2], f"rebuilds pile up GPU objects: {alive}"
 
     page.evaluate("layerscapePage.cleanup()")
     page.wait_for_timeout(300)
-    left = page.evaluate(snapshot)
+    left = page.evaluate(SNAPSHOT_JS)
     assert left == baseline, f"left behind: {left} (before this view: {baseline})"
     assert page.locator(".layerscape").count() == 0
     frames = page.evaluate("api.frames()")
