@@ -1,4 +1,4 @@
-// Bundles src/widget.ts twice (ESM for anywidget, IIFE for the standalone HTML export)
+// Bundles src/host/widget.ts twice (ESM for anywidget, IIFE for the standalone HTML export)
 // into ../src/layerscape/static/. three.js is bundled in: no network at run time.
 import { build } from "esbuild";
 import { mkdirSync, statSync } from "node:fs";
@@ -10,7 +10,7 @@ const outDir = join(here, "..", "src", "layerscape", "static");
 mkdirSync(outDir, { recursive: true });
 
 const common = {
-  entryPoints: [join(here, "src", "widget.ts")],
+  entryPoints: [join(here, "src", "host", "widget.ts")],
   bundle: true,
   minify: true,
   target: "es2020",

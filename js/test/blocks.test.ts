@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 
 import type { DecodedTensor } from "../src/data/decode";
 import { resolveOpenDims } from "../src/data/shapes";
-import { strengthText } from "../src/layers/passthrough";
-import { FAN_LINES, reshapeSource } from "../src/layers/reshape";
-import { volumeMean } from "../src/layers/volume";
+import { strengthText } from "../src/visuals/passthrough";
+import { FAN_LINES, reshapeSource } from "../src/visuals/reshape";
+import { volumeMean } from "../src/visuals/volume";
 import {
   canOpen,
   closedSize,

@@ -2,7 +2,7 @@ import { PerspectiveCamera, Vector3 } from "three";
 import { describe, expect, it } from "vitest";
 
 import { layoutGraph, type Bounds } from "../src/layout";
-import { FOV, fitCamera, viewDirection, type FitOptions } from "../src/scene/camera";
+import { FOV, fitCamera, viewDirection, type FitOptions } from "../src/render/camera";
 import { lenetGraph } from "./fixtures";
 
 /** The eight corners of `bounds` in NDC, seen by a camera placed as `fitCamera` says. */

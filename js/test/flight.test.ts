@@ -2,7 +2,7 @@ import { PerspectiveCamera, Vector3 } from "three";
 import { describe, expect, it } from "vitest";
 
 import { layoutGraph } from "../src/layout";
-import { DEFAULT_VIEW, FLY_FILL, FOV, fitCamera, flightPose } from "../src/scene/camera";
+import { DEFAULT_VIEW, FLY_FILL, FOV, fitCamera, flightPose } from "../src/render/camera";
 import { branchGraph } from "./fixtures";
 
 describe("flying to a layer", () => {

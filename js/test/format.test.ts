@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { formatConfigValue, formatCount, formatNumber, formatPercent, formatShape } from "../src/data/format";
-import { displayRange } from "../src/layers/image";
+import { displayRange } from "../src/visuals/image";
 
 describe("format", () => {
   it("formats numbers compactly, special values by name", () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { FrameScheduler } from "../src/scene/frames";
+import { FrameScheduler } from "../src/render/frames";
 
 describe("FrameScheduler (render on demand)", () => {
   let queue: Array<(t: number) => void>;

@@ -1,10 +1,10 @@
 import { Raycaster, Vector3 } from "three";
 import { describe, expect, it } from "vitest";
 
-import { ImageVisual } from "../src/layers/image";
+import { ImageVisual } from "../src/visuals/image";
 import { layoutGraph } from "../src/layout";
-import type { LabelOverlay } from "../src/scene/labels";
-import { PALETTES } from "../src/scene/theme";
+import type { LabelOverlay } from "../src/render/labels";
+import { PALETTES } from "../src/render/palette";
 import type { GraphSpec } from "../src/spec";
 import { node } from "./fixtures";
 

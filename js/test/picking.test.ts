@@ -1,7 +1,7 @@
 import { BoxGeometry, Group, Mesh, MeshBasicMaterial, PerspectiveCamera, Scene } from "three";
 import { describe, expect, it } from "vitest";
 
-import type { LayerVisual } from "../src/layers";
+import type { LayerVisual } from "../src/visuals";
 import { Picker } from "../src/scene/picking";
 
 /** The part of a LayerVisual the picker reads: its group and its unit-box proxy. */

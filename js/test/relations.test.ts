@@ -2,9 +2,9 @@ import { Group, LineSegments, Scene, Vector3 } from "three";
 import { describe, expect, it } from "vitest";
 
 import type { Region } from "../src/data/receptive";
-import type { ElementHit, LayerVisual } from "../src/layers/base";
+import type { ElementHit, LayerVisual } from "../src/visuals/types";
 import { inputsOf, RelationLines } from "../src/scene/relations";
-import { PALETTES } from "../src/scene/theme";
+import { PALETTES } from "../src/render/palette";
 import { describeRegion, elementLines } from "../src/scene/tooltip";
 import type { GraphSpec, NodeSpec } from "../src/spec";
 import { node } from "./fixtures";

@@ -4,7 +4,7 @@
  * each visual draws its family (closed or open).
  */
 
-import type { NodeLayout, Vec3 } from "./layout";
+import type { NodeLayout, Vec3 } from "./types";
 import {
   channelGrid,
   colorPlanesGrid,

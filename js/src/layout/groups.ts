@@ -8,7 +8,7 @@
  */
 
 import type { GraphSpec } from "../spec";
-import type { Layout } from "./layout";
+import type { Layout } from "./types";
 
 export type Triple = [number, number, number];
 

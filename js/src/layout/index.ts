@@ -1,4 +1,5 @@
 /** Graph → 3D layout (pure; tested in node). */
+export * from "./types";
 export * from "./layout";
 export * from "./layered";
 export * from "./routes";

@@ -10,7 +10,7 @@
 
 import type { GraphSpec } from "../spec";
 import type { LayeredGraph } from "./layered";
-import type { EdgeLayout, NodeLayout, Vec3 } from "./layout";
+import type { EdgeLayout, NodeLayout, Vec3 } from "./types";
 
 /** Per column: centre, left and right x, and the top of everything in it. */
 export interface Columns {

@@ -6,7 +6,7 @@
 
 import { Raycaster, Sphere, Vector2, Vector3, type Camera, type Mesh } from "three";
 
-import type { LayerVisual } from "../layers";
+import type { LayerVisual } from "../visuals";
 
 export interface Pick {
   visual: LayerVisual;

@@ -25,9 +25,9 @@ import {
   type ChannelRelation,
   type Region,
 } from "../data/receptive";
-import type { ElementHit, LayerVisual } from "../layers/base";
+import type { ElementHit, LayerVisual } from "../visuals/types";
 import type { GraphSpec, NodeSpec } from "../spec";
-import type { Palette } from "./theme";
+import type { Palette } from "../render/palette";
 
 /** Channel-to-channel lines drawn at most (per input). */
 export const MAX_CHANNEL_LINES = 256;

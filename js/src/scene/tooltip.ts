@@ -5,19 +5,10 @@
  * Filled with textContent only; model text is never parsed as HTML.
  */
 
-import { cssGradient, type ColorScale } from "../data/colormap";
+import { cssGradient } from "../data/colormap";
 import { formatNumber } from "../data/format";
 import type { IndexRange, Region } from "../data/receptive";
-import type { ElementHit } from "../layers/base";
-
-export interface LegendInfo {
-  /** The scale the colours use (null: none single, e.g. per-channel scales off a tile). */
-  scale: ColorScale | null;
-  /** What the colours show, e.g. "mean over 6 channels". */
-  note: string;
-  /** Which values share the scale, in words, with the range it is made from. */
-  scope: string;
-}
+import type { ElementHit, LegendInfo } from "../visuals/types";
 
 export interface TooltipInfo {
   title: string;

@@ -7,8 +7,8 @@
 import { BufferAttribute, BufferGeometry, LineBasicMaterial, LineSegments, type Vector3 } from "three";
 
 import { mergeSymbol, type EdgeLayout, type Layout } from "../layout";
-import type { Label, LabelOverlay } from "../scene/labels";
-import type { Palette } from "../scene/theme";
+import type { Label, LabelOverlay } from "../render/labels";
+import type { Palette } from "../render/palette";
 import type { GraphSpec } from "../spec";
 
 export class EdgeLines {

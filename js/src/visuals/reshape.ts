@@ -9,7 +9,7 @@
 import { BufferAttribute, BufferGeometry, Color, LineBasicMaterial, LineSegments, SRGBColorSpace } from "three";
 
 import { elementCount, elementPoint, sampleIndices, type Layout, type NodeLayout } from "../layout";
-import type { Palette } from "../scene/theme";
+import type { Palette } from "../render/palette";
 import type { GraphSpec, NodeSpec } from "../spec";
 
 /** Lines drawn: enough to see the order, few enough to stay a fan. */

@@ -18,10 +18,11 @@ import {
 } from "three";
 
 import type { NodeLayout, Size3 } from "../layout";
-import type { Palette } from "../scene/theme";
+import type { Palette } from "../render/palette";
 import type { NodeSpec } from "../spec";
-import { BaseVisual, type VisualContext } from "./base";
-import { fillSolid, makeDataTexture, pixelAt } from "./textures";
+import { BaseVisual } from "./base";
+import type { VisualContext } from "./types";
+import { fillSolid, makeDataTexture, pixelAt } from "../render/textures";
 
 export abstract class TexturedPlaneVisual extends BaseVisual {
   protected texture: DataTexture;

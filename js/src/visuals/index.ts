@@ -2,7 +2,7 @@
 
 import type { NodeLayout } from "../layout";
 import type { NodeSpec } from "../spec";
-import type { LayerVisual, VisualContext } from "./base";
+import type { LayerVisual, VisualContext } from "./types";
 import { FeatureMapVisual } from "./feature-maps";
 import { GenericVisual } from "./generic";
 import { ImageVisual } from "./image";
@@ -12,9 +12,7 @@ import { PassthroughVisual } from "./passthrough";
 import { SequenceVisual } from "./sequence";
 import { VolumeVisual } from "./volume";
 
-export type { LayerVisual, VisualContext } from "./base";
-export { EdgeLines } from "./edges";
-export { GroupFrames } from "./groups";
+export type { LayerVisual, VisualContext } from "./types";
 
 function rankIs(node: NodeSpec, rank: number): boolean {
   return node.output_shape.length === rank;

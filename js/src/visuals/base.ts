@@ -21,91 +21,18 @@ import type { Region } from "../data/receptive";
 import type { ScalePlan } from "../data/scales";
 import { formatShape } from "../data/format";
 import type { Layout, NodeLayout, Size3 } from "../layout";
-import type { Label, LabelOverlay } from "../scene/labels";
-import type { Palette } from "../scene/theme";
-import type { LegendInfo } from "../scene/tooltip";
+import type { Label, LabelOverlay } from "../render/labels";
+import type { Palette } from "../render/palette";
 import type { GraphSpec, NodeSpec } from "../spec";
 import { ReshapeFan, reshapeSource } from "./reshape";
+import type { Disposable, ElementHit, LayerVisual, LegendInfo, VisualContext } from "./types";
 
 /** Pixels between the first and the second row of captions (normal and compact font). */
 const CAPTION_ROW_PX = 30;
 const CAPTION_ROW_COMPACT_PX = 25;
 
-export interface VisualContext {
-  graph: GraphSpec;
-  palette: Palette;
-  labels: LabelOverlay;
-}
-
-export interface Disposable {
-  dispose(): void;
-}
-
-/** One element of a layer's output under the pointer. */
-export interface ElementHit {
-  /** Index into the output (no batch): (row, col, channel), (unit), (step, feature); a closed summary leaves out the channel. */
-  index: number[];
-  /** The index's axis names, one per entry of `index`. */
-  axes: string[];
-  /** The value there (several for an RGB pixel); empty when the payload did not send it. */
-  values: number[];
-  /** What the value is when it is not one element, e.g. "mean over 6 channels". */
-  note: string | null;
-  /** A name for the element, e.g. "class 7". */
-  label: string | null;
-}
-
 /** Lift of hover outlines off the face they mark, so that they are not hidden in it. */
 export const OUTLINE_LIFT = 0.02;
-
-/** The interface the scene uses; one implementation per layer family. */
-export interface LayerVisual {
-  readonly id: string;
-  readonly node: NodeSpec;
-  readonly group: Group;
-  /** Whether clicking opens the layer (feature maps, volumes, sequences, RGB inputs). */
-  readonly canOpen: boolean;
-  /** What opening shows, for the tooltip's hint (when the layer opens). */
-  readonly openHint: string;
-  /**
-   * Moves/resizes the visual to a (possibly tweened) layout box; `all` (the whole
-   * layout shown) lets a reshape draw where its input's elements are.
-   */
-  place(layout: NodeLayout, all?: Layout): void;
-  /**
-   * New activations (null: none yet), or the same ones under another colour scope.
-   * Textures and colours update in place. Without a plan: one scale per layer.
-   */
-  update(data: NodeTensors | null, plan?: ScalePlan): void;
-  /** Open/close progress: `t` runs 0 → 1 over the animation towards `open`. */
-  setOpen(open: boolean, t: number): void;
-  setTheme(palette: Palette): void;
-  setHighlight(on: boolean): void;
-  /** Invisible box covering the layer, for picking. */
-  readonly pickProxy: Mesh;
-  /** Text for the value under the ray, for a visual without `elementAt` (the tooltip's fallback). */
-  valueAt(raycaster: Raycaster): string | null;
-  /** The colour legend; `raycaster` (the pointer's ray) picks the channel where scales differ per channel. */
-  legend(raycaster?: Raycaster): LegendInfo | null;
-  /** Extra tooltip rows from the data (e.g. the top classes). */
-  dataRows(): Array<[string, string]>;
-  /** A world point on the visual that picking hits (for tests and fly-to). */
-  focusPoint(out: Vector3): Vector3;
-  /** The output element under the ray, when the visual can tell. */
-  elementAt(raycaster: Raycaster): ElementHit | null;
-  /**
-   * Appends the outline of `region` of this layer's output to `out` as line-segment
-   * endpoints (world x, y, z), one rectangle (4 segments) per place it is drawn (a
-   * region of every channel on an open layer: one per tile). Returns the rectangles
-   * drawn, 0 when the visual cannot show the region.
-   */
-  outlineRegion(region: Region, out: number[]): number;
-  /** A world point standing for channel (or unit) `channel`: a tile, a slice, a unit; null when not drawn. */
-  channelAnchor(channel: number, out: Vector3): Vector3 | null;
-  /** World points spread over the visual's front, where a fan of relation lines starts. */
-  footprint(): Vector3[];
-  dispose(): void;
-}
 
 export abstract class BaseVisual implements LayerVisual {
   readonly id: string;

@@ -10,9 +10,10 @@ import { BoxGeometry, EdgesGeometry, LineBasicMaterial, LineSegments, Mesh, Mesh
 import type { NodeTensors } from "../data/decode";
 import { formatConfigValue } from "../data/format";
 import type { NodeLayout, Size3 } from "../layout";
-import type { Palette } from "../scene/theme";
+import type { Palette } from "../render/palette";
 import type { NodeSpec } from "../spec";
-import { BaseVisual, type VisualContext } from "./base";
+import { BaseVisual } from "./base";
+import type { VisualContext } from "./types";
 
 /** The config entry that says how strongly the layer acts in training. */
 const STRENGTH_KEYS: ReadonlyArray<[string, string]> = [

@@ -8,8 +8,8 @@
 import { BufferAttribute, BufferGeometry, LineBasicMaterial, LineSegments, type Object3D, type Vector3 } from "three";
 
 import { groupBoxes, type GroupBox, type Layout } from "../layout";
-import type { Label, LabelOverlay } from "../scene/labels";
-import type { Palette } from "../scene/theme";
+import type { Label, LabelOverlay } from "../render/labels";
+import type { Palette } from "../render/palette";
 import type { GraphSpec } from "../spec";
 
 /** 12 edges of a box, as pairs of corner indices (bit 0: x, bit 1: y, bit 2: z). */

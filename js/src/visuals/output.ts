@@ -8,10 +8,10 @@ import { BoxGeometry, EdgesGeometry, LineBasicMaterial, LineSegments, type Rayca
 
 import { formatNumber, formatPercent } from "../data/format";
 import { hasUnitLabels, type NodeLayout } from "../layout";
-import type { Label } from "../scene/labels";
-import type { Palette } from "../scene/theme";
+import type { Label } from "../render/labels";
+import type { Palette } from "../render/palette";
 import type { NodeSpec } from "../spec";
-import type { ElementHit, VisualContext } from "./base";
+import type { ElementHit, VisualContext } from "./types";
 import { NeuronsVisual } from "./neurons";
 
 const SUM_TOLERANCE = 1e-2;

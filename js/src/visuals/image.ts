@@ -12,11 +12,11 @@ import type { DecodedTensor, NodeTensors } from "../data/decode";
 import type { Region } from "../data/receptive";
 import { formatNumber } from "../data/format";
 import { colorPlanesGrid, dim, type ChannelGrid, type NodeLayout, type Size3 } from "../layout";
-import type { LegendInfo } from "../scene/tooltip";
+import type { ElementHit, LegendInfo, VisualContext } from "./types";
 import type { NodeSpec } from "../spec";
-import { OUTLINE_LIFT, type ElementHit, type VisualContext } from "./base";
+import { OUTLINE_LIFT } from "./base";
 import { TexturedPlaneVisual } from "./plane";
-import { makeDataTexture, pixelAt, textureData } from "./textures";
+import { makeDataTexture, pixelAt, textureData } from "../render/textures";
 
 const CHANNEL_NAMES = ["red", "green", "blue"];
 

@@ -25,10 +25,10 @@ import type { Region } from "../data/receptive";
 import { formatCount } from "../data/format";
 import { describeScale, LAYER_PLAN, layerScale, type ScaleChoice, type ScalePlan } from "../data/scales";
 import { dim, neuronLayout, type NeuronLayout, type NodeLayout, type Size3 } from "../layout";
-import type { Palette } from "../scene/theme";
-import type { LegendInfo } from "../scene/tooltip";
+import type { Palette } from "../render/palette";
+import type { ElementHit, LegendInfo, VisualContext } from "./types";
 import type { NodeSpec } from "../spec";
-import { BaseVisual, OUTLINE_LIFT, type ElementHit, type VisualContext } from "./base";
+import { BaseVisual, OUTLINE_LIFT } from "./base";
 
 export class NeuronsVisual extends BaseVisual {
   protected readonly units: number;

@@ -38,11 +38,11 @@ import {
   type ScalePlan,
 } from "../data/scales";
 import { channelGrid, dim, type ChannelGrid, type NodeLayout, type Size3 } from "../layout";
-import type { Palette } from "../scene/theme";
-import type { LegendInfo } from "../scene/tooltip";
+import type { Palette } from "../render/palette";
+import type { ElementHit, LegendInfo, VisualContext } from "./types";
 import type { NodeSpec } from "../spec";
-import { BaseVisual, OUTLINE_LIFT, type ElementHit, type VisualContext } from "./base";
-import { fillSolid, makeDataTexture, pixelAt, textureData, writeImage } from "./textures";
+import { BaseVisual, OUTLINE_LIFT } from "./base";
+import { fillSolid, makeDataTexture, pixelAt, textureData, writeImage } from "../render/textures";
 
 const FACE_OFFSET = 0.004;
 const MAX_SLICES = 12;

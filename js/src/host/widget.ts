@@ -17,15 +17,15 @@
  * own 2D canvas, so any number of views fits in the browser's limit of live WebGL contexts.
  */
 
-import { asDataView, decodePayload } from "./data/decode";
-import { resolveOpenDims, sameShapes } from "./data/shapes";
-import { formatCount } from "./data/format";
-import { asColorScope } from "./data/scales";
-import { CSS } from "./scene/style";
-import { resolveTheme, watchHostTheme } from "./scene/theme";
-import type { HoverState } from "./scene/relations";
-import { ModelView } from "./scene/view";
-import type { GraphSpec } from "./spec";
+import { asDataView, decodePayload } from "../data/decode";
+import { resolveOpenDims, sameShapes } from "../data/shapes";
+import { formatCount } from "../data/format";
+import { asColorScope } from "../data/scales";
+import { CSS } from "./style";
+import { resolveTheme, watchHostTheme } from "./theme";
+import type { HoverState } from "../scene/relations";
+import { ModelView } from "../scene/view";
+import type { GraphSpec } from "../spec";
 
 /** The part of anywidget's model this widget uses. */
 export interface AnyModel {

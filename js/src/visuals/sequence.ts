@@ -19,11 +19,11 @@ import {
   type ScalePlan,
 } from "../data/scales";
 import { dim, STRIP_PAD_PX, STRIP_PX, stripGrid, type NodeLayout, type Size3, type StripGrid } from "../layout";
-import type { LegendInfo } from "../scene/tooltip";
+import type { ElementHit, LegendInfo, VisualContext } from "./types";
 import type { NodeSpec } from "../spec";
-import { OUTLINE_LIFT, type ElementHit, type VisualContext } from "./base";
+import { OUTLINE_LIFT } from "./base";
 import { TexturedPlaneVisual } from "./plane";
-import { makeDataTexture, pixelAt, textureData, writeImage } from "./textures";
+import { makeDataTexture, pixelAt, textureData, writeImage } from "../render/textures";
 
 interface Strips {
   grid: StripGrid;

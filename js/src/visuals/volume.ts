@@ -34,11 +34,11 @@ import {
   type ScalePlan,
 } from "../data/scales";
 import { dim, PLANE_DEPTH, volumeGrid, volumeSlices, type ChannelGrid, type NodeLayout, type Size3 } from "../layout";
-import type { Palette } from "../scene/theme";
-import type { LegendInfo } from "../scene/tooltip";
+import type { Palette } from "../render/palette";
+import type { LegendInfo, VisualContext } from "./types";
 import type { NodeSpec } from "../spec";
-import { BaseVisual, type VisualContext } from "./base";
-import { fillSolid, makeDataTexture, pixelAt, textureData, writeImage } from "./textures";
+import { BaseVisual } from "./base";
+import { fillSolid, makeDataTexture, pixelAt, textureData, writeImage } from "../render/textures";
 
 /** Mean over channels of a (D, H, W, C) tensor, for payloads without a summary. */
 export function volumeMean(t: DecodedTensor): DecodedTensor {
