@@ -11,7 +11,9 @@ from keras import regularizers as R
 
 from layerscape.capture import run_with_activations
 from layerscape.encode import decode_payload, encode_activations
-from layerscape.graph import can_open, extract_graph, family_of, plan_model
+from layerscape.families import can_open, family_of
+from layerscape.graph import extract_graph
+from layerscape.plan import plan_model
 from layerscape.spec import U8_MAX_CODE
 
 

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 
 from layerscape.capture import run_with_activations
-from layerscape.graph import plan_model
+from layerscape.plan import plan_model
 
 
 def test_lenet_activations_match_per_layer_probe_models(lenet, digits):

@@ -139,7 +139,8 @@ def test_payload_budget_keeps_summaries_and_sends_small_layers_first():
 
 def test_lenet_sized_models_send_every_channel(lenet, digits):
     from layerscape.capture import run_with_activations
-    from layerscape.graph import extract_graph, plan_model
+    from layerscape.graph import extract_graph
+    from layerscape.plan import plan_model
 
     graph = extract_graph(lenet)
     _, acts = run_with_activations(plan_model(lenet), [digits[0][:1]])

@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 from layerscape.capture import run_with_activations
-from layerscape.graph import extract_graph, family_of, functional_of, plan_model
+from layerscape.families import can_open, family_of
+from layerscape.graph import extract_graph
+from layerscape.plan import functional_of, plan_model
 from layerscape.trace import UntraceableError
 
 
@@ -79,6 +81,26 @@ def test_graph_is_json(lenet, zoo):
         graph = extract_graph(model)
         assert json.loads(json.dumps(graph)) == graph
         assert graph["wiring"] == "known" and graph["wiring_reason"] is None
+
+
+def _assert_contract_nodes(graph):
+    """Every node has exactly NodeSpec's keys, and ``opens`` is the contract's rule."""
+    from layerscape.spec import NodeSpec
+
+    for node in graph["nodes"]:
+        assert set(node) == set(NodeSpec.__annotations__), node["id"]
+        assert node["opens"] is can_open(node), node["id"]
+        assert isinstance(node["passthrough"], bool) and isinstance(node["reshape"], bool)
+
+
+def test_every_node_carries_the_contract_fields(lenet, zoo, subclassed):
+    for model in (lenet, zoo, subclassed):
+        _assert_contract_nodes(extract_graph(model))
+    nodes = _by_id(extract_graph(lenet))
+    assert [i for i, n in nodes.items() if n["opens"]] == [
+        "zero_padding2d", "conv2d", "max_pooling2d", "conv2d_1", "max_pooling2d_1"
+    ]  # fmt: skip
+    assert nodes["flatten"]["reshape"] and not nodes["flatten"]["opens"]
 
 
 def test_zoo_shared_layers_raw_ops_and_nested_models(zoo):
@@ -194,6 +216,7 @@ def test_untraceable_call_is_explained():
     assert "Branchy.call() could not be traced" in graph["wiring_reason"]
     assert [n["class_name"] for n in graph["nodes"]] == ["InputLayer", "Dense", "Branchy"]
     assert len(model.dense._inbound_nodes) == 0
+    _assert_contract_nodes(graph)
 
 
 def test_not_a_model():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -257,7 +258,7 @@ def test_expand_and_collapse_set_the_open_layers(view):
 
 def test_expand_all_and_collapse_all(view):
     view.expand("all")
-    from layerscape.graph import can_open
+    from layerscape.families import can_open
 
     assert view.open_layers == [n["id"] for n in view.graph["nodes"] if can_open(n)]
     assert "conv2d" in view.open_layers
@@ -276,6 +277,50 @@ def test_expand_rejects_what_cannot_open(view, ids, pattern):
     with pytest.raises(ValueError, match=pattern):
         view.expand(*ids)
     assert view.open_layers == []
+
+
+def test_what_opens_is_the_graph_s_opens_field(view):
+    # The spec's `opens` decides, for Python as for the front end.
+    conv = next(n for n in view._graph["nodes"] if n["id"] == "conv2d")
+    conv["opens"] = False
+    with pytest.raises(ValueError, match=r"\['conv2d'\]: layers that do not open"):
+        view.expand("conv2d")
+    view.expand("all")
+    assert "conv2d" not in view.open_layers and "conv2d_1" in view.open_layers
+
+
+def test_a_missing_bundle_says_how_to_build_it(tmp_path):
+    # anywidget reads the bundle when ModelView is defined: point the lookup at an empty
+    # folder in a fresh interpreter, and importing ModelView must fail with our message.
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import layerscape.bundle as b, pathlib, sys\n"
+        f"b.STATIC = pathlib.Path({str(tmp_path)!r})\n"
+        "try:\n"
+        "    from layerscape import ModelView\n"
+        "except RuntimeError as err:\n"
+        "    print(err); sys.exit(3)\n"
+    )
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert done.returncode == 3, done.stderr[-2000:]
+    assert f"the front-end bundle {tmp_path / 'widget.js'} is missing" in done.stdout
+    assert "npm ci && npm run build" in done.stdout
+
+
+def test_options_are_typed_and_unknown_ones_rejected(lenet):
+    from layerscape.options import OPTIONS, ViewOptions
+
+    assert OPTIONS == ("theme", "height", "summary", "color_scope")
+    assert ViewOptions.__optional_keys__ == frozenset(OPTIONS)
+    with pytest.raises(TypeError, match=r"unknown option\(s\) \['colour'\]; it accepts theme"):
+        ModelView(lenet, colour="red")
 
 
 def test_opening_a_layer_sends_its_channels_when_the_budget_left_them_out(

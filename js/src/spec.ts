@@ -1,7 +1,10 @@
 /**
  * The contract between the Python and JavaScript halves of layerscape.
  *
- * Mirrors `src/layerscape/spec.py` exactly; change both together.
+ * Mirrors `src/layerscape/spec.py` exactly (same fields, same optional ones: a pytest,
+ * tests/test_spec_agreement.py, compares them); change both together. The drawing rules
+ * (family, passthrough, reshape, opens) are decided in Python (`families.py`) and written
+ * into every node: read them, do not re-derive them.
  *
  * Graph spec: JSON, sent once (trait `_graph`).
  * Activation payload `LSP1`: binary, sent once per predict (trait `_payload`).
@@ -56,10 +59,15 @@ export interface NodeSpec {
   is_output: boolean;
   /** Id path of the nested model this node lives in, or null at top level. */
   parent: string | null;
-  /** The layer is the identity at inference (Dropout, GaussianNoise, ...): drawn thin. */
-  passthrough?: boolean;
+  /** The layer is the identity at inference (Dropout, GaussianNoise, ...): drawn thin, no values sent. */
+  passthrough: boolean;
   /** The layer only rearranges its input's elements in row-major order (Flatten, Reshape). */
-  reshape?: boolean;
+  reshape: boolean;
+  /**
+   * Clicking opens the node into its parts (the rule is Python's `families.can_open`):
+   * feature maps, volumes and sequences, and RGB image inputs; never a passthrough node.
+   */
+  opens: boolean;
 }
 
 export interface EdgeSpec {

@@ -19,7 +19,11 @@ function finiteRange(values: number[]): [number, number] {
   return finite.length ? [Math.min(...finite), Math.max(...finite)] : [0, 0];
 }
 
-/** A small LSP1 encoder following spec.py (the reference is the Python encoder). */
+/**
+ * Builds small LSP1 buffers for the edge cases the golden files do not hold (partial
+ * channels, offset or unaligned views, truncation, bad headers). It is not the
+ * reference: what Python writes is, in golden/ (see golden.test.ts).
+ */
 function encode(seq: number, sections: SectionInput[], options: { lead?: number } = {}): DataView {
   const blobs: Uint8Array[] = [];
   const tensors: TensorSection[] = [];
@@ -67,58 +71,6 @@ function encode(seq: number, sections: SectionInput[], options: { lead?: number 
 }
 
 describe("decodePayload", () => {
-  it("decodes f32 and u8 sections with their metadata", () => {
-    const view = encode(3, [
-      { node: "conv", role: "full", shape: [2, 2, 2], dtype: "f32", values: [1, -2, 3.5, 4, 0, 0.25, -1, 8] },
-      { node: "conv", role: "summary", shape: [2, 2], dtype: "u8", values: [0, 2.5, 5, 10], reduce: "mean" },
-      { node: "dense", role: "full", shape: [3], dtype: "u8", values: [-1, 0, 1] },
-    ]);
-    const p = decodePayload(view);
-    expect(p.seq).toBe(3);
-    expect(p.header.tensors).toHaveLength(3);
-    expect([...p.nodes.keys()]).toEqual(["conv", "dense"]);
-
-    const full = p.nodes.get("conv")!.full!;
-    expect(full.shape).toEqual([2, 2, 2]);
-    expect(Array.from(full.values)).toEqual([1, -2, 3.5, 4, 0, 0.25, -1, 8]);
-    expect(full.lo).toBe(-2);
-    expect(full.hi).toBe(8);
-    expect(full.reduce).toBeNull();
-
-    const summary = p.nodes.get("conv")!.summary!;
-    expect(summary.reduce).toBe("mean");
-    expect(summary.shape).toEqual([2, 2]);
-    const step = 10 / U8_MAX_CODE;
-    Array.from(summary.values).forEach((v, i) => expect(Math.abs(v - [0, 2.5, 5, 10][i])).toBeLessThanOrEqual(step));
-    expect(summary.values[0]).toBe(0);
-    expect(summary.values[3]).toBe(10);
-
-    const dense = p.nodes.get("dense")!;
-    expect(dense.summary).toBeUndefined();
-    expect(Array.from(dense.full!.values)).toEqual([-1, 0, 1]);
-  });
-
-  it("restores NaN and ±Inf from the u8 codes", () => {
-    const view = encode(1, [
-      { node: "x", role: "full", shape: [5], dtype: "u8", values: [NaN, Infinity, -Infinity, 2, 4] },
-    ]);
-    const t = decodePayload(view).nodes.get("x")!.full!;
-    expect(Number.isNaN(t.values[0])).toBe(true);
-    expect(t.values[1]).toBe(Infinity);
-    expect(t.values[2]).toBe(-Infinity);
-    expect(t.values[3]).toBe(2);
-    expect(t.values[4]).toBe(4);
-    expect([t.lo, t.hi]).toEqual([2, 4]);
-  });
-
-  it("keeps NaN and ±Inf in f32 sections", () => {
-    const view = encode(1, [{ node: "x", role: "full", shape: [3], dtype: "f32", values: [NaN, -Infinity, 1] }]);
-    const v = decodePayload(view).nodes.get("x")!.full!.values;
-    expect(Number.isNaN(v[0])).toBe(true);
-    expect(v[1]).toBe(-Infinity);
-    expect(v[2]).toBe(1);
-  });
-
   it("reports channels_total for partial feature maps", () => {
     const view = encode(7, [
       { node: "c", role: "full", shape: [1, 1, 2], dtype: "u8", values: [0, 1], channels_total: 64 },

@@ -9,6 +9,7 @@ export function node(
   output_shape: Array<number | null>,
   extra: Partial<NodeSpec> = {},
 ): NodeSpec {
+  const passthrough = extra.passthrough ?? false;
   return {
     id,
     name: id,
@@ -21,6 +22,10 @@ export function node(
     is_input: false,
     is_output: false,
     parent: null,
+    passthrough,
+    reshape: false,
+    // What Python's can_open writes (canOpen mirrors it until the front end reads `opens`).
+    opens: !passthrough && (["feature_map", "volume", "sequence"].includes(family) || (family === "image" && output_shape.length === 3 && output_shape[2] === 3)),
     ...extra,
   };
 }

@@ -7,12 +7,17 @@
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .widget import ModelView
 
-__version__ = "0.1.0"
+try:
+    # pyproject.toml's version is the only one written down; the installed metadata has it.
+    __version__ = version("layerscape")
+except PackageNotFoundError:  # imported from a source tree that was never installed
+    __version__ = "0+unknown"
 __all__ = ["ModelView", "__version__"]
 
 

@@ -1,11 +1,11 @@
 """Run a model once and keep every node's output.
 
-The forward pass follows the plan from ``graph.py`` call by call, in inference mode,
+The forward pass follows the plan from ``plan.py`` call by call, in inference mode,
 recursing into nested models, so one pass yields the model's outputs *and* every
 intermediate activation — including raw ``keras.ops`` steps and each call of a shared
 layer — without building probe models or touching the user's model.
 
-An untraced subclassed model (see ``graph.Untraced``) has no graph to follow: it is
+An untraced subclassed model (see ``plan.Untraced``) has no graph to follow: it is
 called as a whole, and only what is known to belong to a node is kept — its input and
 its output. Nothing is guessed for the layers in between.
 """
@@ -17,9 +17,9 @@ from typing import Any
 import keras
 import numpy as np
 from keras import tree
-from keras.src.models.functional import operation_fn
 
-from .graph import Scope, Untraced
+from . import _keras
+from .plan import Scope, Untraced
 
 
 def run_with_activations(plan: Scope, inputs: list[Any]) -> tuple[list[Any], dict[str, np.ndarray]]:
@@ -28,7 +28,7 @@ def run_with_activations(plan: Scope, inputs: list[Any]) -> tuple[list[Any], dic
     Parameters
     ----------
     plan
-        From :func:`layerscape.graph.plan_model`.
+        From :func:`layerscape.plan.plan_model`.
     inputs
         One batched array per model input, in ``model.inputs`` order.
 
@@ -59,9 +59,7 @@ def _run_scope(scope: Scope, inputs: list[Any], record: dict[str, np.ndarray]) -
             flat = [values[id(t)] for t in node.input_tensors]
             outputs = _run_scope(call.inner, flat, record)
         else:
-            args, kwargs = node.arguments.fill_in(values)
-            outputs = operation_fn(node.operation, training=False)(*args, **kwargs)
-            outputs = tree.flatten(outputs)
+            outputs = tree.flatten(_keras.run_node(node, values))
             record[call.id] = _first_sample(outputs[0])
         for symbolic, value in zip(node.outputs, outputs):
             values[id(symbolic)] = value
@@ -84,7 +82,7 @@ def run_untraced(plan: Untraced, batch: Any) -> tuple[Any, dict[str, np.ndarray]
     Parameters
     ----------
     plan
-        From :func:`layerscape.graph.plan_model` for a model whose ``call()`` could not
+        From :func:`layerscape.plan.plan_model` for a model whose ``call()`` could not
         be traced.
     batch
         What the model's ``call()`` takes, with the batch dimension; for a ``call()``

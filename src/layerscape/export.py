@@ -1,9 +1,10 @@
 """Write a view as one self-contained HTML page.
 
 The page inlines the IIFE bundle, the graph spec and the last payload, and drives the
-same ``render()`` the notebook uses through a minimal stand-in for the anywidget model.
-Nothing is fetched: it opens from ``file://`` offline. Scripts on the page reach the
-view through ``window.layerscapePage``: ``model`` (``get``/``set`` traits, e.g.
+same ``render()`` the notebook uses through a stand-in for the anywidget model
+(``js/src/host/standalone.ts``, called as ``LayerscapeWidget.mountPage()``). Nothing is
+fetched: it opens from ``file://`` offline. Scripts on the page reach the view through
+``window.layerscapePage``: ``model`` (``get``/``set`` traits, e.g.
 ``model.set("color_scope", "channel")``) and ``cleanup`` (the function ``render``
 returned).
 """
@@ -14,9 +15,17 @@ import base64
 import html
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .bundle import IIFE, bundle_path
+
+EXPORT_MAX_BYTES = 10_000_000
+"""Default size budget of a page written by :func:`save_view` (``ModelView.save_html``)."""
+
+# The page's script is one call: js/src/host/standalone.ts reads the state and payload
+# elements below, stands in for the anywidget model and renders into the root element.
 TEMPLATE = """<!doctype html>
 <html lang="en">
 <head>
@@ -34,47 +43,51 @@ TEMPLATE = """<!doctype html>
 <script id="layerscape-state" type="application/json">{state}</script>
 <script id="layerscape-payload" type="application/octet-stream">{payload}</script>
 <script>{bundle}</script>
-<script>
-(function () {{
-  var state = JSON.parse(document.getElementById("layerscape-state").textContent);
-  var b64 = document.getElementById("layerscape-payload").textContent.trim();
-  var raw = atob(b64);
-  var bytes = new Uint8Array(raw.length);
-  for (var i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-  state._payload = new DataView(bytes.buffer);
-  if (state.fill_window) state.height = Math.max(400, window.innerHeight - 4);
-  var listeners = {{}};
-  var model = {{
-    get: function (key) {{ return state[key]; }},
-    set: function (key, value) {{
-      state[key] = value;
-      (listeners["change:" + key] || []).slice().forEach(function (cb) {{ cb(); }});
-    }},
-    on: function (event, cb) {{ (listeners[event] = listeners[event] || []).push(cb); }},
-    off: function (event, cb) {{
-      if (!event) {{ listeners = {{}}; return; }}
-      listeners[event] = (listeners[event] || []).filter(function (f) {{ return cb && f !== cb; }});
-    }},
-    save_changes: function () {{}},
-    send: function () {{}}
-  }};
-  if (state.fill_window) {{
-    window.addEventListener("resize", function () {{
-      model.set("height", Math.max(400, window.innerHeight - 4));
-    }});
-  }}
-  var widget = LayerscapeWidget.default;
-  var el = document.getElementById("layerscape-root");
-  // For scripts on the page (and tests): the model to set traits on, and the cleanup.
-  var handle = window.layerscapePage = {{ model: model, cleanup: null }};
-  Promise.resolve(widget.initialize && widget.initialize({{ model: model }}))
-    .then(function () {{ handle.cleanup = widget.render({{ model: model, el: el }}); }})
-    .catch(function (err) {{ console.error("layerscape failed to render", err); }});
-}})();
-</script>
+<script>LayerscapeWidget.mountPage();</script>
 </body>
 </html>
 """
+
+
+def save_view(
+    path: Path,
+    state: dict[str, Any],
+    encode: Callable[[int], bytes],
+    title: str,
+    max_bytes: int = EXPORT_MAX_BYTES,
+) -> Path:
+    """Write a view as a page of at most ``max_bytes``; the body of ``save_html``.
+
+    Parameters
+    ----------
+    path
+        Where to write the page (its folder must exist).
+    state
+        The view's trait values (see :func:`render_page`).
+    encode
+        The view's last prediction as a payload that may grow, with the channels of
+        closed layers, to the bytes it is given.
+    title
+        The page title.
+    max_bytes
+        Size budget of the whole page.
+
+    Raises
+    ------
+    ValueError
+        If what the page must hold does not fit in ``max_bytes``; the message gives the
+        size needed.
+    """
+    bundle = bundle_path(IIFE)
+    room = payload_room(render_page(bundle, state, b"", title), max_bytes)
+    payload = encode(room)
+    if len(payload) > room:
+        needed = max_bytes + (len(payload) - room) * 4 // 3 + 1
+        raise ValueError(
+            f"the page needs about {needed:,} bytes for its summaries and open layers; "
+            f"got max_bytes={max_bytes:,}. Pass a larger max_bytes or collapse layers."
+        )
+    return write_html(path, render_page(bundle, state, payload, title))
 
 
 def write_html(path: Path, page: str) -> Path:

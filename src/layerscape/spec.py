@@ -33,6 +33,28 @@ order and its ``call()`` output, there are no edges (none is invented), and
 Only the shape decides the family (custom layers get one too). A layer with several
 outputs is drawn from its first; ``output_shapes`` lists them all.
 
+Drawing rules
+-------------
+The rules that decide ``family``, ``passthrough``, ``reshape`` and ``opens`` live
+beside this module, in ``families.py``; they are part of the contract. Python applies
+them and writes the answer into every node, so the front end reads them instead of
+re-deriving them:
+
+- ``passthrough``: the layer is the identity at inference (Dropout, GaussianNoise,
+  SpatialDropout..., ActivityRegularization). Drawn thin; sends no values.
+- ``reshape``: the layer only rearranges its input's elements in row-major order
+  (Flatten, Reshape).
+- ``opens``: clicking the node opens it into its parts: feature maps and volumes into
+  their channels, sequences into one strip per channel, an RGB image input into its
+  three colour planes; never a passthrough node. ``expand``/``collapse`` accept
+  exactly these ids.
+
+Nodes of an untraced model (``wiring == "unknown"``) are never passthrough or reshape:
+nothing ran through them.
+
+A reader treats a missing ``wiring`` as ``"known"`` and a missing ``wiring_reason`` as
+None (graph specs saved in notebooks before they existed); Python always writes both.
+
 Activation payload (``LSP1``)
 -----------------------------
 Little-endian throughout::
@@ -66,9 +88,11 @@ node sends at most two sections:
   count. Volumes follow the same channel budget as feature maps.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: the TypedDicts are read at run time
+# (their required and optional keys are checked against js/src/spec.ts).
+from typing import Literal
 
-from typing import Literal, TypedDict
+from typing_extensions import NotRequired, TypedDict
 
 SPEC_VERSION = 1
 PAYLOAD_MAGIC = b"LSP1"
@@ -109,6 +133,9 @@ class NodeSpec(TypedDict):
     reshape: bool
     """The layer only rearranges its input's elements in row-major order (Flatten,
     Reshape): drawn with the way elements move from the input to the output."""
+    opens: bool
+    """Clicking the node opens it into its parts (``families.can_open``): feature maps,
+    volumes and sequences, and RGB image inputs; never a passthrough node."""
 
 
 class EdgeSpec(TypedDict):
@@ -127,9 +154,10 @@ class GraphSpec(TypedDict):
     outputs: list[str]
     labels: list[str] | None
     """Class names for the (first) model output, when the user gave them."""
-    wiring: Wiring
-    """``"unknown"`` when the edges could not be read (see the module docstring)."""
-    wiring_reason: str | None
+    wiring: NotRequired[Wiring]
+    """``"unknown"`` when the edges could not be read (see the module docstring).
+    Always written by Python; a reader takes a missing one as ``"known"``."""
+    wiring_reason: NotRequired[str | None]
     """Why the wiring is unknown, in words for the user; None when it is known."""
 
 

@@ -7,7 +7,7 @@ leaves call records on the layers; they are removed again, so the user's model i
 exactly as it was.
 
 A ``call()`` that cannot run on a symbolic input raises :class:`UntraceableError`;
-``graph.py`` then falls back to drawing the model's layers without wiring.
+``plan.py`` then falls back to drawing the model's layers without wiring.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import inspect
 from typing import Any
 
 import keras
+
+from . import _keras
 
 
 class UntraceableError(TypeError):
@@ -58,7 +60,7 @@ def trace_subclassed(model: keras.Model) -> Any:
             f"call() takes {len(arguments)} input arguments ({', '.join(arguments)}); "
             "layerscape traces a call() with one input argument (which may hold a list)",
         )
-    shapes = getattr(model, "_build_shapes_dict", None)
+    shapes = _keras.build_shapes(model)
     if not shapes:
         # Keras records the input shape only when its own symbolic build of call()
         # succeeded; when it did not, ours would fail the same way.
@@ -71,17 +73,12 @@ def trace_subclassed(model: keras.Model) -> Any:
         )
     (shape,) = shapes.values()
     inputs = _symbolic_inputs(model, shape)
-    layers = model._flatten_layers(include_self=False)
-    marks = [(layer, len(layer._inbound_nodes), len(layer._outbound_nodes)) for layer in layers]
-    try:
-        outputs = model.call(inputs)
-        return keras.Model(inputs, outputs, name=model.name)
-    except Exception as err:
-        raise UntraceableError(model, _first_line(err)) from err
-    finally:
-        for layer, inbound, outbound in marks:
-            del layer._inbound_nodes[inbound:]
-            del layer._outbound_nodes[outbound:]
+    with _keras.call_records_undone(_keras.sublayers(model)):
+        try:
+            outputs = model.call(inputs)
+            return keras.Model(inputs, outputs, name=model.name)
+        except Exception as err:
+            raise UntraceableError(model, _first_line(err)) from err
 
 
 def call_arguments(model: keras.Model) -> list[str]:

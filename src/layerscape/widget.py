@@ -3,38 +3,28 @@
 from __future__ import annotations
 
 import copy
-import difflib
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import anywidget
 import keras
 import numpy as np
 import traitlets
+from typing_extensions import Unpack
 
-from .capture import run_untraced, run_with_activations
+from .bundle import bundle_path
 from .encode import CHANNEL_FAMILIES, encode_activations, layers_with_channels
-from .graph import Untraced, can_open, graph_from_plan, plan_model, with_observed_shapes
-from .samples import prepare_inputs
+from .export import EXPORT_MAX_BYTES, save_view
+from .graph import graph_from_plan
+from .inputs import check_labels, check_layer_id, check_openable, means_all
+from .options import COLOR_SCOPES, SUMMARIES, THEMES, ViewOptions, check_options
+from .plan import plan_model
+from .runners import runner_for
 from .spec import GraphSpec
 
-STATIC = Path(__file__).parent / "static"
-BUNDLE = STATIC / "widget.js"
-OPTIONS = ("theme", "height", "summary", "color_scope")
-THEMES = ("auto", "light", "dark")
-COLOR_SCOPES = ("layer", "channel", "model")
-SUMMARIES = ("mean", "max")
-EXPORT_MAX_BYTES = 10_000_000
-"""Default size budget of a page written by ``save_html``."""
-
-
-def _bundle() -> Path:
-    if not BUNDLE.exists():
-        raise RuntimeError(
-            f"the front-end bundle {BUNDLE} is missing. Install layerscape with "
-            "`pip install .` (which builds it), or run `npm ci && npm run build` in js/."
-        )
-    return BUNDLE
+# Looked up now: anywidget reads the bundle when the class below is defined, and a
+# missing one should say how to build it rather than "file not found".
+BUNDLE = bundle_path()
 
 
 class ModelView(anywidget.AnyWidget):
@@ -93,19 +83,18 @@ class ModelView(anywidget.AnyWidget):
     summary = traitlets.Enum(SUMMARIES, default_value="mean")
     color_scope = traitlets.Enum(COLOR_SCOPES, default_value="layer").tag(sync=True)
 
-    def __init__(self, model: keras.Model, labels: list[str] | None = None, **options: Any):
-        unknown = sorted(set(options) - set(OPTIONS))
-        if unknown:
-            raise TypeError(
-                f"ModelView got unknown option(s) {unknown}; it accepts {', '.join(OPTIONS)}"
-            )
+    def __init__(
+        self,
+        model: keras.Model,
+        labels: list[str] | None = None,
+        **options: Unpack[ViewOptions],
+    ):
+        check_options(dict(options))
         plan = plan_model(model)
-        shape = None if isinstance(plan, Untraced) else plan.functional.outputs[0].shape[1:]
-        labels = _check_labels(shape, labels)
-        graph = graph_from_plan(model, plan, labels)
-        _bundle()
         # Set before the traits: their observers read these.
-        self._plan = plan
+        self._runner = runner_for(plan)
+        labels = check_labels(self._runner.output_shape, labels)
+        graph = graph_from_plan(model, plan, labels)
         self._activations: dict[str, np.ndarray] = {}
         self._seq = 0
         super().__init__(_graph=graph, **options)
@@ -154,48 +143,15 @@ class ModelView(anywidget.AnyWidget):
             If ``x`` does not fit the model's inputs; the message names the expected
             shape. The view is unchanged and keeps working.
         """
-        if isinstance(self._plan, Untraced):
-            return self._predict_untraced(x)
-        inputs = self._plan.functional.inputs
-        arrays, batched = prepare_inputs(
-            x,
-            names=[t._keras_history.operation.name for t in inputs],
-            shapes=[[None if d is None else int(d) for d in t.shape[1:]] for t in inputs],
-            dtypes=[str(t.dtype) for t in inputs],
-        )
-        outputs, activations = run_with_activations(self._plan, arrays)
+        prediction = self._runner.run(x, self._graph["labels"])
         self._seq += 1
-        self._activations = activations
-        self._send_payload()
-        if not batched:
-            outputs = [y[0] for y in outputs]
-        return keras.tree.pack_sequence_as(self._plan.functional._outputs_struct, outputs)
-
-    def _predict_untraced(self, x: Any) -> Any:
-        plan = self._plan
-        assert isinstance(plan, Untraced)
-        if plan.input_shape is not None:
-            (array,), batched = prepare_inputs(
-                x, names=[plan.input_id], shapes=[plan.input_shape], dtypes=["float32"]
-            )
-            x = array
-        else:
-            batched = True
-            x = keras.tree.map_structure(_numeric, x)
-        outputs, activations = run_untraced(plan, x)
-        if self._graph["labels"] is not None:  # only now is the output's shape known
-            output = activations.get(plan.output_id)
-            _check_labels(None if output is None else output.shape, self._graph["labels"])
-        self._seq += 1
-        self._activations = activations
-        graph = with_observed_shapes(self._graph, plan, activations)  # type: ignore[arg-type]
+        self._activations = prediction.activations
+        graph = self._runner.observed(self._graph, prediction.activations)  # type: ignore[arg-type]
         with self.hold_sync():
             if graph is not self._graph:
-                self._graph = graph
+                self._graph = cast("dict[str, Any]", graph)  # the trait holds the spec
             self._send_payload()
-        if not batched:
-            outputs = keras.tree.map_structure(lambda y: y[0], outputs)
-        return outputs
+        return prediction.outputs
 
     @property
     def open_layers(self) -> list[str]:
@@ -217,7 +173,7 @@ class ModelView(anywidget.AnyWidget):
         ValueError
             For an id that is not a layer of this model that opens.
         """
-        ids = self._openable_ids() if _means_all(layer_ids) else self._openable(layer_ids)
+        ids = self._openable_ids() if means_all(layer_ids) else self._openable(layer_ids)
         wanted = set(self._open) | set(ids)
         self._open = [i for i in self._node_order() if i in wanted]
 
@@ -230,7 +186,7 @@ class ModelView(anywidget.AnyWidget):
         ValueError
             For an id that is not a layer of this model that opens.
         """
-        ids = set(self._open) if _means_all(layer_ids) else set(self._openable(layer_ids))
+        ids = set(self._open) if means_all(layer_ids) else set(self._openable(layer_ids))
         self._open = [i for i in self._open if i not in ids]
 
     def fly_to(self, layer_id: str) -> None:
@@ -253,38 +209,17 @@ class ModelView(anywidget.AnyWidget):
         ValueError
             If no layer has that id; the message names the closest ids.
         """
-        if not isinstance(layer_id, str):
-            raise TypeError(f"fly_to expects a layer id (str), got {type(layer_id).__name__}")
-        ids = self._node_order()
-        if layer_id not in ids:
-            close = difflib.get_close_matches(layer_id, ids, n=5, cutoff=0.5)
-            hint = (
-                f"; did you mean {', '.join(repr(i) for i in close)}?"
-                if close
-                else f"; its layers are {ids[:8]}{' ...' if len(ids) > 8 else ''}"
-            )
-            raise ValueError(f"fly_to: {layer_id!r} is not a layer of this model{hint}")
+        check_layer_id(layer_id, self._node_order())
         self._focus = {"id": layer_id, "n": int(self._focus.get("n", 0)) + 1}
 
     def _node_order(self) -> list[str]:
         return [n["id"] for n in self._graph["nodes"]]
 
     def _openable_ids(self) -> list[str]:
-        return [n["id"] for n in self._graph["nodes"] if can_open(n)]
+        return [n["id"] for n in self._graph["nodes"] if n["opens"]]
 
     def _openable(self, layer_ids: tuple[str, ...]) -> list[str]:
-        openable = self._openable_ids()
-        wrong = [i for i in layer_ids if i not in openable]
-        if wrong:
-            known = set(self._node_order())
-            in_model = all(i in known for i in wrong)
-            what = "layers that do not open in" if in_model else "not layers of"
-            more = " ..." if len(openable) > 12 else ""
-            raise ValueError(
-                f"cannot open {wrong}: {what} this model; the layers that open are "
-                f"{openable[:12]}{more}"
-            )
-        return list(layer_ids)
+        return check_openable(layer_ids, self._openable_ids(), self._node_order())
 
     @traitlets.observe("_open")
     def _on_open(self, change: dict[str, Any]) -> None:
@@ -346,10 +281,6 @@ class ModelView(anywidget.AnyWidget):
             If what the page must hold (summaries, vectors, open layers) does not fit in
             ``max_bytes``; the message gives the size needed.
         """
-        from .export import payload_room, render_page, write_html
-
-        bundle = _bundle().with_name("widget.iife.js")
-        title = title or self._graph.get("name", "layerscape")
         state = {
             "_graph": self._graph,
             "_open": list(self._open),
@@ -358,41 +289,7 @@ class ModelView(anywidget.AnyWidget):
             "color_scope": self.color_scope,
             "height": self.height,
         }
-        room = payload_room(render_page(bundle, state, b"", title), max_bytes)
-        payload = self._encode(budget=room)
-        if len(payload) > room:
-            needed = max_bytes + (len(payload) - room) * 4 // 3 + 1
-            raise ValueError(
-                f"the page needs about {needed:,} bytes for its summaries and open layers; "
-                f"got max_bytes={max_bytes:,}. Pass a larger max_bytes or collapse layers."
-            )
-        return write_html(Path(path), render_page(bundle, state, payload, title))
-
-
-def _means_all(layer_ids: tuple[str, ...]) -> bool:
-    return not layer_ids or layer_ids == ("all",)
-
-
-def _numeric(x: Any) -> np.ndarray:
-    array = np.asarray(x)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"expected numeric arrays for the model's input; got dtype {array.dtype}")
-    return array
-
-
-def _check_labels(shape: Any, labels: Any) -> list[str] | None:
-    """Labels as strings, checked against the output's per-sample ``shape`` if known."""
-    if labels is None:
-        return None
-    if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
-        raise TypeError(f"labels must be a list of strings; got {type(labels).__name__}")
-    labels = [str(label) for label in labels]
-    if shape is None:
-        return labels
-    shape = tuple(shape)
-    if len(shape) != 1 or shape[0] != len(labels):
-        raise ValueError(
-            f"got {len(labels)} labels, but the model's output has shape {shape}: "
-            "labels need a rank-1 output with one unit per label"
+        title = title or self._graph.get("name", "layerscape")
+        return save_view(
+            Path(path), state, lambda room: self._encode(budget=room), title, max_bytes
         )
-    return labels

@@ -26,20 +26,10 @@ import { resolveTheme, watchHostTheme } from "./theme";
 import type { HoverState } from "../scene/relations";
 import { ModelView } from "../scene/view";
 import type { GraphSpec } from "../spec";
+import type { RenderProps, TraitName, WidgetModel, WidgetModule } from "./model";
+import { mountStandalone, type PageHandle } from "./standalone";
 
-/** The part of anywidget's model this widget uses. */
-export interface AnyModel {
-  get(name: string): unknown;
-  on(event: string, callback: () => void): void;
-  off(event?: string | null, callback?: (() => void) | null): void;
-  set(name: string, value: unknown): void;
-  save_changes(): void;
-}
-
-export interface RenderProps {
-  model: AnyModel;
-  el: HTMLElement;
-}
+export type { RenderProps, WidgetModel } from "./model";
 
 /** What browser tests reach through `root.__layerscape`. */
 export interface LayerscapeTestApi {
@@ -116,7 +106,7 @@ function asGraph(value: unknown): GraphSpec | null {
   };
 }
 
-function initialize(_props: { model: AnyModel }): void {
+function initialize(_props: { model: WidgetModel }): void {
   // Nothing slow here: everything happens per view in render().
 }
 
@@ -221,7 +211,7 @@ function render({ model, el }: RenderProps): () => void {
     if (!view) return;
     const arrived = performance.now();
     try {
-      const data = asDataView(model.get("_payload") as DataView | ArrayBuffer | ArrayBufferView | null);
+      const data = asDataView(model.get("_payload"));
       const decoded = data && data.byteLength > 0 ? decodePayload(data) : null;
       // The scene is built here, from the graph with its open dimensions (None) sized
       // by this prediction: built once per graph, and again only when those sizes
@@ -336,7 +326,7 @@ function render({ model, el }: RenderProps): () => void {
     button.addEventListener("click", onClick);
     cleanups.push(() => button.removeEventListener("click", onClick));
   }
-  const traits: Array<[string, () => void]> = [
+  const traits: Array<[TraitName, () => void]> = [
     ["_graph", onGraph],
     ["_payload", onPayload],
     ["theme", applyTheme],
@@ -384,4 +374,12 @@ function render({ model, el }: RenderProps): () => void {
   };
 }
 
-export default { initialize, render };
+const widget: WidgetModule = { initialize, render };
+
+/** The exported page's entry (export.py's one call): render this widget from the page's
+ * own state, through the stand-in model of standalone.ts. */
+export function mountPage(): PageHandle {
+  return mountStandalone(widget);
+}
+
+export default widget;

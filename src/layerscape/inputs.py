@@ -1,11 +1,12 @@
-"""Check what the user passes to ``predict`` against the model's inputs.
+"""Check what the user passes to a view: ``predict``'s inputs, labels and layer ids.
 
-Every failure names the shape the model expects, so the message alone tells the user
-what to pass instead.
+Every failure names what was expected (the input shape, the output's units, the ids
+that exist), so the message alone tells the user what to pass instead.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -134,3 +135,66 @@ def _one_input(
     if array.dtype.kind == "b":
         array = array.astype(np.float32 if not wants_int else dtype)
     return array, batched
+
+
+def numeric(x: Any) -> np.ndarray:
+    """``x`` as a numpy array of numbers (bool, int or float), else ``TypeError``."""
+    array = np.asarray(x)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"expected numeric arrays for the model's input; got dtype {array.dtype}")
+    return array
+
+
+def check_labels(shape: Any, labels: Any) -> list[str] | None:
+    """Labels as strings, checked against the output's per-sample ``shape`` if known."""
+    if labels is None:
+        return None
+    if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
+        raise TypeError(f"labels must be a list of strings; got {type(labels).__name__}")
+    labels = [str(label) for label in labels]
+    if shape is None:
+        return labels
+    shape = tuple(shape)
+    if len(shape) != 1 or shape[0] != len(labels):
+        raise ValueError(
+            f"got {len(labels)} labels, but the model's output has shape {shape}: "
+            "labels need a rank-1 output with one unit per label"
+        )
+    return labels
+
+
+def means_all(layer_ids: tuple[str, ...]) -> bool:
+    """``expand()``/``expand("all")`` (and the same for ``collapse``) mean every layer."""
+    return not layer_ids or layer_ids == ("all",)
+
+
+def check_layer_id(layer_id: object, ids: list[str]) -> str:
+    """``layer_id`` if it is one of ``ids`` (for ``fly_to``); else the closest ones in
+    a ``ValueError``, or a ``TypeError`` for a non-string."""
+    if not isinstance(layer_id, str):
+        raise TypeError(f"fly_to expects a layer id (str), got {type(layer_id).__name__}")
+    if layer_id not in ids:
+        close = difflib.get_close_matches(layer_id, ids, n=5, cutoff=0.5)
+        hint = (
+            f"; did you mean {', '.join(repr(i) for i in close)}?"
+            if close
+            else f"; its layers are {ids[:8]}{' ...' if len(ids) > 8 else ''}"
+        )
+        raise ValueError(f"fly_to: {layer_id!r} is not a layer of this model{hint}")
+    return layer_id
+
+
+def check_openable(layer_ids: tuple[str, ...], openable: list[str], ids: list[str]) -> list[str]:
+    """``layer_ids`` as a list if every one opens; else a ``ValueError`` saying whether
+    they are layers that do not open or not layers at all, and which ones open."""
+    wrong = [i for i in layer_ids if i not in openable]
+    if wrong:
+        known = set(ids)
+        in_model = all(i in known for i in wrong)
+        what = "layers that do not open in" if in_model else "not layers of"
+        more = " ..." if len(openable) > 12 else ""
+        raise ValueError(
+            f"cannot open {wrong}: {what} this model; the layers that open are "
+            f"{openable[:12]}{more}"
+        )
+    return list(layer_ids)

@@ -1,0 +1,121 @@
+"""How a view runs its model: one runner per kind of plan, chosen once per view.
+
+A traced plan (:class:`~layerscape.plan.Scope`) runs call by call and yields every
+node's activation; an untraced one (:class:`~layerscape.plan.Untraced`) is called as a
+whole and yields its input and output only, and learns the shapes Keras never
+recorded from what the call returns. ``ModelView.predict`` asks its runner and never
+which kind of plan it holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import keras
+import numpy as np
+
+from . import _keras
+from .capture import run_untraced, run_with_activations
+from .graph import with_observed_shapes
+from .inputs import check_labels, numeric, prepare_inputs
+from .plan import Plan, Scope, Untraced
+from .spec import GraphSpec
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What one ``predict`` gives: the model's output and every known activation."""
+
+    outputs: Any
+    """What the model returns, as numpy, in the model's own structure: for one sample
+    without its batch dimension, for a batch with it."""
+    activations: dict[str, np.ndarray]
+    """Node id -> that node's output for the first sample (no batch), float32."""
+
+
+class Runner(Protocol):
+    """Runs a view's model on what the user passed to ``predict``."""
+
+    @property
+    def output_shape(self) -> tuple[int | None, ...] | None:
+        """The (first) output's per-sample shape, or None until a prediction shows it."""
+        ...
+
+    def run(self, x: Any, labels: list[str] | None) -> Prediction:
+        """Check ``x`` (and ``labels`` against the output, where only now known) and run
+        the model. Raises ``TypeError``/``ValueError`` before anything runs for an
+        ``x`` that does not fit."""
+        ...
+
+    def observed(self, graph: GraphSpec, activations: dict[str, np.ndarray]) -> GraphSpec:
+        """``graph`` with what the prediction showed; ``graph`` itself when it adds
+        nothing (then it need not be sent again)."""
+        ...
+
+
+class TracedRunner:
+    """Runs a traced plan node by node: every node's activation in one pass."""
+
+    def __init__(self, plan: Scope):
+        self._plan = plan
+        inputs = plan.functional.inputs
+        self._names = [_keras.input_name(t) for t in inputs]
+        self._shapes = [[None if d is None else int(d) for d in t.shape[1:]] for t in inputs]
+        self._dtypes = [str(t.dtype) for t in inputs]
+
+    @property
+    def output_shape(self) -> tuple[int | None, ...] | None:
+        return tuple(self._plan.functional.outputs[0].shape[1:])
+
+    def run(self, x: Any, labels: list[str] | None) -> Prediction:
+        arrays, batched = prepare_inputs(
+            x, names=self._names, shapes=self._shapes, dtypes=self._dtypes
+        )
+        outputs, activations = run_with_activations(self._plan, arrays)
+        if not batched:
+            outputs = [y[0] for y in outputs]
+        structure = _keras.outputs_structure(self._plan.functional)
+        return Prediction(keras.tree.pack_sequence_as(structure, outputs), activations)
+
+    def observed(self, graph: GraphSpec, activations: dict[str, np.ndarray]) -> GraphSpec:
+        return graph  # every shape was known from the graph
+
+
+class UntracedRunner:
+    """Calls an untraced model as a whole: only its input and output have values."""
+
+    def __init__(self, plan: Untraced):
+        self._plan = plan
+
+    @property
+    def output_shape(self) -> tuple[int | None, ...] | None:
+        return None
+
+    def run(self, x: Any, labels: list[str] | None) -> Prediction:
+        plan = self._plan
+        if plan.input_shape is not None:
+            (array,), batched = prepare_inputs(
+                x, names=[plan.input_id], shapes=[plan.input_shape], dtypes=["float32"]
+            )
+            x = array
+        else:
+            batched = True
+            x = keras.tree.map_structure(numeric, x)
+        outputs, activations = run_untraced(plan, x)
+        if labels is not None:  # only now is the output's shape known
+            output = activations.get(plan.output_id)
+            check_labels(None if output is None else output.shape, labels)
+        if not batched:
+            outputs = keras.tree.map_structure(lambda y: y[0], outputs)
+        return Prediction(outputs, activations)
+
+    def observed(self, graph: GraphSpec, activations: dict[str, np.ndarray]) -> GraphSpec:
+        return with_observed_shapes(graph, self._plan, activations)
+
+
+def runner_for(plan: Plan) -> Runner:
+    """The runner for ``plan``: the one place that asks which kind of plan it is."""
+    if isinstance(plan, Untraced):
+        return UntracedRunner(plan)
+    return TracedRunner(plan)
