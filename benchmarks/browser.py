@@ -24,7 +24,7 @@ draw calls, GPU memory, timestamps), not from screenshots:
 
 Importable: ``export_model_page(name, folder)`` writes a model's page and its payloads,
 ``measure_page(html, payloads)`` measures any exported page, ``measure_model(name)`` does
-both; ``python benchmarks/browser.py [--models lenet vgg16 ...]`` prints the table.
+both; ``python -m benchmarks.browser [--models lenet vgg16 ...]`` prints the table.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -41,12 +40,8 @@ from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "tests" / "e2e"))
-
-from e2e_support import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from models import MODELS, build, labels, samples  # noqa: E402
+from benchmarks.models import MODELS, build, labels, samples
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 
 VIEWPORT = {"width": 1100, "height": 640}
 

@@ -9,8 +9,8 @@ clocks are this machine's wall clock. ``ping`` measures the same path for the sm
 possible widget (one synced integer written into the page): the floor that Jupyter's
 own kernel -> server -> browser path sets for any widget.
 
-    python benchmarks/jupyterlab.py                    # ping, LeNet and VGG16 (~3 min)
-    python benchmarks/jupyterlab.py --models lenet --repeats 20
+    python -m benchmarks.jupyterlab                    # ping, LeNet and VGG16 (~3 min)
+    python -m benchmarks.jupyterlab --models lenet --repeats 20
 """
 
 from __future__ import annotations
@@ -18,20 +18,18 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests" / "e2e"))
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.support.lab import Lab, start_lab, stop_lab
+from tests.support.paths import REPO_ROOT
+from tests.support.poll import wait_until
 
-from e2e_support import CHROMIUM, CHROMIUM_ARGS, start_lab, stop_lab  # noqa: E402
-from lab_driver import Lab, wait_until  # noqa: E402
-
+# The kernel imports benchmarks.models: start_lab puts the clone's root on its PYTHONPATH.
 SETUP = """\
-import sys, time
-sys.path.insert(0, {here!r})
-from models import build, samples
+import time
+from benchmarks.models import build, samples
 from layerscape import ModelView
 model = build({name!r})
 xs = samples({name!r}, {count})
@@ -71,7 +69,7 @@ def measure(name: str, repeats: int, page, server) -> list[float]:
         setup, first = PING_SETUP, "ping.n = 1"
         action, watch = "ping.n = {value}", (".ls-ping", "data-n")
     else:
-        setup = SETUP.format(here=str(HERE), name=name, count=repeats + 1)
+        setup = SETUP.format(name=name, count=repeats + 1)
         first, action = "_ = view.predict(xs[0])", "_ = view.predict(xs[{index}])"
         watch = (".layerscape", "data-predictions")
     notebook = {
@@ -115,7 +113,7 @@ def run(models: list[str], repeats: int) -> dict[str, dict[str, float]]:
 
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
-        server = start_lab(Path(tmp))
+        server = start_lab(Path(tmp), pythonpath=[REPO_ROOT])
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000})

@@ -13,7 +13,7 @@ the CPU). The page itself reports, through ``performance.measure`` entries:
 and ``ready ms`` is from navigation to ``data-state="ready"`` (parsing the page and the
 bundle, decoding the payload, building, first frame).
 
-Run: ``python benchmarks/layout.py`` (needs ``/usr/bin/chromium`` and a built bundle;
+Run: ``python -m benchmarks.layout`` (needs ``/usr/bin/chromium`` and a built bundle;
 about a minute, most of it Keras building the models). ``--screenshots DIR`` also saves
 a picture of each view.
 """

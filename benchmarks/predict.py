@@ -12,7 +12,7 @@ and what crosses the wire per prediction: the LSP1 payload against the same
 activations as raw float32 and as a JSON list of numbers, and how many feature maps
 got their channels within the payload's channel budget (the rest send their summary).
 
-Run: ``python benchmarks/predict.py`` (add ``--quick`` for LeNet only). Figures to
+Run: ``python -m benchmarks.predict`` (add ``--quick`` for LeNet only). Figures to
 trust are the ratios within one run; absolute times vary on shared machines.
 """
 

@@ -1,7 +1,7 @@
 """Every performance figure of layerscape, for LeNet, VGG16, ResNet50 and InceptionV3.
 
-    python benchmarks/run.py --json results.json          # everything (~15 min)
-    python benchmarks/run.py --models lenet --no-lab      # a quick look
+    python -m benchmarks.run --json results.json          # everything (~15 min)
+    python -m benchmarks.run --models lenet --no-lab      # a quick look
 
 Kernel side, per model (random weights, ``weights=None``):
 
@@ -34,11 +34,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-from models import MODELS, build, labels, samples  # noqa: E402
-from wire import metered  # noqa: E402
+from benchmarks.models import MODELS, build, labels, samples
+from tests.support.wire import metered
 
 TARGETS = {
     "predict overhead (ResNet50)": "<= 1.3",
@@ -78,8 +75,7 @@ def kernel_figures(
     """Predict overhead, bytes per predict and memory growth for one model; with
     ``html``, also the page of its closed view and the payloads of the next predictions.
     """
-    from browser import next_payloads
-
+    from benchmarks.browser import next_payloads
     from layerscape import ModelView
 
     model = build(name)
@@ -181,7 +177,7 @@ def main() -> None:
         ])  # fmt: skip
 
         if not args.no_browser:
-            import browser
+            from benchmarks import browser
 
             rows = []
             for name, (html, payloads) in pages.items():
@@ -195,7 +191,7 @@ def main() -> None:
             print(f"\nbundle: {results['bundle_bytes']:,} bytes")
 
     if not args.no_lab:
-        import jupyterlab
+        from benchmarks import jupyterlab
 
         lab_models = [m for m in ("lenet", "vgg16") if m in args.models]
         if lab_models:

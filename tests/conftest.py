@@ -1,4 +1,4 @@
-"""Shared fixtures: small Keras models built once per session."""
+"""Shared fixtures: small Keras models built once per session, and the trained demo."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ import keras
 import numpy as np
 import pytest
 
-from layerscape.demo import build_lenet, load_digits
+# The helpers' asserts explain themselves in failures, as the tests' own do.
+pytest.register_assert_rewrite("tests.support")
+
+from layerscape.demo import build_lenet, load_digits  # noqa: E402
+from tests.support.demo import DemoPage, make_demo_page  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +27,13 @@ def lenet() -> keras.Model:
     """LeNet with random weights (seeded): every layer has non-trivial output."""
     keras.utils.set_random_seed(1)
     return build_lenet()
+
+
+@pytest.fixture(scope="session")
+def trained_demo(tmp_path_factory: pytest.TempPathFactory) -> DemoPage:
+    """The demo page (LeNet trained 10 epochs, a held-out digit predicted), trained once per
+    run and shared by the demo's tests and the browser tests of the exported page."""
+    return make_demo_page(tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture(scope="session")

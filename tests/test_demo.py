@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 
-from layerscape.demo import build_lenet, load_digits, write_demo
+from layerscape.demo import build_lenet, load_digits
 
 
 def test_digits_look_like_mnist(digits):
@@ -43,8 +43,9 @@ def test_lenet_is_tensorspace_lenet():
     ]
 
 
-def test_write_demo_trains_a_real_classifier(tmp_path):
-    path, facts = write_demo(tmp_path / "demo.html", epochs=10)
+def test_write_demo_trains_a_real_classifier(trained_demo):
+    # write_demo's page, made once per run (tests/conftest.py) and shared with the browser tests.
+    path, facts = trained_demo.path, trained_demo.facts
     assert path.exists() and path.stat().st_size > 100_000
     assert facts["test_accuracy"] > 0.85
     assert 0 <= facts["predicted"] <= 9 and 0.1 <= facts["confidence"] <= 1

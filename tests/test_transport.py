@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import re
-import sys
 from pathlib import Path
 
 import keras
@@ -14,9 +13,7 @@ import pytest
 
 from layerscape import ModelView
 from layerscape.encode import PAYLOAD_BUDGET, decode_payload
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
-from wire import metered
+from tests.support.wire import metered
 
 
 @pytest.fixture(scope="module")

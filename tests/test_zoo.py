@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 from keras.src.models.functional import Functional
 
-import zoo_models
 from layerscape import ModelView
+from tests.support import zoo_models
 
 ZOO = list(zoo_models.BUILDERS)
 

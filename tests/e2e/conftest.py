@@ -14,14 +14,12 @@ Fixtures
 ``lab_server``   a real JupyterLab server on 127.0.0.1 with an empty token, whose
                  kernel is this interpreter; stopped (with its kernels) at the end.
 
-Helpers (``from e2e_support import ...``)
------------------------------------------
-``free_port()``, ``decode_png()``, ``pixel_stats()``, ``pixel_diff()``,
-``stable_screenshot()``, ``guard_network()``.
+Helpers live in ``tests.support`` (``chromium``, ``page``, ``pixels``, ``lab``).
 
 Environment
 -----------
-``LAYERSCAPE_CHROMIUM``   another Chromium binary (default ``/usr/bin/chromium``).
+``LAYERSCAPE_CHROMIUM``   another Chromium binary (default ``/usr/bin/chromium``), e.g.
+                          one installed without root.
 ``LAYERSCAPE_ARTIFACTS``  where screenshots go (default ``<repo>/test-artifacts/e2e``).
 ``LAYERSCAPE_HEADED=1``   show the browser (needs a display).
 ``CI``                    when set, a missing Chromium fails instead of skipping.
@@ -37,35 +35,15 @@ from pathlib import Path
 
 import pytest
 
-# Make the helper module importable whatever pytest's import mode (prepend/importlib).
-if str(Path(__file__).resolve().parent) not in sys.path:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
+from tests.support.chromium import PageLog, launch, missing_browser_reason, new_page
+from tests.support.lab import start_lab, stop_lab
+from tests.support.paths import ARTIFACTS_ROOT, REPO_ROOT
 
-from e2e_support import (
-    ARTIFACTS_ROOT,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    E2E_DIR,
-    REPO_ROOT,
-    VIEWPORT,
-    PageLog,
-    start_lab,
-    stop_lab,
-)
+E2E_DIR = Path(__file__).resolve().parent
 
 
 def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def _missing_browser_reason() -> str | None:
-    if not Path(CHROMIUM).exists():
-        return f"{CHROMIUM} not found (Debian package 'chromium'; never `playwright install`)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Python package 'playwright' is not installed"
-    return None
 
 
 # --------------------------------------------------------------------------- hooks
@@ -85,7 +63,7 @@ def _is_e2e(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Fast parts first: the browser tests run after every other test in the session.
     items[:] = [i for i in items if not _is_e2e(i)] + [i for i in items if _is_e2e(i)]
-    reason = _missing_browser_reason()
+    reason = missing_browser_reason()
     for item in items:
         if not _is_e2e(item):
             continue
@@ -115,7 +93,7 @@ def _failed(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture(scope="session")
 def browser():
-    reason = _missing_browser_reason()
+    reason = missing_browser_reason()
     if reason:
         if _in_ci():
             pytest.fail(f"CI must run the browser e2e tests, but {reason}")
@@ -124,11 +102,7 @@ def browser():
 
     pw = sync_playwright().start()
     try:
-        b = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=CHROMIUM_ARGS,
-            headless=os.environ.get("LAYERSCAPE_HEADED", "") in ("", "0"),
-        )
+        b = launch(pw)
     except Exception:
         pw.stop()
         raise
@@ -150,35 +124,14 @@ def artifacts(request: pytest.FixtureRequest) -> Path:
 
 
 @pytest.fixture
-def page_log() -> PageLog:
-    return PageLog()
-
-
-@pytest.fixture
-def page(browser, page_log: PageLog, artifacts: Path, request: pytest.FixtureRequest):
-    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1, service_workers="block")
-    context.set_default_timeout(30_000)
-    pg = context.new_page()
-
-    def on_console(msg):
-        text = f"[{msg.type}] {msg.text}"
-        page_log.console.append(text)
-        if msg.type == "error":
-            loc = msg.location or {}
-            where = f" ({loc.get('url')}:{loc.get('lineNumber')})" if loc.get("url") else ""
-            page_log.console_errors.append(msg.text + where)
-
-    pg.on("console", on_console)
-    pg.on(
-        "pageerror",
-        lambda err: page_log.page_errors.append(f"{err.name}: {err.message}\n{err.stack or ''}"),
-    )
+def page_with_log(browser, artifacts: Path, request: pytest.FixtureRequest):
+    """A fresh context + page and its console log; the log (and, on failure, a
+    screenshot) goes to the test's artifacts."""
+    pg, log = new_page(browser)
     try:
-        yield pg
+        yield pg, log
     finally:
-        (artifacts / "console.log").write_text(
-            "\n".join(page_log.console + page_log.page_errors) + "\n"
-        )
+        (artifacts / "console.log").write_text(log.text())
         if _failed(request):
             try:
                 pg.screenshot(
@@ -186,7 +139,17 @@ def page(browser, page_log: PageLog, artifacts: Path, request: pytest.FixtureReq
                 )
             except Exception as exc:  # the page may be gone; the report matters more
                 print(f"could not screenshot the failed page: {exc}", file=sys.stderr)
-        context.close()
+        pg.context.close()
+
+
+@pytest.fixture
+def page(page_with_log):
+    return page_with_log[0]
+
+
+@pytest.fixture
+def page_log(page_with_log) -> PageLog:
+    return page_with_log[1]
 
 
 # -------------------------------------------------------------------- JupyterLab

@@ -16,15 +16,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from e2e_support import (
-    API,
-    hover_tooltip,
-    leave_tooltip,
-    open_view,
-    pixel_diff,
-    pixel_stats,
-    stable_screenshot,
+
+from tests.support.leaks import (
+    RENDER_JS,
+    SNAPSHOT_JS,
+    clean_up,
+    instrument,
+    snapshots_after_rebuilds,
 )
+from tests.support.page import API, hover_tooltip, leave_tooltip, open_view, settle, shoot
+from tests.support.pixels import assert_drawn, pixel_diff
 
 pytestmark = pytest.mark.e2e
 
@@ -98,9 +99,8 @@ def test_every_family_renders_and_each_openable_layer_opens(
     root = open_view(page, blocks_page)
     assert root.get_attribute("data-predictions") == "1"
     canvas = page.locator(".layerscape canvas")
-    closed = stable_screenshot(canvas, artifacts / "closed.png")
-    stats = pixel_stats(closed)
-    assert stats.distinct_colors >= 64 and stats.variance > 25, stats.describe()
+    closed = shoot(canvas, artifacts / "closed.png")
+    assert_drawn(closed, "the closed blocks")
     for node_id in FAMILIES:
         assert page.evaluate(f"{API}.project({node_id!r})") is not None, node_id
 
@@ -108,14 +108,14 @@ def test_every_family_renders_and_each_openable_layer_opens(
     for node_id in OPENABLE:
         page.evaluate(f"{API}.toggle({node_id!r})")
         assert page.evaluate(f"{API}.openIds()") == [node_id]
-        opened = stable_screenshot(canvas, artifacts / f"open-{node_id}.png")
+        opened = shoot(canvas, artifacts / f"open-{node_id}.png")
         changes[node_id] = pixel_diff(closed, opened)
         page.evaluate(f"{API}.toggle({node_id!r})")
         assert page.evaluate(f"{API}.openIds()") == []
     small = {k: d.describe() for k, d in changes.items() if d.fraction < MIN_OPEN_CHANGE}
     assert not small, small
     # Closing again restores the closed picture.
-    again = stable_screenshot(canvas)
+    again = shoot(canvas)
     assert pixel_diff(closed, again).fraction < 0.001
 
     # What cannot open does not.
@@ -169,26 +169,20 @@ def test_every_family_frees_what_it_made(blocks_page: Path, page, page_log, tmp_
     """Volumes, strips, colour planes, slabs and reshape fans dispose every GPU object:
     with every openable layer open, rebuilding the scene holds the same objects each
     time, and the cleanup leaves what was there before the view (see test_cleanup)."""
-    from test_cleanup import RENDER_JS, SNAPSHOT_JS, WRAP, snapshots_after_rebuilds
-
-    html = tmp_path / "blocks-cleanup.html"
-    html.write_text(blocks_page.read_text().replace("<body>", "<body>\n" + WRAP, 1))
-    open_view(page, html)
-    page.evaluate("layerscapePage.cleanup()")
-    page.wait_for_timeout(300)
+    open_view(page, instrument(blocks_page, tmp_path / "blocks-cleanup.html"))
+    clean_up(page)
     baseline = page.evaluate(SNAPSHOT_JS)
 
     assert page.evaluate(RENDER_JS) == "ready"
     for node_id in OPENABLE:
         page.evaluate(f"api.toggle({node_id!r})")
-    page.wait_for_timeout(600)
+    settle(page)
     assert page.evaluate("api.openIds()") == list(OPENABLE)
     alive = snapshots_after_rebuilds(page)
     assert alive[0] == alive[1] == alive[2], f"rebuilds pile up GPU objects: {alive}"
     # the open layers' atlases exist: more data textures than the closed view's
     assert alive[0]["dataTextures"] > len(OPENABLE)
 
-    page.evaluate("layerscapePage.cleanup()")
-    page.wait_for_timeout(300)
+    clean_up(page)
     assert page.evaluate(SNAPSHOT_JS) == baseline
     assert page_log.problems() == []

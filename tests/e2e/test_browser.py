@@ -9,14 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from e2e_support import (
-    _decode_png_pure,
-    decode_png,
-    guard_network,
-    pixel_diff,
-    pixel_stats,
-    stable_screenshot,
-)
+
+from tests.support.chromium import guard_network
+from tests.support.page import shoot
+from tests.support.pixels import decode_png, decode_png_pure, pixel_diff, pixel_stats
+from tests.support.poll import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -50,17 +47,17 @@ def test_webgl2_and_pixel_stats(page, artifacts: Path):
 
     canvas = page.locator("#c")
     page.evaluate("window.draw(0)")
-    blank = stable_screenshot(canvas, artifacts / "blank.png")
+    blank = shoot(canvas, artifacts / "blank.png")
     blank_stats = pixel_stats(blank)
     # Without hiding the HTML overlay the label text shows up in the shot.
-    overlaid = pixel_stats(stable_screenshot(canvas, canvas_only=False))
+    overlaid = pixel_stats(shoot(canvas, canvas_only=False))
     assert overlaid.distinct_colors > 1, overlaid.describe()
     assert (blank_stats.width, blank_stats.height) == (200, 120)
     assert blank_stats.distinct_colors == 1 and blank_stats.variance == 0, blank_stats.describe()
 
     px = page.evaluate("window.draw(20)")
     assert px[3] == 255
-    striped = stable_screenshot(canvas, artifacts / "striped.png")
+    striped = shoot(canvas, artifacts / "striped.png")
     stats = pixel_stats(striped)
     assert stats.distinct_colors >= 18 and stats.variance > 100, stats.describe()
 
@@ -69,9 +66,9 @@ def test_webgl2_and_pixel_stats(page, artifacts: Path):
     assert pixel_diff(striped, striped).changed == 0
 
     # The fallback decoder (no Pillow) agrees with the preferred one on Chromium's PNGs.
-    assert (_decode_png_pure(striped)[..., :3] == decode_png(striped)[..., :3]).all()
+    assert (decode_png_pure(striped)[..., :3] == decode_png(striped)[..., :3]).all()
     shot = page.screenshot()
-    assert (_decode_png_pure(shot)[..., :3] == decode_png(shot)[..., :3]).all()
+    assert (decode_png_pure(shot)[..., :3] == decode_png(shot)[..., :3]).all()
 
 
 def test_network_guard_blocks_and_reports(page, tmp_path: Path):
@@ -85,7 +82,11 @@ def test_network_guard_blocks_and_reports(page, tmp_path: Path):
     log = guard_network(page.context)
     page.goto(html.as_uri())
     page.wait_for_function("window.done === true")
-    page.wait_for_timeout(500)
+    blocked = {"https://cdn.example.invalid/pixel.png", "http://127.0.0.1:9/x"}
+    wait_until(
+        lambda: page.evaluate("true") and blocked <= set(log.offending),
+        10, "the guard to log both requests", lambda: repr(log), interval=0.05,
+    )  # fmt: skip
     offending = log.offending
     assert "https://cdn.example.invalid/pixel.png" in offending, log
     assert "http://127.0.0.1:9/x" in offending, log

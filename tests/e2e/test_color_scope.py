@@ -12,7 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from e2e_support import API, hover_tooltip, leave_tooltip, open_view, pixel_diff, stable_screenshot
+
+from tests.support.page import API, hover_tooltip, leave_tooltip, open_view, shoot, wait_for
+from tests.support.pixels import pixel_diff
 
 pytestmark = pytest.mark.e2e
 
@@ -67,7 +69,7 @@ def test_each_scope_colours_differently_and_says_so(pages, page, page_log, artif
         assert root.get_attribute("data-color-scope") == scope
         assert page.evaluate(f"{API}.openIds()") == [CONV]
         canvas = root.locator("canvas")
-        shots[scope] = stable_screenshot(canvas, artifacts / f"{scope}.png")
+        shots[scope] = shoot(canvas, artifacts / f"{scope}.png")
         text = _hover_conv2d(page)
         assert CONV in text and SCOPE_WORDS[scope] in text, f"{scope}: {text!r}"
         for other, words in SCOPE_WORDS.items():
@@ -84,16 +86,16 @@ def test_changing_the_scope_recolours_in_place(pages, page, page_log, artifacts:
     expected = {}
     for scope in ("channel", "model"):
         root = open_view(page, pages[scope])
-        expected[scope] = stable_screenshot(root.locator("canvas"))
+        expected[scope] = shoot(root.locator("canvas"))
 
     root = open_view(page, pages["layer"])
     builds = page.evaluate(f"{API}.builds()")
     for scope in ("channel", "model", "layer"):
         frames = page.evaluate(f"{API}.frames()")
         page.evaluate(f"window.layerscapePage.model.set('color_scope', {scope!r})")
-        page.wait_for_function(f"{API}.frames() > {frames}", timeout=30_000)
+        wait_for(page, f"(n) => {API}.frames() > n", frames, what=f"a frame in scope {scope}")
         assert root.get_attribute("data-color-scope") == scope
-        shot = stable_screenshot(root.locator("canvas"), artifacts / f"live-{scope}.png")
+        shot = shoot(root.locator("canvas"), artifacts / f"live-{scope}.png")
         if scope in expected:
             diff = pixel_diff(shot, expected[scope])
             assert diff.fraction < MAX_LIVE_DIFF, f"live {scope} vs exported: {diff.describe()}"

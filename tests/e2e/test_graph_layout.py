@@ -12,7 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from e2e_support import API, open_view
+
+from tests.support.page import API, open_view, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -102,14 +103,13 @@ def _caption_visible(page, layer: str) -> bool:
 def test_fly_to_frames_the_layer(page, page_log, pages, artifacts: Path):
     before, after = pages
     open_view(page, before)
-    page.wait_for_timeout(300)
     far_box = page.evaluate(f"{API}.screenBox({TARGET!r})")
     assert far_box is not None
     page.screenshot(path=str(artifacts / "before.png"))
 
     root = open_view(page, after)
     page.locator(f'.layerscape[data-focus="{TARGET}"]').wait_for(timeout=30_000)
-    page.wait_for_timeout(300)
+    settle(page)
     page.screenshot(path=str(artifacts / "after.png"))
     canvas = _canvas(page)
     point = page.evaluate(f"{API}.project({TARGET!r})")
@@ -126,7 +126,7 @@ def test_fly_to_frames_the_layer(page, page_log, pages, artifacts: Path):
     # Reset view goes back to the whole model and clears the focus.
     page.evaluate("window.layerscapePage.model.set('_focus', {id: 'mixed', n: 2})")
     page.locator('.layerscape[data-focus="mixed"]').wait_for(timeout=30_000)
-    page.wait_for_timeout(200)
+    settle(page)
     mixed = page.evaluate(f"{API}.project('mixed')")
     assert abs(mixed["x"] - cx) < 0.08 * canvas["width"], (mixed, canvas)
     page.locator(".ls-reset").click()
@@ -140,7 +140,6 @@ def test_fly_to_frames_the_layer(page, page_log, pages, artifacts: Path):
 def test_merges_show_their_operator(page, page_log, pages):
     before, _ = pages
     open_view(page, before)
-    page.wait_for_timeout(300)
     badges = sorted(page.locator(".layerscape .ls-merge").all_text_contents())
     assert badges == ["+"] * BLOCKS + ["concat", "\u00d7"]
     assert not page_log.problems(), "\n".join(page_log.problems())
@@ -149,7 +148,6 @@ def test_merges_show_their_operator(page, page_log, pages):
 def test_labels_appear_by_level_of_detail_and_never_overlap(page, page_log, pages):
     before, after = pages
     open_view(page, before)
-    page.wait_for_timeout(300)
     far = _visible_label_rects(page)
     assert far, "no label shown in the whole-model view"
     assert not _overlaps(far), _overlaps(far)
@@ -157,7 +155,7 @@ def test_labels_appear_by_level_of_detail_and_never_overlap(page, page_log, page
 
     open_view(page, after)
     page.locator(f'.layerscape[data-focus="{TARGET}"]').wait_for(timeout=30_000)
-    page.wait_for_timeout(300)
+    settle(page)
     near = _visible_label_rects(page)
     assert not _overlaps(near), _overlaps(near)
     assert _caption_visible(page, "block6_conv1")

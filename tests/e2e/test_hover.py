@@ -13,12 +13,12 @@ hovered and be disposed when the pointer leaves.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
-from e2e_support import API, open_view, stable_screenshot
+
+from tests.support.page import API, open_view, settle, shoot, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -204,7 +204,7 @@ def test_receptive_field_is_outlined_on_the_input(hover_pages, page, page_log, a
     open_view(page, hover_pages["open"])
     _hover_element(page, "dilated", [4, 4, 0])
     shot = artifacts / "receptive-field.png"
-    stable_screenshot(page.locator(".layerscape"), shot, canvas_only=False)
+    shoot(page.locator(".layerscape"), shot, canvas_only=False)
     assert not page_log.problems(), "\n".join(page_log.problems())
 
 
@@ -212,14 +212,10 @@ def _geometries(page) -> int:
     return page.evaluate(f"{API}.memory().geometries")
 
 
-def _settle(page, want, timeout: float = 10.0):
-    """Polls ``want()`` (page state after some frames) until it is truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        got = want()
-        if got or time.monotonic() > deadline:
-            return got
-        page.wait_for_timeout(100)
+def _geometries_become(page, n: int) -> None:
+    """Wait until the page's renderer holds ``n`` geometries (after the next frames)."""
+    wait_for(page, f"(n) => {API}.memory().geometries === n", n, timeout=10,
+             what=f"{n} geometries (before the wait: {_geometries(page)})")  # fmt: skip
 
 
 HOVERS = (("dense", [2]), ("pool", [0, 0, 1]), ("depthwise", [0, 0, 0]))
@@ -238,14 +234,14 @@ def test_relation_lines_come_and_go(hover_pages, page, page_log):
         _hover_element(page, node, index)
     _leave(page)
     assert page.evaluate(f"{API}.hover()") is None
-    page.wait_for_timeout(300)
+    settle(page)
     baseline = _geometries(page)
 
     # Dense reads every input: a fan from the flatten layer's front (4 x 4 points).
     _hover_element(page, "dense", [2])
     state = page.evaluate(f"{API}.hover()")
     assert state["node"] == "dense" and state["fan"] == 16 and state["reads"] == [], state
-    assert _settle(page, lambda: _geometries(page) == baseline + 1), (baseline, _geometries(page))
+    _geometries_become(page, baseline + 1)
 
     # Per channel: pooling reads channel c of its input (3 lines), the depthwise conv
     # channel i // 2 (6 lines); the open layers show them tile to tile.
@@ -255,14 +251,14 @@ def test_relation_lines_come_and_go(hover_pages, page, page_log):
     state = page.evaluate(f"{API}.hover()")
     assert state["channel"] == 6, state
     # The same one LineSegments, rewritten: no geometry added per hover.
-    assert _settle(page, lambda: _geometries(page) == baseline + 1), (baseline, _geometries(page))
+    _geometries_become(page, baseline + 1)
 
     _leave(page)
     assert page.evaluate(f"{API}.hover()") is None
-    assert _settle(page, lambda: _geometries(page) == baseline), (baseline, _geometries(page))
-    # Render on demand: once the pointer is gone and its last frame drawn, no more frames.
-    assert _settle(page, lambda: not page.evaluate(f"{API}.pending()"))
-    frames = page.evaluate(f"{API}.frames()")
+    _geometries_become(page, baseline)
+    # Render on demand: once the pointer is gone and its last frame drawn, no more frames
+    # (a fixed time on purpose: nothing may happen in it).
+    frames = settle(page)
     page.wait_for_timeout(500)
     assert page.evaluate(f"{API}.frames()") == frames
     assert not page_log.problems(), "\n".join(page_log.problems())

@@ -12,15 +12,14 @@ with it).
 from __future__ import annotations
 
 import pytest
-from e2e_support import CANVAS_ONLY_CSS, decode_png, open_view, pixel_stats, rgb_stats
+
+from tests.support.page import CANVAS_ONLY_CSS, open_view, settle, wait_for
+from tests.support.pixels import DRAWN, assert_drawn, decode_png, rgb_stats
 
 pytestmark = pytest.mark.e2e
 
 VIEWS = 40
 COLUMNS = 8
-# A drawn model: several colours and some contrast (a cleared canvas: 1 colour).
-MIN_COLORS = 16
-MIN_VARIANCE = 10.0
 
 # Before the page's scripts: keep every WebGL context made, to count those lost.
 COUNT_CONTEXTS = """
@@ -89,7 +88,7 @@ def test_forty_views_share_one_webgl_context(page, page_log, lenet, digits, tmp_
 
     states = page.evaluate(MANY_JS, [VIEWS, COLUMNS])
     assert states == ["ready"] * VIEWS, states
-    page.wait_for_timeout(300)
+    settle(page, timeout=60)
     stats = page.evaluate("glStats()")
     # One context for the page's own view (cleaned up: lost on purpose), one for the 40.
     assert stats == {"made": 2, "lost": 1}, f"WebGL contexts: {stats}"
@@ -109,23 +108,23 @@ def test_forty_views_share_one_webgl_context(page, page_log, lenet, digits, tmp_
     for i, b in enumerate(boxes):
         x, y, w, h = (round(b[k]) for k in ("x", "y", "width", "height"))
         s = rgb_stats(shot[y : y + h, x : x + w])
-        if not (s.distinct_colors >= MIN_COLORS and s.variance >= MIN_VARIANCE):
-            blank.append(f"view {i}: {s.describe()}")
+        if problems := DRAWN.problems(s):
+            blank.append(f"view {i}: {'; '.join(problems)}: {s.describe()}")
     assert not blank, "blank canvases:\n" + "\n".join(blank)
 
     # The shared renderer outlives all but the last view; that one still draws.
     page.evaluate("views.slice(0, -1).forEach((v) => v.cleanup())")
-    page.wait_for_timeout(200)
+    settle(page)
     assert page.evaluate("glStats()") == {"made": 2, "lost": 1}
     last = page.locator(".layerscape")
     assert last.count() == 1
-    frames = page.evaluate("document.querySelector('.layerscape').__layerscape.frames()")
-    page.evaluate("document.querySelector('.layerscape').__layerscape.toggle('conv2d')")
-    page.wait_for_timeout(600)
-    assert page.evaluate("document.querySelector('.layerscape').__layerscape.frames()") > frames
-    assert pixel_stats(last.locator("canvas").screenshot()).distinct_colors >= MIN_COLORS
+    api = "document.querySelector('.layerscape').__layerscape"
+    frames = page.evaluate(f"{api}.frames()")
+    page.evaluate(f"{api}.toggle('conv2d')")
+    wait_for(page, f"(n) => {api}.frames() > n", frames, what="the last view to draw")
+    assert_drawn(last.locator("canvas"), "the last view")
     # ... and goes with the last view.
     page.evaluate("views.at(-1).cleanup()")
-    page.wait_for_timeout(200)
+    wait_for(page, "() => glStats().lost === 2", what="the shared context to go")
     assert page.evaluate("glStats()") == {"made": 2, "lost": 2}
     assert not page_log.problems(), "\n".join(page_log.problems())

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from e2e_support import open_view
+
+from tests.support.page import open_view
 
 pytestmark = pytest.mark.e2e
 
@@ -42,8 +43,7 @@ def test_nested_models_get_captioned_boxes(page, page_log, tmp_path: Path, artif
     html = tmp_path / "nested.html"
     view.save_html(str(html))
 
-    root = open_view(page, html)
-    page.wait_for_timeout(500)
+    root = open_view(page, html)  # ready and settled: the captions are placed
     page.screenshot(path=str(artifacts / "nested.png"))
 
     captions = page.locator(".ls-group-caption").all_text_contents()

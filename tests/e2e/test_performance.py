@@ -13,24 +13,10 @@ from __future__ import annotations
 import base64
 
 import pytest
-from e2e_support import API, open_view
+
+from tests.support.page import API, open_view, settle
 
 pytestmark = pytest.mark.e2e
-
-# Waits until the view has no frame scheduled and has drawn none for `quiet` ms (an
-# animation has finished, however slowly a loaded machine draws its frames).
-SETTLE_JS = """async (quiet) => {
-  const api = document.querySelector('.layerscape').__layerscape;
-  let frames = api.frames(), since = performance.now();
-  for (const end = performance.now() + 20000; performance.now() < end; ) {
-    await new Promise((r) => setTimeout(r, 20));
-    if (api.frames() !== frames || api.pending()) {
-      frames = api.frames();
-      since = performance.now();
-    } else if (performance.now() - since >= quiet) break;
-  }
-  return frames;
-}"""
 
 LOAD_JS = """(list) => {
   window.payloads = list.map((b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)).buffer);
@@ -67,10 +53,6 @@ def lenet_page(lenet, digits, tmp_path_factory: pytest.TempPathFactory):
     return html, payloads, view.graph["nodes"]
 
 
-def settle(page, quiet: int = 300) -> int:
-    return page.evaluate(SETTLE_JS, quiet)
-
-
 def test_draw_calls_follow_layers_not_channels(page, page_log, lenet_page):
     html, _, nodes = lenet_page
     layers = len(nodes)
@@ -92,10 +74,14 @@ def test_idle_view_draws_no_frames_after_animation_and_hover(page, page_log, len
     html, _, _ = lenet_page
     open_view(page, html)
     page.evaluate(f"{API}.toggle('conv2d')")  # an animation
+    # Hover once it has ended: dense moves while conv2d opens, and a point projected
+    # mid-animation may no longer be on it when the pick runs (on a loaded machine).
+    settle(page)
     point = page.evaluate(f"{API}.project('dense')")
     page.mouse.move(point["x"], point["y"])  # a hover (outline, tooltip)
     page.locator(".layerscape .ls-tooltip").wait_for(state="visible")
     before = settle(page)
+    # A fixed time on purpose: it measures that nothing is drawn during it.
     page.wait_for_timeout(2000)
     assert page.evaluate(f"{API}.frames()") == before, "an idle view kept drawing frames"
     assert not page_log.problems(), "\n".join(page_log.problems())
@@ -133,10 +119,10 @@ def test_gpu_memory_flat_over_open_close_cycles(page, page_log, lenet_page):
     cycle = "document.querySelector('.layerscape .ls-{}-all').click()"
     closed = page.evaluate(f"{API}.memory()")
     page.evaluate(cycle.format("open"))
-    settle(page, 150)
+    settle(page)
     opened = page.evaluate(f"{API}.memory()")
     page.evaluate(cycle.format("close"))
-    settle(page, 150)
+    settle(page)
     first = page.evaluate(f"{API}.memory()")
     assert first["textures"] > 0 and first["geometries"] > 0
     # Open layers draw one atlas texture each; closed, they free it.
@@ -144,9 +130,9 @@ def test_gpu_memory_flat_over_open_close_cycles(page, page_log, lenet_page):
     assert first == closed, f"closing did not free what opening made: {closed} -> {first}"
     for _ in range(10):
         page.evaluate(cycle.format("open"))
-        settle(page, 150)
+        settle(page)
         page.evaluate(cycle.format("close"))
-        settle(page, 150)
+        settle(page)
     assert page.evaluate(f"{API}.memory()") == first, "open/close cycles pile up GPU objects"
     assert not page_log.problems(), "\n".join(page_log.problems())
 

@@ -4,27 +4,20 @@ Each view is predicted once and saved with ``save_html``; the page must come up
 ``ready`` with that prediction drawn, a canvas that is not blank and no console error.
 An untraceable subclassed model must say, in the view, that its wiring is unknown.
 
-(Named ``test_zoo_browser.py``: ``tests/test_zoo.py`` holds the unit tests, and two test
-modules may not share a base name in a package-less test tree.)
+(``tests/test_zoo.py`` holds the unit tests; both read ``tests/support/zoo_models.py``.)
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-from e2e_support import open_view, pixel_stats, stable_screenshot
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import zoo_models
+from tests.support import zoo_models
+from tests.support.page import open_view
+from tests.support.pixels import assert_drawn
 
 pytestmark = pytest.mark.e2e
-
-# A drawn model: many colours and real contrast (a cleared canvas: 1 colour, variance 0).
-MIN_COLORS = 32
-MIN_VARIANCE = 10.0
-MAX_BACKGROUND = 0.995
 
 
 def _save(name: str, tmp_path: Path) -> tuple[Path, dict]:
@@ -42,13 +35,7 @@ def _save(name: str, tmp_path: Path) -> tuple[Path, dict]:
 
 def _assert_drawn(page, root, artifacts: Path, name: str) -> None:
     assert root.get_attribute("data-predictions") == "1"
-    shot = stable_screenshot(root.locator("canvas"), artifacts / f"{name}.png", timeout=20)
-    stats = pixel_stats(shot)
-    assert (
-        stats.distinct_colors >= MIN_COLORS
-        and stats.variance >= MIN_VARIANCE
-        and stats.dominant_fraction <= MAX_BACKGROUND
-    ), f"{name}: the canvas looks blank: {stats.describe()}"
+    assert_drawn(root.locator("canvas"), f"{name}'s canvas", artifacts / f"{name}.png")
 
 
 @pytest.mark.parametrize(

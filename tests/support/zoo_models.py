@@ -14,14 +14,14 @@ not.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import keras
 import numpy as np
 from keras import layers, ops
-from keras.src.backend.common import global_state
+
+from .keras_names import automatic_names_kept
 
 # Open dimensions (``None``: a sequence of any length) get this size in samples.
 OPEN_DIM = 5
@@ -195,26 +195,6 @@ BUILDERS: dict[str, Callable[[], keras.Model]] = {
 
 UNTRACEABLE: dict[str, Callable[[], keras.Model]] = {"gated_net": _gated_net}
 """Subclassed models whose call() cannot run on a symbolic input."""
-
-
-@contextlib.contextmanager
-def automatic_names_kept() -> Iterator[None]:
-    """Leave Keras' automatic-name counters as they were.
-
-    The applications create hundreds of unnamed layers (and tracing a subclassed model
-    names its raw ops); without this, a model built later in the session (the LeNet
-    fixture) would get ``dense_57`` where other tests expect ``dense_2``, depending on
-    which test ran first.
-    """
-    counters = global_state.get_global_attribute("object_name_uids")
-    saved = dict(counters) if counters is not None else None
-    try:
-        yield
-    finally:
-        counters = global_state.get_global_attribute("object_name_uids")
-        if counters is not None:
-            counters.clear()
-            counters.update(saved or {})
 
 
 @functools.cache

@@ -1,5 +1,7 @@
 """Count what a widget sends to the front end: comm messages and their bytes.
 
+Used by the transport tests (bytes and messages per predict) and the benchmarks.
+
 Outside a kernel an anywidget's comm is a ``DummyComm`` that drops what it is given;
 wrapping its ``send`` sees every state update exactly as a kernel would send it (JSON
 state plus binary buffers).

@@ -1,0 +1,162 @@
+"""The widget in a page: its test API, waits on its own state, and screenshots of it.
+
+Every view's root element (``.layerscape``) reports its state: ``data-state`` (loading ->
+ready | error), ``data-predictions``, ``data-open``, ``data-focus``, ... and a test handle,
+``root.__layerscape`` (``frames()``, ``pending()``, ``builds()``, ``memory()``, ``project(id)``,
+``toggle(id)``, ...; see ``js/src/host/widget.ts``). The helpers here wait on that state,
+never for a fixed time.
+
+Waits run as one ``page.evaluate`` of a small polling loop in the page, not with
+``page.wait_for_function``: that one installs Playwright's injected script in the page's
+own world, with a MutationObserver and window listeners that are never removed, and the
+leak checks (``test_cleanup``) count exactly those.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+API = "document.querySelector('.layerscape').__layerscape"
+"""JS expression: the first view's test handle (project, openIds, frames, toggle, ...)."""
+
+# Screenshot style that leaves only WebGL pixels: every element of the widget is made
+# invisible (labels, tooltips, legends, buttons are HTML over the canvas) except the
+# <canvas>. `visibility` is inherited but a child may set it back to visible, and it
+# does not change layout, so the canvas is neither moved nor redrawn.
+CANVAS_ONLY_CSS = """
+.layerscape, .layerscape * { visibility: hidden !important; }
+.layerscape canvas { visibility: visible !important; }
+"""
+
+
+def wait_for(
+    page: Any,
+    predicate: str,
+    arg: Any = None,
+    timeout: float = 30.0,
+    what: str | None = None,
+    interval_ms: int = 20,
+) -> Any:
+    """Poll the JS function ``predicate`` (called with ``arg``) in the page until it is truthy.
+
+    Returns what it returned. On timeout raises ``AssertionError`` naming ``what`` (or
+    the predicate) with its last value or the error it last threw; a predicate that throws
+    (the view is not there yet) counts as not yet true.
+    """
+    source = f"""async (arg) => {{
+      const check = {predicate};
+      const end = performance.now() + {timeout * 1000:.0f};
+      let last = null, error = null;
+      for (;;) {{
+        try {{ last = await check(arg); error = null; }}
+        catch (e) {{ last = null; error = String(e); }}
+        if (last) return {{ ok: true, last }};
+        if (performance.now() > end) return {{ ok: false, last, error }};
+        await new Promise((r) => setTimeout(r, {interval_ms}));
+      }}
+    }}"""
+    out = page.evaluate(source, arg)
+    if not out["ok"]:
+        detail = f"threw {out['error']}" if out["error"] else f"last: {out['last']!r}"
+        raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what or predicate} "
+                             f"({detail})")  # fmt: skip
+    return out["last"]
+
+
+# Resolves once every view on the page has finished loading, has no frame scheduled and
+# has drawn nothing for `quiet` animation frames in a row (an open/close animation or a
+# fly_to has ended, and what a pointer move triggers has been drawn). Animation frames,
+# not milliseconds: a loaded machine draws slowly but still in frames. A page without
+# views settles at once.
+_SETTLE_JS = """async ([quiet, timeoutMs]) => {
+  const roots = () => [...document.querySelectorAll('.layerscape')];
+  const apis = () => roots().map((r) => r.__layerscape).filter(Boolean);
+  const frames = () => apis().map((a) => a.frames()).join(',');
+  const busy = () => roots().some((r) => r.dataset.state === 'loading')
+    || apis().some((a) => a.pending());
+  const tick = () => new Promise((resolve) => {
+    const t = setTimeout(resolve, 100);  // no animation frames (a hidden page): still poll
+    requestAnimationFrame(() => { clearTimeout(t); resolve(); });
+  });
+  const end = performance.now() + timeoutMs;
+  let seen = frames(), still = 0;
+  while (still < quiet) {
+    if (performance.now() > end) return { ok: false, frames: seen, busy: busy() };
+    await tick();
+    const now = frames();
+    if (busy() || now !== seen) { still = 0; seen = now; } else still += 1;
+  }
+  const first = apis()[0];
+  return { ok: true, frames: first ? first.frames() : 0 };
+}"""
+
+
+def settle(page: Any, quiet_frames: int = 3, timeout: float = 30.0) -> int:
+    """Wait until every view on ``page`` is loaded and idle; return the first view's frames.
+
+    Idle: no frame scheduled (``pending()``) and no frame drawn for ``quiet_frames``
+    animation frames in a row.
+    """
+    out = page.evaluate(_SETTLE_JS, [quiet_frames, timeout * 1000])
+    if not out["ok"]:
+        raise AssertionError(
+            f"the view did not settle in {timeout:.0f} s (frames {out['frames']}, "
+            f"busy {out['busy']})"
+        )
+    return int(out["frames"])
+
+
+def shoot(
+    locator: Any,
+    path: Path | None = None,
+    canvas_only: bool = True,
+    timeout: float = 30.0,
+) -> bytes:
+    """PNG of ``locator`` once the page's views have settled (:func:`settle`).
+
+    With ``canvas_only`` the widget's HTML overlays are hidden (``CANVAS_ONLY_CSS``), so the
+    pixels are what WebGL drew, not label text. ``path``: also write the PNG there.
+    """
+    settle(locator.page, timeout=timeout)
+    shot = locator.screenshot(
+        animations="disabled",
+        timeout=timeout * 1000,
+        style=CANVAS_ONLY_CSS if canvas_only else None,
+    )
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(shot)
+    return shot
+
+
+def open_view(page: Any, path: Path, timeout: float = 60.0) -> Any:
+    """Open a saved view from file:// and return its root once it is ready and settled.
+
+    Fails with the view's own text when it ends in ``data-state="error"`` instead.
+    """
+    page.goto(path.as_uri(), wait_until="load")
+    # A locator waits from Playwright's own isolated world, which the leak checks never see.
+    done = '.layerscape[data-state="ready"], .layerscape[data-state="error"]'
+    page.locator(done).wait_for(timeout=timeout * 1000)
+    root = page.locator(".layerscape")
+    state = root.get_attribute("data-state")
+    assert state == "ready", f"data-state={state!r}: {root.inner_text()[:500]!r}"
+    settle(page, timeout=timeout)
+    return root
+
+
+def hover_tooltip(page: Any, node_id: str) -> Any:
+    """Point at a layer (where the view projects it) and return its visible tooltip."""
+    point = page.evaluate(f"{API}.project({node_id!r})")
+    assert point is not None, f"{node_id} has no position on screen"
+    page.mouse.move(point["x"], point["y"])
+    tooltip = page.locator(".layerscape .ls-tooltip")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    return tooltip
+
+
+def leave_tooltip(page: Any, tooltip: Any) -> None:
+    """Move the pointer to an empty corner and wait for the tooltip to go."""
+    page.mouse.move(2, 2)
+    tooltip.wait_for(state="hidden", timeout=10_000)
