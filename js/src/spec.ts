@@ -60,6 +60,12 @@ export interface NodeSpec {
   passthrough?: boolean;
   /** The layer only rearranges its input's elements in row-major order (Flatten, Reshape). */
   reshape?: boolean;
+  /**
+   * Whether the view can open the node into its parts (graph.py's `can_open`: feature
+   * maps, volumes and sequences into their channels, an RGB input into its colour
+   * planes; never a layer drawn thin). Decided once, in Python.
+   */
+  opens: boolean;
 }
 
 export interface EdgeSpec {

@@ -2,6 +2,13 @@
 
 import type { Family, GraphSpec, NodeSpec } from "../src/spec";
 
+/** graph.py's `can_open`, which writes `opens` into every node the tests stand in for. */
+export function opensInGraphPy(family: Family, output_shape: ReadonlyArray<number | null>, passthrough = false): boolean {
+  if (passthrough) return false;
+  if (family === "feature_map" || family === "volume" || family === "sequence") return true;
+  return family === "image" && output_shape.length === 3 && output_shape[2] === 3;
+}
+
 export function node(
   id: string,
   class_name: string,
@@ -10,6 +17,7 @@ export function node(
   extra: Partial<NodeSpec> = {},
 ): NodeSpec {
   return {
+    opens: opensInGraphPy(family, output_shape, extra.passthrough ?? false),
     id,
     name: id,
     class_name,

@@ -371,7 +371,7 @@ describe("unknown wiring", () => {
   it("lays an untraced model's layers out left to right in tracking order", () => {
     const nodes = ["in", "a", "b", "out"].map((id) => ({
       id, name: id, class_name: "Dense", family: "vector" as const, output_shape: [4], output_shapes: [[4]],
-      params: 0, config: {}, is_input: id === "in", is_output: id === "out", parent: null,
+      params: 0, config: {}, is_input: id === "in", is_output: id === "out", parent: null, opens: false,
     }));
     const graph = { version: 1, name: "m", nodes, edges: [], inputs: ["in"], outputs: ["out"], labels: null, wiring: "unknown" as const };
     expect([...nodeDepths(graph).values()]).toEqual([0, 1, 2, 3]);

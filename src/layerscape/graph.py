@@ -268,6 +268,7 @@ def graph_from_plan(model: keras.Model, plan: Plan, labels: list[str] | None = N
     input_ids = [c.id for c in plan.calls if c.node.is_input]
     for node in nodes:
         node["is_output"] = node["id"] in output_ids
+        node["opens"] = can_open(node)  # stopgap until spec.py's NodeSpec has `opens`
     return {
         "version": SPEC_VERSION,
         "name": model.name,
@@ -295,6 +296,8 @@ def _untraced_graph(plan: Untraced, labels: list[str] | None) -> GraphSpec:
     output = _loose_node(plan.output_id, model.name, type(model).__name__, None)
     output["is_output"] = True
     nodes.append(output)
+    for node in nodes:
+        node["opens"] = can_open(node)  # stopgap until spec.py's NodeSpec has `opens`
     return {
         "version": SPEC_VERSION,
         "name": model.name,
@@ -374,7 +377,8 @@ def with_observed_shapes(graph: GraphSpec, plan: Plan, activations: dict[str, An
             nodes.append(node)
             continue
         family = family_of(shape, node["is_input"])
-        nodes.append({**node, "output_shape": shape, "output_shapes": [shape], "family": family})
+        seen: NodeSpec = {**node, "output_shape": shape, "output_shapes": [shape], "family": family}
+        nodes.append({**seen, "opens": can_open(seen)})  # stopgap, as above
         changed = True
     return {**graph, "nodes": nodes} if changed else graph
 
