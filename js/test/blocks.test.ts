@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { DecodedTensor } from "../src/data/decode";
 import { resolveOpenDims } from "../src/data/shapes";
 import { strengthText } from "../src/visuals/passthrough";
-import { FAN_LINES, reshapeSource } from "../src/visuals/reshape";
-import { volumeMean } from "../src/visuals/volume";
+import { FAN_LINES } from "../src/scene/reshape-fans";
+import { reshapeSource } from "../src/visuals/reshape";
 import {
   canOpen,
   closedSize,
@@ -35,6 +35,13 @@ function inside(p: { x: number; y: number; z: number }, n: NodeLayout, eps = 1e-
 }
 
 describe("what opens", () => {
+  it("is what the spec's opens says (as graph.py's can_open sets it in the fixtures)", () => {
+    expect(canOpen({ ...node("c", "Conv2D", "feature_map", [8, 8, 4]), opens: false })).toBe(false);
+    expect(canOpen({ ...node("d", "Dense", "vector", [10]), opens: true })).toBe(true);
+    // the layout gives a node its open size only when it opens
+    expect(openSize({ ...node("c", "Conv2D", "feature_map", [8, 8, 4]), opens: false })).toBeNull();
+  });
+
   it("feature maps, volumes, sequences and RGB inputs open; vectors, greyscale inputs, passthrough and generic do not", () => {
     expect(canOpen(node("c", "Conv2D", "feature_map", [8, 8, 4]))).toBe(true);
     expect(canOpen(node("v", "Conv3D", "volume", [2, 8, 8, 4]))).toBe(true);
@@ -85,16 +92,6 @@ describe("volumes", () => {
     const big = volumeGrid(64, 4, 4, 256);
     expect(big.rows * big.cols).toBeLessThanOrEqual(MAX_OPEN_CHANNELS);
     expect(big.rows).toBe(64);
-  });
-
-  it("volumeMean is the mean over channels of every voxel", () => {
-    // D=2, H=1, W=2, C=3
-    const values = new Float32Array([1, 2, 3, 0, 0, 6, -3, -3, 0, 10, 20, 30]);
-    const t: DecodedTensor = { shape: [2, 1, 2, 3], values, lo: -3, hi: 30, channelsTotal: 3, reduce: null };
-    const m = volumeMean(t);
-    expect(m.shape).toEqual([2, 1, 2]);
-    expect(Array.from(m.values)).toEqual([2, 2, -2, 20]);
-    expect([m.lo, m.hi, m.reduce, m.channelsTotal]).toEqual([-2, 20, "mean", 3]);
   });
 });
 

@@ -2,6 +2,13 @@
 
 import type { Family, GraphSpec, NodeSpec } from "../src/spec";
 
+/** Python's `families.can_open`, which writes `opens` into every node the tests stand in for. */
+export function opensInGraphPy(family: Family, output_shape: ReadonlyArray<number | null>, passthrough = false): boolean {
+  if (passthrough) return false;
+  if (family === "feature_map" || family === "volume" || family === "sequence") return true;
+  return family === "image" && output_shape.length === 3 && output_shape[2] === 3;
+}
+
 export function node(
   id: string,
   class_name: string,
@@ -11,6 +18,7 @@ export function node(
 ): NodeSpec {
   const passthrough = extra.passthrough ?? false;
   return {
+    opens: opensInGraphPy(family, output_shape, passthrough),
     id,
     name: id,
     class_name,
@@ -24,8 +32,6 @@ export function node(
     parent: null,
     passthrough,
     reshape: false,
-    // What Python's can_open writes (canOpen mirrors it until the front end reads `opens`).
-    opens: !passthrough && (["feature_map", "volume", "sequence"].includes(family) || (family === "image" && output_shape.length === 3 && output_shape[2] === 3)),
     ...extra,
   };
 }

@@ -176,3 +176,11 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory):
         stop_lab(server)
         ARTIFACTS_ROOT.mkdir(parents=True, exist_ok=True)
         shutil.copy(server.log_path, ARTIFACTS_ROOT / "jupyterlab-server.log")
+
+
+@pytest.fixture(scope="session")
+def blocks_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The every-family page (``tests.support.blocks``), exported once per session."""
+    from tests.support.blocks import write_blocks_page
+
+    return write_blocks_page(tmp_path_factory.mktemp("blocks"))

@@ -14,6 +14,7 @@ import base64
 
 import pytest
 
+from tests.support.blocks import OPENABLE
 from tests.support.page import API, open_view, settle
 
 pytestmark = pytest.mark.e2e
@@ -134,6 +135,37 @@ def test_gpu_memory_flat_over_open_close_cycles(page, page_log, lenet_page):
         page.evaluate(cycle.format("close"))
         settle(page)
     assert page.evaluate(f"{API}.memory()") == first, "open/close cycles pile up GPU objects"
+    assert not page_log.problems(), "\n".join(page_log.problems())
+
+
+def test_every_family_frees_its_open_view_when_it_has_closed(page, page_log, blocks_page):
+    """On the every-family page (RGB input, feature map, volumes, sequences): opening a
+    layer makes its open view (a texture and a plane); once the close tween has ended,
+    the GPU textures and geometries are back at the closed view's count, layer by layer."""
+    open_view(page, blocks_page)
+    settle(page)
+    opens = page.evaluate(
+        "layerscapePage.model.get('_graph').nodes.filter((n) => n.opens).map((n) => n.id)"
+    )
+    assert set(OPENABLE) <= set(opens), opens
+    closed = page.evaluate(f"{API}.memory()")
+    made_nothing, kept = {}, {}
+    for node_id in opens:
+        before = page.evaluate(f"{API}.memory()")
+        page.evaluate(f"{API}.toggle({node_id!r})")
+        settle(page, 150)
+        opened = page.evaluate(f"{API}.memory()")
+        page.evaluate(f"{API}.toggle({node_id!r})")
+        settle(page, 150)
+        after = page.evaluate(f"{API}.memory()")
+        if opened["textures"] <= before["textures"]:
+            made_nothing[node_id] = (before, opened)
+        if after != before:
+            kept[node_id] = (before, after)
+    assert page.evaluate(f"{API}.openIds()") == []
+    assert not made_nothing, f"opening drew no open view: {made_nothing}"
+    assert not kept, f"closing did not free what opening made (before -> after): {kept}"
+    assert page.evaluate(f"{API}.memory()") == closed
     assert not page_log.problems(), "\n".join(page_log.problems())
 
 

@@ -197,11 +197,12 @@ export function stripGrid(steps: number, channels: number, closedHeight: number)
   return { steps: t, strips, texW: t, texH: strips * (STRIP_PX + STRIP_PAD_PX) - STRIP_PAD_PX, stripWorld };
 }
 
-/** Whether clicking opens the node (mirrors `can_open` in graph.py). */
+/**
+ * Whether clicking opens the node: what the graph spec says (`opens`, decided by
+ * `families.can_open` in Python). Layout, visuals and scene all ask this one function.
+ */
 export function canOpen(node: NodeSpec): boolean {
-  if (node.passthrough) return false;
-  if (node.family === "feature_map" || node.family === "volume" || node.family === "sequence") return true;
-  return node.family === "image" && node.output_shape.length === 3 && node.output_shape[2] === 3;
+  return node.opens === true;
 }
 
 /** Whether this node draws as labelled output units. */

@@ -4,6 +4,7 @@ import { PerspectiveCamera, Vector3 } from "three";
 import { OrbitControls } from "three/examples/jsm/controls/OrbitControls.js";
 
 import type { Bounds } from "../layout";
+import { easeInOut } from "./easing";
 
 /** From the target towards the camera: in front (+z), to the right (output side) and above. */
 export const DEFAULT_VIEW = new Vector3(0.7, 0.4, 1).normalize();
@@ -67,10 +68,6 @@ export const FLY_DURATION_MS = 700;
 export interface CameraPose {
   position: Vector3;
   target: Vector3;
-}
-
-function easeInOut(t: number): number {
-  return t < 0.5 ? 4 * t * t * t : 1 - (-2 * t + 2) ** 3 / 2;
 }
 
 /** The pose `t` (0..1, eased) of the way from `from` to `to`. */

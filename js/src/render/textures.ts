@@ -37,8 +37,9 @@ export function fillSolid(texture: DataTexture, hex: number): void {
 
 /**
  * Writes a height x width image into `texture` at pixel (x0, y0) counted from the top
- * left. Value (row, col) is `values[start + (row * width + col) * stride]`, so one
- * channel of a channels-last tensor can be drawn without copying.
+ * left. Value (row, col) is `values[start + row * rowStride + col * stride]` (rowStride
+ * defaults to width * stride), so one channel of a channels-last tensor, or a
+ * transposed image, can be drawn without copying.
  */
 export function writeImage(
   texture: DataTexture,
@@ -50,6 +51,7 @@ export function writeImage(
   y0 = 0,
   start = 0,
   stride = 1,
+  rowStride = width * stride,
 ): void {
   const data = textureData(texture);
   const tw = texture.image.width;
@@ -57,7 +59,7 @@ export function writeImage(
   for (let row = 0; row < height; row++) {
     // texture row 0 is the bottom of the plane: flip so that image row 0 is on top
     const ty = th - 1 - (y0 + row);
-    fillRgba(values, scale, data, ty * tw + x0, start + row * width * stride, stride, width);
+    fillRgba(values, scale, data, ty * tw + x0, start + row * rowStride, stride, width);
   }
   texture.needsUpdate = true;
 }

@@ -4,67 +4,52 @@
  * layer join (DOM text through the label overlay).
  */
 
-import { BufferAttribute, BufferGeometry, LineBasicMaterial, LineSegments, type Vector3 } from "three";
+import type { Vector3 } from "three";
 
 import { mergeSymbol, type EdgeLayout, type Layout } from "../layout";
 import type { Label, LabelOverlay } from "../render/labels";
+import { LineBuffer } from "../render/lines";
 import type { Palette } from "../render/palette";
 import type { GraphSpec } from "../spec";
 
 export class EdgeLines {
-  readonly object: LineSegments;
-  private geometry = new BufferGeometry();
-  private readonly material: LineBasicMaterial;
-  private positions = new Float32Array(0);
+  private readonly lines: LineBuffer;
 
   constructor(palette: Palette) {
-    this.material = new LineBasicMaterial({ color: palette.edge, transparent: true, opacity: 0.85 });
-    this.object = new LineSegments(this.geometry, this.material);
-    this.object.frustumCulled = false;
-    this.object.name = "edges";
-    this.object.raycast = () => {};
+    this.lines = new LineBuffer("edges", { color: palette.edge, opacity: 0.85 });
+  }
+
+  get object(): LineBuffer["object"] {
+    return this.lines.object;
   }
 
   update(edges: readonly EdgeLayout[]): void {
     let segments = 0;
     for (const e of edges) segments += Math.max(0, e.points.length - 1);
-    const needed = segments * 6;
-    if (needed > this.positions.length) {
-      // A new geometry rather than a new attribute: dispose() frees the old GL buffer.
-      this.geometry.dispose();
-      this.geometry = new BufferGeometry();
-      this.object.geometry = this.geometry;
-      this.positions = new Float32Array(needed);
-      this.geometry.setAttribute("position", new BufferAttribute(this.positions, 3));
-    }
-    const out = this.positions;
-    let o = 0;
-    for (const e of edges) {
-      const pts = e.points;
-      for (let i = 1; i < pts.length; i++) {
-        const a = pts[i - 1];
-        const b = pts[i];
-        out[o++] = a.x;
-        out[o++] = a.y;
-        out[o++] = a.z;
-        out[o++] = b.x;
-        out[o++] = b.y;
-        out[o++] = b.z;
+    this.lines.setSegments(segments, (out) => {
+      let o = 0;
+      for (const e of edges) {
+        const pts = e.points;
+        for (let i = 1; i < pts.length; i++) {
+          const a = pts[i - 1];
+          const b = pts[i];
+          out[o++] = a.x;
+          out[o++] = a.y;
+          out[o++] = a.z;
+          out[o++] = b.x;
+          out[o++] = b.y;
+          out[o++] = b.z;
+        }
       }
-    }
-    const attribute = this.geometry.getAttribute("position");
-    if (attribute) attribute.needsUpdate = true;
-    this.geometry.setDrawRange(0, segments * 2);
+    });
   }
 
   setTheme(palette: Palette): void {
-    this.material.color.setHex(palette.edge);
+    this.lines.setColor(palette.edge);
   }
 
   dispose(): void {
-    this.object.removeFromParent();
-    this.geometry.dispose();
-    this.material.dispose();
+    this.lines.dispose();
   }
 }
 

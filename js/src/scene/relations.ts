@@ -3,19 +3,11 @@
  * input's front to the layer (Dense, Conv, ...), channel-to-channel lines for
  * per-channel layers (pooling, padding, activations, batchnorm; i // multiplier for
  * depthwise), and for a hovered element its receptive field outlined on the input,
- * joined to the element. ONE LineSegments, made on hover, rewritten in place while the
- * hover lasts and disposed when it ends.
+ * joined to the element. ONE line buffer (render/lines.ts), in the scene while a hover
+ * lasts, rewritten in place meanwhile; its buffer is freed when the hover ends.
  */
 
-import {
-  BufferAttribute,
-  BufferGeometry,
-  Color,
-  LineBasicMaterial,
-  LineSegments,
-  Vector3,
-  type Scene,
-} from "three";
+import { Color, Vector3, type Scene } from "three";
 
 import {
   channelRelation,
@@ -27,6 +19,7 @@ import {
 } from "../data/receptive";
 import type { ElementHit, LayerVisual } from "../visuals/types";
 import type { GraphSpec, NodeSpec } from "../spec";
+import { LineBuffer } from "../render/lines";
 import type { Palette } from "../render/palette";
 
 /** Channel-to-channel lines drawn at most (per input). */
@@ -138,11 +131,7 @@ function relationsOf(segments: Segments, visual: LayerVisual, element: ElementHi
 }
 
 export class RelationLines {
-  private object: LineSegments | null = null;
-  private geometry: BufferGeometry | null = null;
-  private material: LineBasicMaterial | null = null;
-  private positions = new Float32Array(0);
-  private colors = new Float32Array(0);
+  private readonly lines = new LineBuffer("relations", { opacity: 0.9, depthWrite: false });
   private fanColor = new Color();
   private fieldColor = new Color();
   private current: HoverState | null = null;
@@ -153,6 +142,8 @@ export class RelationLines {
     private readonly scene: Scene,
     palette: Palette,
   ) {
+    // Drawn over the layers' faces, where the receptive fields lie.
+    this.lines.object.renderOrder = 1;
     this.setTheme(palette);
   }
 
@@ -165,7 +156,7 @@ export class RelationLines {
     const background = new Color(palette.background);
     this.fanColor.set(palette.highlight).lerp(background, FAN_FADE);
     this.fieldColor.set(palette.accent);
-    if (this.current && this.geometry) this.paint(this.current.segments, this.fanCount);
+    if (this.current) this.lines.recolor((colors) => this.paint(colors, this.current!.segments, this.fanCount));
   }
 
   /**
@@ -186,12 +177,14 @@ export class RelationLines {
       this.clear();
       return reads;
     }
-    this.ensure(count);
-    this.positions.set(segments.fan, 0);
-    this.positions.set(segments.channel, segments.fan.length);
-    this.positions.set(segments.field, light);
     this.fanCount = light / 6;
-    this.paint(count, this.fanCount);
+    this.lines.setSegments(count, (positions, colors) => {
+      positions.set(segments.fan, 0);
+      positions.set(segments.channel, segments.fan.length);
+      positions.set(segments.field, light);
+      this.paint(colors!, count, this.fanCount);
+    });
+    if (this.lines.object.parent !== this.scene) this.scene.add(this.lines.object);
     this.current = {
       node: visual.id,
       element: element ? element.index.slice() : null,
@@ -204,53 +197,26 @@ export class RelationLines {
     return reads;
   }
 
-  private ensure(segments: number): void {
-    const floats = segments * 6;
-    if (!this.geometry || !this.material || !this.object) {
-      this.geometry = new BufferGeometry();
-      this.material = new LineBasicMaterial({ vertexColors: true, transparent: true, opacity: 0.9, depthWrite: false });
-      this.object = new LineSegments(this.geometry, this.material);
-      this.object.name = "relations";
-      this.object.frustumCulled = false;
-      this.object.renderOrder = 1;
-      this.scene.add(this.object);
-    }
-    if (floats > this.positions.length) {
-      // Grow by doubling: a moving pointer does not reallocate on every element.
-      const size = Math.max(floats, this.positions.length * 2);
-      this.positions = new Float32Array(size);
-      this.colors = new Float32Array(size);
-      this.geometry.setAttribute("position", new BufferAttribute(this.positions, 3));
-      this.geometry.setAttribute("color", new BufferAttribute(this.colors, 3));
-    }
-  }
-
-  private paint(segments: number, fan: number): void {
-    if (!this.geometry) return;
+  /** The fan and channel lines (the first `fan` segments) light, the receptive fields bright. */
+  private paint(colors: Float32Array, segments: number, fan: number): void {
     for (let v = 0; v < segments * 2; v++) {
       const c = v < fan * 2 ? this.fanColor : this.fieldColor;
-      this.colors[v * 3] = c.r;
-      this.colors[v * 3 + 1] = c.g;
-      this.colors[v * 3 + 2] = c.b;
+      colors[v * 3] = c.r;
+      colors[v * 3 + 1] = c.g;
+      colors[v * 3 + 2] = c.b;
     }
-    this.geometry.getAttribute("position").needsUpdate = true;
-    this.geometry.getAttribute("color").needsUpdate = true;
-    this.geometry.setDrawRange(0, segments * 2);
   }
 
-  /** Removes and disposes the lines (the hover ended). */
+  /** Removes the lines and frees their buffer (the hover ended). */
   clear(): void {
     this.current = null;
     this.fanCount = 0;
-    if (this.object) this.object.removeFromParent();
-    this.geometry?.dispose();
-    this.material?.dispose();
-    this.object = this.geometry = this.material = null;
-    this.positions = new Float32Array(0);
-    this.colors = new Float32Array(0);
+    this.lines.object.removeFromParent();
+    this.lines.clear();
   }
 
   dispose(): void {
     this.clear();
+    this.lines.dispose();
   }
 }

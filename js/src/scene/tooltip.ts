@@ -15,8 +15,7 @@ export interface TooltipInfo {
   subtitle: string;
   rows: Array<[string, string]>;
   legend: LegendInfo | null;
-  value: string | null;
-  /** The hovered element: its index, value and what it reads (replaces `value`). */
+  /** The hovered element: its index, value and what it reads. */
   element: Array<[string, string]> | null;
   hint: string | null;
 }
@@ -151,8 +150,6 @@ export class Tooltip {
         table.append(el("dt", "", k), el("dd", `ls-tt-el-${k === "value" || k === "reads" || k === "name" ? k : "index"}`, v));
       }
       parts.push(table);
-    } else if (info.value) {
-      parts.push(el("div", "ls-tt-value", info.value));
     }
     if (info.hint) parts.push(el("div", "ls-tt-hint", info.hint));
     this.el.replaceChildren(...parts);

@@ -13,6 +13,7 @@ import { createVisual, type LayerVisual } from "../visuals";
 import type { ElementHit } from "../visuals/types";
 import { EdgeLines, MergeBadges } from "./edges";
 import { GroupFrames } from "./group-frames";
+import { ReshapeFans } from "./reshape-fans";
 import type { GraphSpec } from "../spec";
 import { CameraRig, type ScreenMargins } from "../render/camera";
 import { FrameScheduler } from "../render/frames";
@@ -66,6 +67,7 @@ export class ModelView {
   private readonly picker: Picker;
   private readonly edges: EdgeLines;
   private readonly groups: GroupFrames;
+  private readonly fans: ReshapeFans;
   private readonly merges: MergeBadges;
   /** The layer the camera flies or flew to, until the user or a reset moves it away. */
   private focus: string | null = null;
@@ -113,6 +115,7 @@ export class ModelView {
     this.edges = new EdgeLines(this.palette);
     this.scene.add(this.edges.object);
     this.groups = new GroupFrames(this.scene, this.palette, this.labels);
+    this.fans = new ReshapeFans(this.scene, this.palette);
     this.relations = new RelationLines(this.scene, this.palette);
     this.merges = new MergeBadges(this.labels);
     const ambient = new AmbientLight(0xffffff, 0.65);
@@ -225,6 +228,7 @@ export class ModelView {
       this.layout = this.shown = null;
       this.edges.update([]);
       this.groups.setGraph(null, null);
+      this.fans.setGraph(null, null);
       this.merges.setGraph(null, null);
       this.requestRender();
       return;
@@ -243,10 +247,9 @@ export class ModelView {
       this.visuals.set(node.id, visual);
       this.scene.add(visual.group);
     }
-    // Again with the whole layout: a reshape draws from where its input is.
-    for (const [id, visual] of this.visuals) visual.place(layout.nodes.get(id)!, layout);
     this.edges.update(layout.edges);
     this.groups.setGraph(graph, layout);
+    this.fans.setGraph(graph, layout);
     this.merges.setGraph(graph, layout);
     this.applyPayload();
     this.userMoved = false;
@@ -292,6 +295,7 @@ export class ModelView {
     this.scene.background = new Color(palette.background);
     this.edges.setTheme(palette);
     this.groups.setTheme(palette);
+    this.fans.setTheme(palette);
     this.relations.setTheme(palette);
     for (const v of this.visuals.values()) v.setTheme(palette);
     this.requestRender();
@@ -361,10 +365,11 @@ export class ModelView {
     this.layoutVersion++;
     for (const [id, visual] of this.visuals) {
       const n = layout.nodes.get(id);
-      if (n) visual.place(n, layout);
+      if (n) visual.place(n);
     }
     this.edges.update(layout.edges);
     this.groups.place(layout);
+    this.fans.place(layout);
     this.merges.place(layout);
     // Until the user moves the camera, it keeps the whole model in view.
     if (!this.userMoved) this.rig.fit(this.boundsOf(layout), this.margins());
@@ -613,7 +618,6 @@ export class ModelView {
       subtitle: node.id !== node.name ? `${node.class_name} · ${node.id}` : node.class_name,
       rows,
       legend: visual.legend(raycaster),
-      value: element ? null : visual.valueAt(raycaster),
       element: element ? elementLines(element, this.readsForTooltip()) : null,
       hint: visual.canOpen ? (open ? "click to close" : visual.openHint) : null,
     };
@@ -675,6 +679,7 @@ export class ModelView {
     this.clearVisuals();
     this.edges.dispose();
     this.groups.dispose();
+    this.fans.dispose();
     this.relations.dispose();
     this.merges.dispose();
     for (const light of this.lights) {

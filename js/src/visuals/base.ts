@@ -1,7 +1,8 @@
 /**
  * What every layer visual shares: its group, a hidden pick proxy sized to its layout
- * box, a hover outline, a caption (name + shape) and the list of GPU resources it
- * owns and disposes.
+ * box, a hover outline, a caption (name + shape), the list of GPU resources it owns
+ * and disposes, and the life of the open view of a layer that opens (one AtlasPlane,
+ * made when the layer starts opening and freed when it has closed).
  */
 
 import {
@@ -20,11 +21,12 @@ import type { NodeTensors } from "../data/decode";
 import type { Region } from "../data/receptive";
 import type { ScalePlan } from "../data/scales";
 import { formatShape } from "../data/format";
-import type { Layout, NodeLayout, Size3 } from "../layout";
+import { canOpen, type NodeLayout, type Size3 } from "../layout";
+import type { AtlasPlane } from "../render/atlas";
 import type { Label, LabelOverlay } from "../render/labels";
 import type { Palette } from "../render/palette";
 import type { GraphSpec, NodeSpec } from "../spec";
-import { ReshapeFan, reshapeSource } from "./reshape";
+import { reshapeSource } from "./reshape";
 import type { Disposable, ElementHit, LayerVisual, LegendInfo, VisualContext } from "./types";
 
 /** Pixels between the first and the second row of captions (normal and compact font). */
@@ -38,7 +40,8 @@ export abstract class BaseVisual implements LayerVisual {
   readonly id: string;
   readonly group = new Group();
   readonly pickProxy: Mesh;
-  readonly canOpen: boolean = false;
+  /** From the graph spec's `opens` (layout/sizes.ts canOpen): one rule for layout, visuals and scene. */
+  readonly canOpen: boolean;
   readonly openHint: string = "click to open: one tile per channel";
   protected size: Size3;
   protected palette: Palette;
@@ -49,8 +52,8 @@ export abstract class BaseVisual implements LayerVisual {
   private readonly outline: LineSegments;
   private readonly outlineMaterial: LineBasicMaterial;
   protected readonly caption: Label;
-  /** Flatten / Reshape: the fan of lines from the input's elements to the output's. */
-  private readonly fan: ReshapeFan | null = null;
+  /** The open view while it is drawn (from the first frame of opening to the end of closing). */
+  protected openView: AtlasPlane | null = null;
 
   constructor(
     readonly node: NodeSpec,
@@ -58,6 +61,7 @@ export abstract class BaseVisual implements LayerVisual {
     ctx: VisualContext,
   ) {
     this.id = node.id;
+    this.canOpen = canOpen(node);
     this.size = { ...layout.size };
     this.palette = ctx.palette;
     this.labels = ctx.labels;
@@ -75,12 +79,6 @@ export abstract class BaseVisual implements LayerVisual {
     this.outline = new LineSegments(this.own(new EdgesGeometry(unitBox)), this.outlineMaterial);
     this.outline.visible = false;
     this.group.add(this.outline);
-
-    const source = node.reshape ? reshapeSource(ctx.graph, node) : null;
-    if (source) {
-      this.fan = new ReshapeFan(source.id, node, ctx.palette);
-      this.group.add(this.fan.object);
-    }
 
     // Under the layer; where small neighbours crowd, a second row further down, then
     // above the layer, then the same three one font step smaller; hidden only when
@@ -134,7 +132,7 @@ export abstract class BaseVisual implements LayerVisual {
     return label;
   }
 
-  place(layout: NodeLayout, all?: Layout): void {
+  place(layout: NodeLayout): void {
     this.size = { ...layout.size };
     const { x, y, z } = layout.position;
     this.group.position.set(x, y, z);
@@ -143,7 +141,6 @@ export abstract class BaseVisual implements LayerVisual {
     const m = 0.12;
     this.outline.scale.set(w + m, h + m, d + m);
     this.layoutChildren(this.size);
-    if (this.fan && all) this.fan.place(all, layout);
   }
 
   /** Sizes the visual's own meshes to its box (centred on the group's origin). */
@@ -151,12 +148,39 @@ export abstract class BaseVisual implements LayerVisual {
 
   abstract update(data: NodeTensors | null, plan?: ScalePlan): void;
 
-  setOpen(_open: boolean, _t: number): void {}
+  /**
+   * The open view shows from the first frame of opening until the close tween ends;
+   * then it is freed (one texture of every channel: megabytes on a large layer), and
+   * opening again makes a new one.
+   */
+  setOpen(open: boolean, t: number): void {
+    if (!this.canOpen) return;
+    const shown = open ? t > 0 : t < 1;
+    if (shown && !this.openView) {
+      this.openView = this.makeOpenView();
+      this.group.add(this.openView.mesh);
+      this.layoutChildren(this.size);
+    }
+    if (!shown) this.freeOpenView();
+    this.showClosed(!shown);
+  }
+
+  /** The open view of a layer that opens, drawn with the data it has now. */
+  protected makeOpenView(): AtlasPlane {
+    throw new Error(`${this.node.class_name} has no open view`);
+  }
+
+  /** Shows or hides what the closed layer draws (the open view replaces it). */
+  protected showClosed(_visible: boolean): void {}
+
+  private freeOpenView(): void {
+    this.openView?.dispose();
+    this.openView = null;
+  }
 
   setTheme(palette: Palette): void {
     this.palette = palette;
     this.outlineMaterial.color.setHex(palette.highlight);
-    this.fan?.setTheme(palette);
     this.applyTheme(palette);
   }
 
@@ -164,10 +188,6 @@ export abstract class BaseVisual implements LayerVisual {
 
   setHighlight(on: boolean): void {
     this.outline.visible = on;
-  }
-
-  valueAt(_raycaster: Raycaster): string | null {
-    return null;
   }
 
   legend(_raycaster?: Raycaster): LegendInfo | null {
@@ -233,7 +253,7 @@ export abstract class BaseVisual implements LayerVisual {
   }
 
   dispose(): void {
-    this.fan?.dispose();
+    this.freeOpenView();
     this.group.removeFromParent();
     for (const resource of this.owned) resource.dispose();
     this.owned.length = 0;

@@ -15,6 +15,8 @@ import { BaseVisual } from "./base";
 import type { VisualContext } from "./types";
 
 export class GenericVisual extends BaseVisual {
+  /** Also the fallback for a node whose own visual failed: a box has no open view. */
+  override readonly canOpen = false;
   private readonly box: Mesh;
   private readonly material: MeshLambertMaterial;
   private readonly edges: LineSegments;

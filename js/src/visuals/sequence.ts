@@ -5,59 +5,54 @@
  * texture each, written in place.
  */
 
-import { DoubleSide, Mesh, MeshBasicMaterial, PlaneGeometry, type DataTexture, type Raycaster, type Vector3 } from "three";
+import type { Raycaster, Vector3 } from "three";
 
+import { channelRun } from "../data/channels";
 import type { DecodedTensor, NodeTensors } from "../data/decode";
 import type { Region } from "../data/receptive";
 import {
   describeScale,
   LAYER_PLAN,
   layerScale,
-  PER_CHANNEL_NO_TILE,
   tileScales,
   type ScaleChoice,
   type ScalePlan,
 } from "../data/scales";
-import { dim, STRIP_PAD_PX, STRIP_PX, stripGrid, type NodeLayout, type Size3, type StripGrid } from "../layout";
+import { dim, STRIP_PAD_PX, STRIP_PX, stripGrid, type NodeLayout, type StripGrid } from "../layout";
+import { AtlasPlane, type TileGrid } from "../render/atlas";
 import type { ElementHit, LegendInfo, VisualContext } from "./types";
 import type { NodeSpec } from "../spec";
 import { OUTLINE_LIFT } from "./base";
+import { tileLegend } from "./legend";
 import { TexturedPlaneVisual } from "./plane";
-import { makeDataTexture, pixelAt, textureData, writeImage } from "../render/textures";
 
-interface Strips {
-  grid: StripGrid;
-  texture: DataTexture;
-  mesh: Mesh;
-  material: MeshBasicMaterial;
-  geometry: PlaneGeometry;
+/** The strips as tiles: one column of strips, STRIP_PX rows each, STRIP_PAD_PX apart. */
+function stripTiles(grid: StripGrid): TileGrid {
+  return {
+    channels: grid.strips,
+    cols: 1,
+    rows: grid.strips,
+    tileW: grid.steps,
+    tileH: STRIP_PX,
+    padPx: STRIP_PAD_PX,
+    atlasW: grid.texW,
+    atlasH: grid.texH,
+  };
 }
 
 export class SequenceVisual extends TexturedPlaneVisual {
-  override readonly canOpen: boolean;
   override readonly openHint = "click to open: one strip per channel";
   private full: DecodedTensor | null = null;
   private choice: ScaleChoice | null = null;
   private plan: ScalePlan = LAYER_PLAN;
   private stripChoices: ScaleChoice[] | null = null;
-  private strips: Strips | null = null;
-  private showingStrips = false;
 
   constructor(node: NodeSpec, layout: NodeLayout, ctx: VisualContext) {
     super(node, layout, ctx, dim(node.output_shape, 0, 8), dim(node.output_shape, 1));
-    this.canOpen = !node.passthrough;
   }
 
   protected hasData(): boolean {
     return this.full !== null;
-  }
-
-  protected override layoutChildren(size: Size3): void {
-    super.layoutChildren(size);
-    if (this.strips) {
-      this.strips.mesh.scale.set(size.w, size.h, 1);
-      this.strips.mesh.position.z = size.d / 2;
-    }
   }
 
   update(data: NodeTensors | null, plan: ScalePlan = LAYER_PLAN): void {
@@ -70,12 +65,12 @@ export class SequenceVisual extends TexturedPlaneVisual {
       this.showNeutral();
     } else {
       const [t, f] = this.full.shape;
-      this.sizeTexture(t, f);
+      this.plane.resize(t, f);
       this.choice = layerScale(plan, this.full);
       // texture pixel (x = step, y = channel) is value [step, channel]: a transposed image
-      for (let k = 0; k < f; k++) writeImage(this.texture, this.full.values, this.choice.scale, t, 1, 0, k, k, f);
+      this.plane.write(this.full.values, this.choice.scale, t, f, 0, 0, { stride: f, rowStride: 1 });
     }
-    if (this.strips) this.drawStrips(this.strips);
+    if (this.openView) this.drawStrips(this.openView);
   }
 
   private scales(): ScaleChoice[] | null {
@@ -84,60 +79,38 @@ export class SequenceVisual extends TexturedPlaneVisual {
     return this.stripChoices;
   }
 
-  private makeStrips(): Strips {
+  protected override makeOpenView(): AtlasPlane {
     const [t, c] = this.full ? this.full.shape : [dim(this.node.output_shape, 0, 8), dim(this.node.output_shape, 1)];
-    const grid = stripGrid(t, c, this.size.h);
-    const texture = makeDataTexture(grid.texW, grid.texH);
-    const material = new MeshBasicMaterial({ map: texture, side: DoubleSide, alphaTest: 0.5 });
-    const geometry = new PlaneGeometry(1, 1);
-    const mesh = new Mesh(geometry, material);
-    this.group.add(mesh);
-    const strips = { grid, texture, mesh, material, geometry };
-    this.drawStrips(strips);
-    return strips;
+    const grid = stripTiles(stripGrid(t, c, this.size.h));
+    const view = new AtlasPlane(grid.atlasW, grid.atlasH, grid);
+    this.drawStrips(view);
+    return view;
   }
 
   /** Strip k: STRIP_PX texture rows of channel k over time; the rows between are transparent. */
-  private drawStrips({ grid, texture }: Strips): void {
-    textureData(texture).fill(0);
+  private drawStrips(view: AtlasPlane): void {
+    const grid = view.grid!;
+    view.clear();
     const full = this.full;
     const scales = this.scales();
-    if (full && scales && full.shape[0] === grid.steps) {
-      const channels = full.shape[1];
-      for (let k = 0; k < Math.min(grid.strips, channels); k++) {
-        for (let r = 0; r < STRIP_PX; r++) {
-          writeImage(texture, full.values, scales[k].scale, grid.steps, 1, 0, k * (STRIP_PX + STRIP_PAD_PX) + r, k, channels);
-        }
+    if (full && scales && full.shape[0] === grid.tileW) {
+      for (let k = 0; k < Math.min(grid.channels, full.shape[1]); k++) {
+        // every row of the strip is the channel's course over time
+        view.writeTile(k, full.values, scales[k].scale, { ...channelRun(full, k), rowStride: 0 });
       }
     }
-    texture.needsUpdate = true;
-  }
-
-  override setOpen(open: boolean, t: number): void {
-    const shown = open ? t > 0 : t < 1;
-    if (shown && !this.strips) {
-      this.strips = this.makeStrips();
-      this.layoutChildren(this.size);
-    }
-    this.showingStrips = shown;
-    if (this.strips) this.strips.mesh.visible = shown;
-    this.plane.visible = !shown;
   }
 
   /** Step and channel under the ray (on the strips when open, on the strip texture when closed). */
   private cellUnder(raycaster: Raycaster): { step: number; channel: number } | null {
     const f = this.full;
     if (!f) return null;
-    const [steps, channels] = f.shape;
-    if (this.showingStrips && this.strips) {
-      const hit = raycaster.intersectObject(this.strips.mesh, false)[0];
-      if (!hit?.uv) return null;
-      const [x, y] = pixelAt(hit.uv.x, hit.uv.y, this.strips.grid.texW, this.strips.grid.texH);
-      const channel = Math.floor(y / (STRIP_PX + STRIP_PAD_PX));
-      if (y % (STRIP_PX + STRIP_PAD_PX) >= STRIP_PX || channel >= channels) return null;
-      return { step: x, channel };
+    const channels = f.shape[1];
+    if (this.openView) {
+      const tile = this.openView.tileAt(raycaster);
+      return tile && tile.tile < channels ? { step: tile.px, channel: tile.tile } : null;
     }
-    const pixel = this.pixelUnder(raycaster, steps, channels);
+    const pixel = this.pixelUnder(raycaster);
     return pixel ? { step: pixel[0], channel: pixel[1] } : null;
   }
 
@@ -151,9 +124,9 @@ export class SequenceVisual extends TexturedPlaneVisual {
 
   /** Steps across (x), the region's channel down (y), or every channel (closed strip only). */
   override outlineRegion(region: Region, out: number[]): number {
-    if (region.ranges.length !== 1 || this.showingStrips) return 0;
+    if (region.ranges.length !== 1 || this.openView) return 0;
     const [steps] = region.ranges;
-    const { width, height } = this.texture.image;
+    const { width, height } = this.plane;
     const f0 = region.channel ?? 0;
     const f1 = region.channel ?? height - 1;
     if (f0 >= height) return 0;
@@ -163,31 +136,19 @@ export class SequenceVisual extends TexturedPlaneVisual {
 
   /** The middle of channel row `channel` on the closed strip. */
   override channelAnchor(channel: number, out: Vector3): Vector3 | null {
-    const { height } = this.texture.image;
-    if (channel >= height || this.showingStrips) return null;
+    const { height } = this.plane;
+    if (channel >= height || this.openView) return null;
     const p = this.group.position;
     return out.set(p.x, p.y + this.size.h / 2 - ((channel + 0.5) / height) * this.size.h, p.z + this.size.d / 2);
   }
 
   override legend(raycaster?: Raycaster): LegendInfo | null {
     if (!this.full || !this.choice) return null;
-    if (!this.showingStrips) return { scale: this.choice.scale, note: "time steps → , channels ↓", scope: describeScale(this.choice) };
+    if (!this.openView) return { scale: this.choice.scale, note: "time steps → , channels ↓", scope: describeScale(this.choice) };
     const scales = this.scales();
     const note = `one strip per channel (${this.full.shape[1]}), time steps →`;
     if (!scales || this.plan.scope !== "channel") return { scale: this.choice.scale, note, scope: describeScale(this.choice) };
     const cell = raycaster ? this.cellUnder(raycaster) : null;
-    if (!cell) return { scale: null, note, scope: PER_CHANNEL_NO_TILE };
-    const choice = scales[cell.channel];
-    return { scale: choice.scale, note: `${note}; channel ${cell.channel}`, scope: describeScale(choice) };
-  }
-
-  override dispose(): void {
-    if (this.strips) {
-      this.strips.texture.dispose();
-      this.strips.material.dispose();
-      this.strips.geometry.dispose();
-      this.strips = null;
-    }
-    super.dispose();
+    return tileLegend(scales, this.plan.scope, note, cell?.channel ?? null);
   }
 }

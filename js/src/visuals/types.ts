@@ -9,7 +9,7 @@ import type { ColorScale } from "../data/colormap";
 import type { NodeTensors } from "../data/decode";
 import type { Region } from "../data/receptive";
 import type { ScalePlan } from "../data/scales";
-import type { Layout, NodeLayout } from "../layout";
+import type { NodeLayout } from "../layout";
 import type { LabelOverlay } from "../render/labels";
 import type { Palette } from "../render/palette";
 import type { GraphSpec, NodeSpec } from "../spec";
@@ -52,28 +52,26 @@ export interface LayerVisual {
   readonly id: string;
   readonly node: NodeSpec;
   readonly group: Group;
-  /** Whether clicking opens the layer (feature maps, volumes, sequences, RGB inputs). */
+  /** Whether clicking opens the layer: the node's `opens` (layout's canOpen), the one rule. */
   readonly canOpen: boolean;
   /** What opening shows, for the tooltip's hint (when the layer opens). */
   readonly openHint: string;
-  /**
-   * Moves/resizes the visual to a (possibly tweened) layout box; `all` (the whole
-   * layout shown) lets a reshape draw where its input's elements are.
-   */
-  place(layout: NodeLayout, all?: Layout): void;
+  /** Moves/resizes the visual to a (possibly tweened) layout box. */
+  place(layout: NodeLayout): void;
   /**
    * New activations (null: none yet), or the same ones under another colour scope.
    * Textures and colours update in place. Without a plan: one scale per layer.
    */
   update(data: NodeTensors | null, plan?: ScalePlan): void;
-  /** Open/close progress: `t` runs 0 → 1 over the animation towards `open`. */
+  /**
+   * Open/close progress: `t` runs 0 → 1 over the animation towards `open`. The open
+   * view is made on the first frame of opening and freed when closing ends.
+   */
   setOpen(open: boolean, t: number): void;
   setTheme(palette: Palette): void;
   setHighlight(on: boolean): void;
   /** Invisible box covering the layer, for picking. */
   readonly pickProxy: Mesh;
-  /** Text for the value under the ray, for a visual without `elementAt` (the tooltip's fallback). */
-  valueAt(raycaster: Raycaster): string | null;
   /** The colour legend; `raycaster` (the pointer's ray) picks the channel where scales differ per channel. */
   legend(raycaster?: Raycaster): LegendInfo | null;
   /** Extra tooltip rows from the data (e.g. the top classes). */

@@ -21,38 +21,24 @@ import {
   type Vector3,
 } from "three";
 
+import { channelRun, reduceChannels } from "../data/channels";
 import type { DecodedTensor, NodeTensors } from "../data/decode";
-import { formatNumber } from "../data/format";
 import {
   describeScale,
-  finiteRange,
   LAYER_PLAN,
-  PER_CHANNEL_NO_TILE,
   summaryScale,
   tileScales,
   type ScaleChoice,
   type ScalePlan,
 } from "../data/scales";
 import { dim, PLANE_DEPTH, volumeGrid, volumeSlices, type ChannelGrid, type NodeLayout, type Size3 } from "../layout";
+import { AtlasPlane } from "../render/atlas";
 import type { Palette } from "../render/palette";
-import type { LegendInfo, VisualContext } from "./types";
+import { fillSolid, makeDataTexture, pixelAt, writeImage } from "../render/textures";
+import type { ElementHit, LegendInfo, VisualContext } from "./types";
 import type { NodeSpec } from "../spec";
 import { BaseVisual } from "./base";
-import { fillSolid, makeDataTexture, pixelAt, textureData, writeImage } from "../render/textures";
-
-/** Mean over channels of a (D, H, W, C) tensor, for payloads without a summary. */
-export function volumeMean(t: DecodedTensor): DecodedTensor {
-  const [d, h, w, c] = t.shape;
-  const n = d * h * w;
-  const values = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let k = 0; k < c; k++) s += t.values[i * c + k];
-    values[i] = s / c;
-  }
-  const r = finiteRange(values) ?? { lo: 0, hi: 0 };
-  return { shape: [d, h, w], values, lo: r.lo, hi: r.hi, channelsTotal: t.channelsTotal ?? c, reduce: "mean" };
-}
+import { tileLegend } from "./legend";
 
 /** Sets a unit plane's UVs to the texture rectangle [u0, u1] x [v0, v1]. */
 function setPlaneUv(geometry: PlaneGeometry, u0: number, v0: number, u1: number, v1: number): void {
@@ -80,7 +66,6 @@ interface Slice {
 }
 
 export class VolumeVisual extends BaseVisual {
-  override readonly canOpen = true;
   override readonly openHint = "click to open: one tile per depth slice and channel";
   private readonly depth: number;
   private readonly height: number;
@@ -92,16 +77,11 @@ export class VolumeVisual extends BaseVisual {
   private readonly sliceMaterial: MeshBasicMaterial;
   private readonly frameMaterial: LineBasicMaterial;
   private readonly grid: ChannelGrid;
-  private tileTexture: DataTexture | null = null;
-  private tileMesh: Mesh | null = null;
-  private tileMaterial: MeshBasicMaterial | null = null;
-  private tileGeometry: PlaneGeometry | null = null;
   private data: NodeTensors | null = null;
   private summary: DecodedTensor | null = null;
   private plan: ScalePlan = LAYER_PLAN;
   private summaryChoice: ScaleChoice | null = null;
   private tileChoices: ScaleChoice[] | null = null;
-  private showingTiles = false;
 
   constructor(node: NodeSpec, layout: NodeLayout, ctx: VisualContext) {
     super(node, layout, ctx);
@@ -137,10 +117,7 @@ export class VolumeVisual extends BaseVisual {
       frame.scale.set(w, h, 1);
       frame.position.z = z;
     });
-    if (this.tileMesh) {
-      this.tileMesh.scale.set(w, h, 1);
-      this.tileMesh.position.z = d / 2;
-    }
+    this.openView?.place(w, h, d / 2);
   }
 
   update(data: NodeTensors | null, plan: ScalePlan = LAYER_PLAN): void {
@@ -148,11 +125,11 @@ export class VolumeVisual extends BaseVisual {
     this.plan = plan;
     const full = this.fullTensor();
     const summary = data?.summary && data.summary.shape.length === 3 ? data.summary : null;
-    this.summary = summary ?? (full ? volumeMean(full) : null);
+    this.summary = summary ?? (full ? reduceChannels(full) : null);
     this.summaryChoice = this.summary ? summaryScale(plan, this.summary) : null;
     this.tileChoices = null;
     this.drawSlices();
-    if (this.tileTexture) this.drawTiles();
+    if (this.openView) this.drawTiles(this.openView);
   }
 
   private fullTensor(): DecodedTensor | null {
@@ -181,116 +158,93 @@ export class VolumeVisual extends BaseVisual {
     return this.tileChoices;
   }
 
+  protected override makeOpenView(): AtlasPlane {
+    const view = new AtlasPlane(this.grid.atlasW, this.grid.atlasH, this.grid);
+    this.drawTiles(view);
+    return view;
+  }
+
   /** Tiles: row = depth slice, column = channel; gaps transparent, unsent channels dim. */
-  private drawTiles(): void {
-    const texture = this.tileTexture!;
+  private drawTiles(view: AtlasPlane): void {
     const g = this.grid;
-    const data = textureData(texture);
-    data.fill(0);
+    view.clear();
     const full = this.fullTensor();
     const scales = this.tiles();
     const sent = full ? full.shape[3] : 0;
-    const plane = this.height * this.width;
-    const neutral = this.palette.neutral;
     for (let r = 0; r < g.rows; r++) {
       for (let c = 0; c < g.cols; c++) {
-        const x0 = c * (g.tileW + g.padPx);
-        const y0 = r * (g.tileH + g.padPx);
-        if (full && scales && c < sent && r < full.shape[0]) {
-          writeImage(texture, full.values, scales[c].scale, g.tileW, g.tileH, x0, y0, r * plane * sent + c, sent);
-          continue;
-        }
-        const k = full ? 0.55 : 1;
-        for (let y = 0; y < g.tileH; y++) {
-          const ty = texture.image.height - 1 - (y0 + y);
-          for (let x = 0; x < g.tileW; x++) {
-            const o = (ty * texture.image.width + x0 + x) * 4;
-            data.set([((neutral >> 16) & 255) * k, ((neutral >> 8) & 255) * k, (neutral & 255) * k, 255], o);
-          }
-        }
+        const tile = r * g.cols + c;
+        if (full && scales && c < sent && r < full.shape[0]) view.writeTile(tile, full.values, scales[c].scale, channelRun(full, c, r));
+        else view.fillTile(tile, this.palette.neutral, full ? 0.55 : 1);
       }
     }
-    texture.needsUpdate = true;
   }
 
-  override setOpen(open: boolean, t: number): void {
-    const shown = open ? t > 0 : t < 1;
-    if (shown && !this.tileTexture) {
-      this.tileTexture = makeDataTexture(this.grid.atlasW, this.grid.atlasH);
-      this.tileMaterial = new MeshBasicMaterial({ map: this.tileTexture, side: DoubleSide, alphaTest: 0.5 });
-      this.tileGeometry = new PlaneGeometry(1, 1);
-      this.tileMesh = new Mesh(this.tileGeometry, this.tileMaterial);
-      this.group.add(this.tileMesh);
-      this.drawTiles();
-      this.layoutChildren(this.size);
-    }
-    this.showingTiles = shown;
-    if (this.tileMesh) this.tileMesh.visible = shown;
+  protected override showClosed(visible: boolean): void {
     for (const { mesh, frame } of this.slices) {
-      mesh.visible = !shown;
-      frame.visible = !shown;
+      mesh.visible = visible;
+      frame.visible = visible;
     }
   }
 
   protected override applyTheme(palette: Palette): void {
     this.frameMaterial.color.setHex(palette.stackLine);
     if (!this.summary) fillSolid(this.sliceTexture, palette.neutral);
-    if (this.tileTexture) this.drawTiles();
+    if (this.openView) this.drawTiles(this.openView);
   }
 
-  /** The (depth, channel) tile and its pixel under the ray on the open atlas. */
+  /** The (depth, channel) tile and its pixel under the ray on the open view. */
   private tileUnder(raycaster: Raycaster): { depth: number; channel: number; px: number; py: number } | null {
-    if (!this.tileMesh) return null;
-    const hit = raycaster.intersectObject(this.tileMesh, false)[0];
-    if (!hit?.uv) return null;
-    const g = this.grid;
-    const [x, y] = pixelAt(hit.uv.x, hit.uv.y, g.atlasW, g.atlasH);
-    const col = Math.floor(x / (g.tileW + g.padPx));
-    const row = Math.floor(y / (g.tileH + g.padPx));
-    const px = x - col * (g.tileW + g.padPx);
-    const py = y - row * (g.tileH + g.padPx);
-    if (px >= g.tileW || py >= g.tileH || row >= g.rows || col >= g.cols) return null;
-    return { depth: row, channel: col, px, py };
+    const tile = this.openView?.tileAt(raycaster);
+    return tile ? { depth: tile.row, channel: tile.col, px: tile.px, py: tile.py } : null;
   }
 
-  override valueAt(raycaster: Raycaster): string | null {
-    if (this.showingTiles) {
-      const tile = this.tileUnder(raycaster);
-      const full = this.fullTensor();
-      if (!tile) return null;
-      const { depth, channel, px, py } = tile;
-      if (!full || channel >= full.shape[3]) return `depth ${depth}, channel ${channel}: not sent`;
-      const v = full.values[((depth * this.height + py) * this.width + px) * full.shape[3] + channel];
-      return `depth ${depth}, channel ${channel} at (${py}, ${px}): ${formatNumber(v)}`;
-    }
-    const s = this.summary;
-    if (!s) return null;
-    const hits = raycaster.intersectObjects(this.slices.map((sl) => sl.mesh), false);
-    const hit = hits[0];
+  /** The depth slice and its pixel under the ray on the closed stack. */
+  private slicePixelUnder(raycaster: Raycaster): { depth: number; row: number; col: number } | null {
+    // A raycast ignores `visible`: hidden slices must not answer for the open view.
+    const hit = raycaster.intersectObjects(this.slices.filter((sl) => sl.mesh.visible).map((sl) => sl.mesh), false)[0];
     if (!hit?.uv) return null;
     const k = hit.object.userData.slice as number;
     const count = this.slices.length;
-    // the slice's UVs cover rows [k, k + 1) / count of the atlas: back to the slice's own pixel
+    // the slice's UVs cover rows [k, k + 1) / count of the texture: back to the slice's own pixel
     const v = (hit.uv.y - (1 - (k + 1) / count)) * count;
-    const [x, y] = pixelAt(hit.uv.x, v, this.width, this.height);
-    const depth = this.slices[k].depth;
-    const value = s.values[(depth * this.height + y) * this.width + x];
-    return `${s.reduce ?? "mean"} at depth ${depth} (${y}, ${x}): ${formatNumber(value)}`;
+    const [col, row] = pixelAt(hit.uv.x, v, this.width, this.height);
+    return { depth: this.slices[k].depth, row, col };
+  }
+
+  /** Open: depth slice, row, col and channel of the tile's pixel; closed: depth slice, row and col of the summary. */
+  override elementAt(raycaster: Raycaster): ElementHit | null {
+    if (this.openView) {
+      const tile = this.tileUnder(raycaster);
+      if (!tile) return null;
+      const { depth, channel, px, py } = tile;
+      const full = this.fullTensor();
+      const sent = full !== null && channel < full.shape[3] && depth < full.shape[0];
+      const values = sent ? [full.values[((depth * this.height + py) * this.width + px) * full.shape[3] + channel]] : [];
+      return { index: [depth, py, px, channel], axes: ["depth", "row", "col", "channel"], values, note: null, label: null };
+    }
+    const s = this.summary;
+    if (!s) return null;
+    const pixel = this.slicePixelUnder(raycaster);
+    if (!pixel) return null;
+    const { depth, row, col } = pixel;
+    const total = s.channelsTotal ?? this.channels;
+    const note = `${s.reduce ?? "mean"} over ${total} channel${total === 1 ? "" : "s"}`;
+    const value = s.values[(depth * this.height + row) * this.width + col];
+    return { index: [depth, row, col], axes: ["depth", "row", "col"], values: [value], note, label: null };
   }
 
   override legend(raycaster?: Raycaster): LegendInfo | null {
     const total = this.data?.full?.channelsTotal ?? this.summary?.channelsTotal ?? this.channels;
-    if (this.showingTiles) {
+    if (this.openView) {
       const full = this.fullTensor();
       const scales = this.tiles();
       if (!full || !scales || scales.length === 0) return null;
       const sent = full.shape[3];
       const shown = Math.min(sent, this.grid.cols);
       const which = `rows: ${Math.min(this.depth, this.grid.rows)} depth slices; columns: ${shown < total ? `channels 0–${shown - 1} of ${total}` : `all ${total} channels`}`;
-      if (this.plan.scope !== "channel") return { scale: scales[0].scale, note: which, scope: describeScale(scales[0]) };
       const tile = raycaster ? this.tileUnder(raycaster) : null;
-      if (!tile || tile.channel >= sent) return { scale: null, note: which, scope: PER_CHANNEL_NO_TILE };
-      return { scale: scales[tile.channel].scale, note: `${which}; channel ${tile.channel}`, scope: describeScale(scales[tile.channel]) };
+      return tileLegend(scales, this.plan.scope, which, tile?.channel ?? null);
     }
     const s = this.summary;
     if (!s || !this.summaryChoice) return null;
@@ -304,12 +258,5 @@ export class VolumeVisual extends BaseVisual {
 
   override focusPoint(out: Vector3): Vector3 {
     return out.set(this.group.position.x, this.group.position.y, this.group.position.z + this.size.d / 2);
-  }
-
-  override dispose(): void {
-    this.tileTexture?.dispose();
-    this.tileMaterial?.dispose();
-    this.tileGeometry?.dispose();
-    super.dispose();
   }
 }
