@@ -24,7 +24,7 @@ import { asColorScope } from "../data/scales";
 import { CSS } from "./style";
 import { resolveTheme, watchHostTheme } from "./theme";
 import type { HoverState } from "../scene/relations";
-import { ModelView } from "../scene/view";
+import { SceneView } from "../scene/view";
 import type { GraphSpec } from "../spec";
 
 /** The part of anywidget's model this widget uses. */
@@ -146,7 +146,7 @@ function render({ model, el }: RenderProps): () => void {
   root.append(style, viewportEl, title, toolbar, notice, message);
   el.appendChild(root);
 
-  let view: ModelView | null = null;
+  let view: SceneView | null = null;
   /** The graph as Python sent it, and as drawn (open dimensions filled in; undefined
    * until the scene is built for the current graph). */
   let graph: GraphSpec | null = null;
@@ -300,7 +300,7 @@ function render({ model, el }: RenderProps): () => void {
   applyHeight();
   applyTheme();
   try {
-    view = new ModelView(viewportEl, {
+    view = new SceneView(viewportEl, {
       onOpenChange: (ids) => {
         root.dataset.open = ids.join(" ");
       },
