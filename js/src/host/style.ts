@@ -97,7 +97,6 @@ export const CSS = `
 .layerscape .ls-tt-ticks { display: flex; justify-content: space-between; font-variant-numeric: tabular-nums; }
 .layerscape .ls-tt-scope { color: var(--ls-muted); font-size: 11px; }
 .layerscape .ls-tt-element { border-top: 1px solid var(--ls-border); padding-top: 4px; }
-.layerscape .ls-tt-value { margin-top: 6px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .layerscape .ls-tt-hint { margin-top: 4px; color: var(--ls-muted); font-style: italic; }
 .layerscape .ls-legend {
   position: absolute; left: 10px; bottom: 10px; z-index: 1; pointer-events: none; width: 190px;

@@ -24,7 +24,7 @@ import { asColorScope } from "../data/scales";
 import { CSS } from "./style";
 import { resolveTheme, watchHostTheme } from "./theme";
 import type { HoverState } from "../scene/relations";
-import { ModelView } from "../scene/view";
+import { SceneView } from "../scene/view";
 import type { GraphSpec } from "../spec";
 import type { RenderProps, TraitName, WidgetModel, WidgetModule } from "./model";
 import { mountStandalone, type PageHandle } from "./standalone";
@@ -136,7 +136,7 @@ function render({ model, el }: RenderProps): () => void {
   root.append(style, viewportEl, title, toolbar, notice, message);
   el.appendChild(root);
 
-  let view: ModelView | null = null;
+  let view: SceneView | null = null;
   /** The graph as Python sent it, and as drawn (open dimensions filled in; undefined
    * until the scene is built for the current graph). */
   let graph: GraphSpec | null = null;
@@ -290,7 +290,7 @@ function render({ model, el }: RenderProps): () => void {
   applyHeight();
   applyTheme();
   try {
-    view = new ModelView(viewportEl, {
+    view = new SceneView(viewportEl, {
       onOpenChange: (ids) => {
         root.dataset.open = ids.join(" ");
       },

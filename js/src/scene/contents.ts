@@ -1,0 +1,129 @@
+/**
+ * What the 3D scene holds for one model: a visual per layer, the edges between them,
+ * the frames around nested models, the merge badges and the lights. Built from a graph
+ * and its layout, moved to each (tweened) layout, recoloured by payloads and themes;
+ * disposes all of it.
+ */
+
+import { AmbientLight, Color, DirectionalLight, Scene } from "three";
+
+import type { DecodedPayload } from "../data/decode";
+import type { ScalePlan } from "../data/scales";
+import type { Layout } from "../layout";
+import type { LabelOverlay } from "../render/labels";
+import type { Palette } from "../render/palette";
+import type { GraphSpec } from "../spec";
+import { createVisual, type LayerVisual } from "../visuals";
+import { EdgeLines, MergeBadges } from "./edges";
+import type { FramedBox } from "./framing";
+import { GroupFrames } from "./group-frames";
+import { ReshapeFans } from "./reshape-fans";
+import { labelImportance } from "./label-importance";
+
+export class SceneContents {
+  readonly scene = new Scene();
+  private readonly layers = new Map<string, LayerVisual>();
+  private readonly edges: EdgeLines;
+  private readonly groups: GroupFrames;
+  private readonly merges: MergeBadges;
+  private readonly fans: ReshapeFans;
+  private readonly lights: Array<AmbientLight | DirectionalLight>;
+
+  constructor(
+    private readonly labels: LabelOverlay,
+    private palette: Palette,
+  ) {
+    this.edges = new EdgeLines(palette);
+    this.scene.add(this.edges.object);
+    this.groups = new GroupFrames(this.scene, palette, labels);
+    this.merges = new MergeBadges(labels);
+    this.fans = new ReshapeFans(this.scene, palette);
+    const ambient = new AmbientLight(0xffffff, 0.65);
+    const sun = new DirectionalLight(0xffffff, 0.45);
+    sun.position.set(0.3, 0.6, 1);
+    this.lights = [ambient, sun];
+    this.scene.add(ambient, sun);
+    this.scene.background = new Color(palette.background);
+  }
+
+  /** The layer visuals by id (a live map: the same object across builds). */
+  get visuals(): ReadonlyMap<string, LayerVisual> {
+    return this.layers;
+  }
+
+  /** The boxes drawn around nested models. */
+  get groupBoxes(): readonly FramedBox[] {
+    return this.groups.list;
+  }
+
+  /**
+   * Builds a visual per layer of `graph` at `layout` (`open`: whether a layer starts
+   * open), with edges, nested models' frames, merge badges and reshape fans; null clears them.
+   * The visuals of an earlier graph must have been let go (`clearVisuals`).
+   */
+  build(graph: GraphSpec | null, layout: Layout | null, open: (id: string) => boolean): void {
+    if (!graph || !layout) {
+      this.edges.update([]);
+      this.groups.setGraph(null, null);
+      this.merges.setGraph(null, null);
+      this.fans.setGraph(null, null);
+      return;
+    }
+    const ctx = { graph, palette: this.palette, labels: this.labels };
+    const importance = labelImportance(graph);
+    for (const node of graph.nodes) {
+      const visual = this.labels.withOwner(node.id, importance.get(node.id) ?? 0, () => createVisual(node, layout.nodes.get(node.id)!, ctx));
+      visual.setOpen(open(node.id), 1);
+      this.layers.set(node.id, visual);
+      this.scene.add(visual.group);
+    }
+    this.edges.update(layout.edges);
+    this.groups.setGraph(graph, layout);
+    this.merges.setGraph(graph, layout);
+    this.fans.setGraph(graph, layout);
+  }
+
+  /** Moves everything to `layout` (a tween's frame, or where it lands). */
+  place(layout: Layout): void {
+    for (const [id, visual] of this.layers) {
+      const n = layout.nodes.get(id);
+      if (n) visual.place(n);
+    }
+    this.edges.update(layout.edges);
+    this.groups.place(layout);
+    this.merges.place(layout);
+    this.fans.place(layout);
+  }
+
+  /** Every layer's new activations (or none), coloured by `plan`. */
+  update(payload: DecodedPayload | null, plan: ScalePlan): void {
+    for (const [id, visual] of this.layers) visual.update(payload?.nodes.get(id) ?? null, plan);
+  }
+
+  setTheme(palette: Palette): void {
+    this.palette = palette;
+    this.scene.background = new Color(palette.background);
+    this.edges.setTheme(palette);
+    this.groups.setTheme(palette);
+    this.fans.setTheme(palette);
+    for (const v of this.layers.values()) v.setTheme(palette);
+  }
+
+  /** Disposes the layer visuals (whoever hovers them must have let go first). */
+  clearVisuals(): void {
+    for (const v of this.layers.values()) v.dispose();
+    this.layers.clear();
+  }
+
+  dispose(): void {
+    this.clearVisuals();
+    this.edges.dispose();
+    this.groups.dispose();
+    this.merges.dispose();
+    this.fans.dispose();
+    for (const light of this.lights) {
+      light.removeFromParent();
+      light.dispose();
+    }
+  }
+}

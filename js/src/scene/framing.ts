@@ -1,0 +1,224 @@
+/**
+ * The camera's framing of the model: the fitted 3/4 view (kept while the user has not
+ * moved the camera, also across resizes and open/close tweens), the room kept for text
+ * around the model, fly-to a layer and back. Owns the camera rig and its controls'
+ * start/end listeners (`connect`/`disconnect`), like a three.js control.
+ */
+
+import { Vector3, type PerspectiveCamera } from "three";
+
+import type { Bounds, Layout } from "../layout";
+import { CameraRig, type ScreenMargins } from "../render/camera";
+
+/** Pixels kept around the model's box for text: captions below, the output's badge above. */
+export const CAPTION_MARGIN_PX = 36;
+export const BADGE_MARGIN_PX = 30;
+export const SIDE_MARGIN_PX = 20;
+/** Pixels kept above the model for the captions of nested models' boxes. */
+export const GROUP_MARGIN_PX = 24;
+/** Above a model with neither badge nor nested models. */
+const PLAIN_TOP_PX = 8;
+
+/** A box drawn around some layers (a nested model's frame), corners as [x, y, z]. */
+export interface FramedBox {
+  min: readonly [number, number, number];
+  max: readonly [number, number, number];
+}
+
+/** Room kept for text: the output's class badge above (`badge`), nested models' captions above (`groups`), layer captions below. */
+export function screenMargins(badge: boolean, groups: boolean): ScreenMargins {
+  const top = badge ? BADGE_MARGIN_PX : PLAIN_TOP_PX;
+  return {
+    top: groups ? Math.max(top, GROUP_MARGIN_PX) : top,
+    bottom: CAPTION_MARGIN_PX,
+    left: SIDE_MARGIN_PX,
+    right: SIDE_MARGIN_PX,
+  };
+}
+
+/** `bounds` grown to hold `boxes` (the same object when there are none). */
+export function boundsWithBoxes(bounds: Bounds, boxes: readonly FramedBox[]): Bounds {
+  if (boxes.length === 0) return bounds;
+  const min = { ...bounds.min };
+  const max = { ...bounds.max };
+  for (const b of boxes) {
+    min.x = Math.min(min.x, b.min[0]);
+    min.y = Math.min(min.y, b.min[1]);
+    min.z = Math.min(min.z, b.min[2]);
+    max.x = Math.max(max.x, b.max[0]);
+    max.y = Math.max(max.y, b.max[1]);
+    max.z = Math.max(max.z, b.max[2]);
+  }
+  return { min, max };
+}
+
+/** What framing asks of the view around it. */
+export interface FramingHooks {
+  /** The layout of the open layers once tweens land (null: no model). */
+  layout(): Layout | null;
+  /** The view's size in CSS pixels now. */
+  size(): { width: number; height: number };
+  /** The boxes around nested models, which the fitted view holds too. */
+  groupBoxes(): readonly FramedBox[];
+  /** The layer whose labels go before all others (null: none). */
+  setLabelFocus(id: string | null): void;
+  /** The camera landed on a layer after `flyTo` (null: the focus was cleared). */
+  onFocus?(id: string | null): void;
+  requestRender(): void;
+}
+
+export class Framing {
+  private readonly rig: CameraRig;
+  /** The user moved the camera (or it flew to a layer): fits no longer follow the layout. */
+  private userMoved = false;
+  /** The layer the camera flies or flew to, until the user or a reset moves it away. */
+  private focus: string | null = null;
+  /** The model has an output badge (class labels) above it. */
+  private badge = false;
+  private connected = false;
+  /** The camera when a controls interaction began. */
+  private readonly before = { position: new Vector3(), target: new Vector3() };
+
+  constructor(
+    dom: HTMLElement,
+    private readonly hooks: FramingHooks,
+  ) {
+    this.rig = new CameraRig(dom, () => hooks.requestRender());
+  }
+
+  get camera(): PerspectiveCamera {
+    return this.rig.camera;
+  }
+
+  /** Whether the user moved the camera away from the fitted view (or it flew to a layer). */
+  get moved(): boolean {
+    return this.userMoved;
+  }
+
+  /** The layer the camera flies or flew to (null: none). */
+  get focused(): string | null {
+    return this.focus;
+  }
+
+  connect(): void {
+    if (this.connected) return;
+    this.connected = true;
+    this.rig.controls.addEventListener("start", this.onStart);
+    this.rig.controls.addEventListener("end", this.onEnd);
+  }
+
+  disconnect(): void {
+    if (!this.connected) return;
+    this.connected = false;
+    this.rig.controls.removeEventListener("start", this.onStart);
+    this.rig.controls.removeEventListener("end", this.onEnd);
+  }
+
+  // The user "moved" the camera when an interaction ends somewhere else than it began
+  // (a plain click also starts and ends an interaction).
+  private readonly onStart = (): void => {
+    this.rig.cancelFlight();
+    this.before.position.copy(this.rig.camera.position);
+    this.before.target.copy(this.rig.controls.target);
+  };
+
+  private readonly onEnd = (): void => {
+    const { position, target } = this.before;
+    const eps = 1e-6 * (1 + position.length());
+    if (position.distanceTo(this.rig.camera.position) > eps || target.distanceTo(this.rig.controls.target) > eps) {
+      this.userMoved = true;
+    }
+  };
+
+  /** A new model (or none): the focus is cleared; `badge` says whether it has class labels above it. */
+  setModel(badge: boolean): void {
+    this.badge = badge;
+    this.setFocus(null);
+  }
+
+  /** Frames a newly built model from the 3/4 view, as if the user had not moved the camera. */
+  frameModel(): void {
+    this.userMoved = false;
+    this.fit();
+  }
+
+  /** The layout moved (open/close tween): until the user moves the camera, it keeps the whole model in view. */
+  follow(layout: Layout): void {
+    if (!this.userMoved) this.rig.fit(this.boundsOf(layout), this.margins());
+  }
+
+  /** Back to the 3/4 view of the whole model (as it is laid out now). */
+  reset(): void {
+    this.userMoved = false;
+    this.setFocus(null);
+    this.fit();
+    this.hooks.requestRender();
+  }
+
+  /** The view is `w` x `h` CSS pixels now; the fit follows unless the user moved the camera. */
+  resize(w: number, h: number): void {
+    this.rig.setViewSize(w, h);
+    if (!this.userMoved) this.fit();
+    this.hooks.requestRender();
+  }
+
+  /**
+   * Flies the camera to frame one layer (animated unless `animate` is false); its
+   * labels go first from then on. False for an id that is not in the layout.
+   */
+  flyTo(id: string, animate = true): boolean {
+    const n = this.hooks.layout()?.nodes.get(id);
+    if (!n) return false;
+    const { x, y, z } = n.position;
+    const { w, h, d } = n.size;
+    const box: Bounds = { min: { x: x - w / 2, y: y - h / 2, z: z - d / 2 }, max: { x: x + w / 2, y: y + h / 2, z: z + d / 2 } };
+    const { width, height } = this.hooks.size();
+    this.rig.setViewSize(width, height);
+    this.rig.flyTo(box, this.margins(), performance.now(), animate ? undefined : 0);
+    this.userMoved = true;
+    this.focus = id;
+    this.hooks.setLabelFocus(id);
+    this.hooks.requestRender();
+    return true;
+  }
+
+  /** Moves the camera for this frame (flight, damping); true while the flight goes on. */
+  step(now: number): boolean {
+    let again = false;
+    if (this.rig.flying) {
+      if (this.rig.stepFlight(now)) again = true;
+      else if (this.focus !== null) this.hooks.onFocus?.(this.focus);
+    }
+    this.rig.controls.update();
+    return again;
+  }
+
+  private setFocus(id: string | null): void {
+    if (id === null && this.focus === null) return;
+    this.focus = id;
+    this.hooks.setLabelFocus(id);
+    if (id === null) this.rig.cancelFlight();
+    this.hooks.onFocus?.(id);
+  }
+
+  private fit(): void {
+    const layout = this.hooks.layout();
+    if (!layout) return;
+    const { width, height } = this.hooks.size();
+    this.rig.setViewSize(width, height);
+    this.rig.fit(this.boundsOf(layout), this.margins());
+  }
+
+  private boundsOf(layout: Layout): Bounds {
+    return boundsWithBoxes(layout.bounds, this.hooks.groupBoxes());
+  }
+
+  private margins(): ScreenMargins {
+    return screenMargins(this.badge, this.hooks.groupBoxes().length > 0);
+  }
+
+  dispose(): void {
+    this.disconnect();
+    this.rig.dispose();
+  }
+}

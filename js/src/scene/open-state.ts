@@ -1,0 +1,164 @@
+/**
+ * Which layers are open, the layout that follows from it, and the tween between the
+ * layout drawn and the new one when layers open or close. Knows the visuals only to
+ * ask which can open and to drive their open/close progress; moving everything else to
+ * a layout is the view's `place` hook.
+ */
+
+import type { GraphSpec } from "../spec";
+import { layoutGraph, lerpLayout, type Layout } from "../layout";
+import { easeInOut } from "../render/easing";
+import type { LayerVisual } from "../visuals/types";
+import { measure } from "./measure";
+
+export const OPEN_DURATION_MS = 300;
+
+interface Tween {
+  from: Layout;
+  to: Layout;
+  start: number;
+  /** Layers whose open state changes, and towards which state. */
+  changes: Map<string, boolean>;
+}
+
+/** What a frame of the tween did: nothing, moved the layers on (more frames to come), or landed. */
+export type TweenStep = "idle" | "moving" | "landed";
+
+export interface OpenStateHooks {
+  /** Moves everything drawn to `layout` (a tween's frame or its end). */
+  place(layout: Layout): void;
+  /** The set of open layers changed (ids in the graph's order). */
+  onOpenChange?(ids: string[]): void;
+  /** After `setOpenIds` changed something: what is drawn no longer matches the tooltip, a frame is due. */
+  changed(): void;
+}
+
+export class OpenState {
+  private readonly open = new Set<string>();
+  private graph: GraphSpec | null = null;
+  /** The layout for the open set (where a tween goes). */
+  private target: Layout | null = null;
+  /** The layout drawn last (mid-tween while animating). */
+  private drawn: Layout | null = null;
+  private tween: Tween | null = null;
+
+  /** `visuals`: the view's layer visuals by id (its live map, read here, never changed). */
+  constructor(
+    private readonly visuals: ReadonlyMap<string, LayerVisual>,
+    private readonly hooks: OpenStateHooks,
+  ) {}
+
+  /**
+   * Lays out a new graph (or none) with the layers still open that it has, and forgets
+   * any tween (the graph's visuals are built from this layout afterwards).
+   */
+  setGraph(graph: GraphSpec | null): Layout | null {
+    this.graph = graph;
+    this.tween = null;
+    if (!graph) {
+      this.target = this.drawn = null;
+      return null;
+    }
+    const ids = new Set(graph.nodes.map((n) => n.id));
+    for (const id of [...this.open]) if (!ids.has(id)) this.open.delete(id);
+    const started = performance.now();
+    const layout = layoutGraph(graph, this.open);
+    measure("layerscape:layout", started);
+    this.target = this.drawn = layout;
+    return layout;
+  }
+
+  /** Tells whoever listens which layers are open (after a build, which does not call `setOpenIds`). */
+  announce(): void {
+    this.hooks.onOpenChange?.(this.ids());
+  }
+
+  /** The layout for the open set, once a tween has landed. */
+  get layout(): Layout | null {
+    return this.target;
+  }
+
+  /** The layout drawn last (mid-tween while animating). */
+  get shown(): Layout | null {
+    return this.drawn;
+  }
+
+  ids(): string[] {
+    return (this.graph?.nodes ?? []).map((n) => n.id).filter((id) => this.open.has(id));
+  }
+
+  has(id: string): boolean {
+    return this.open.has(id);
+  }
+
+  toggle(id: string, animate = true): void {
+    const next = new Set(this.open);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    this.setOpenIds(next, animate);
+  }
+
+  openAll(animate = true): void {
+    this.setOpenIds(
+      [...this.visuals.values()].filter((v) => v.canOpen).map((v) => v.id),
+      animate,
+    );
+  }
+
+  closeAll(animate = true): void {
+    this.setOpenIds([], animate);
+  }
+
+  /** Opens exactly the layers `ids` that can open (animated unless `animate` is false). */
+  setOpenIds(ids: Iterable<string>, animate = true): void {
+    if (!this.graph || !this.target) return;
+    const wanted = new Set([...ids].filter((id) => this.visuals.get(id)?.canOpen));
+    const changes = new Map<string, boolean>();
+    for (const id of this.visuals.keys()) {
+      if (wanted.has(id) !== this.open.has(id)) changes.set(id, wanted.has(id));
+    }
+    if (changes.size === 0) return;
+    this.open.clear();
+    for (const id of wanted) this.open.add(id);
+    const started = performance.now();
+    const to = layoutGraph(this.graph, this.open);
+    measure("layerscape:relayout", started);
+    const from = this.drawn ?? this.target;
+    this.target = to;
+    if (animate) {
+      // Layers already mid-animation keep animating towards their new state.
+      const merged = new Map(this.tween?.changes ?? []);
+      for (const [id, open] of changes) merged.set(id, open);
+      this.tween = { from, to, start: performance.now(), changes: merged };
+    } else {
+      this.tween = null;
+      this.place(to);
+      for (const [id, open] of changes) this.visuals.get(id)?.setOpen(open, 1);
+    }
+    this.hooks.onOpenChange?.(this.ids());
+    this.hooks.changed();
+  }
+
+  /** Moves the tween on to time `now` (performance.now()). */
+  step(now: number): TweenStep {
+    const tween = this.tween;
+    if (!tween) return "idle";
+    const t = Math.min(1, Math.max(0, (now - tween.start) / OPEN_DURATION_MS));
+    const e = easeInOut(t);
+    for (const [id, open] of tween.changes) this.visuals.get(id)?.setOpen(open, e);
+    this.place(t >= 1 ? tween.to : lerpLayout(tween.from, tween.to, e));
+    if (t < 1) return "moving";
+    this.tween = null;
+    return "landed";
+  }
+
+  private place(layout: Layout): void {
+    this.drawn = layout;
+    this.hooks.place(layout);
+  }
+
+  dispose(): void {
+    this.tween = null;
+    this.graph = this.target = this.drawn = null;
+  }
+}

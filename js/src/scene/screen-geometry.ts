@@ -1,0 +1,97 @@
+/**
+ * Where things in the scene land on the page, in client (viewport) coordinates: a
+ * layer's box, a point on a layer, one of its elements, any world point. For the test
+ * API and benchmarks; nothing here draws.
+ */
+
+import { Vector3, type Camera } from "three";
+
+import type { Layout, NodeLayout } from "../layout";
+import type { LayerVisual } from "../visuals/types";
+import { elementPoint } from "./relations";
+
+export interface ClientPoint {
+  x: number;
+  y: number;
+}
+
+export interface ClientBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** What the projection needs of the canvas: where it is on the page. */
+export interface ClientRectSource {
+  getBoundingClientRect(): { left: number; top: number; width: number; height: number };
+}
+
+/** The layers whose places are asked for. */
+export interface LayerPlaces {
+  /** The view's layer visuals by id (its live map, read here). */
+  visuals: ReadonlyMap<string, LayerVisual>;
+  /** The layout drawn now (mid-tween while animating), null without a model. */
+  shown(): Layout | null;
+}
+
+export class ScreenGeometry {
+  private readonly tmp = new Vector3();
+
+  constructor(
+    private readonly camera: Camera,
+    private readonly canvas: ClientRectSource,
+    private readonly layers: LayerPlaces,
+  ) {}
+
+  /** Client rectangle of a layer's box as drawn now (its eight corners projected), or null. */
+  layerBox(id: string): ClientBox | null {
+    const n = this.layers.shown()?.nodes.get(id);
+    return n ? this.box(n) : null;
+  }
+
+  /** Client coordinates of a point on a layer's visual (where picking hits it), or null. */
+  layerPoint(id: string): ClientPoint | null {
+    const visual = this.layers.visuals.get(id);
+    return visual ? this.point(visual.focusPoint(new Vector3())) : null;
+  }
+
+  /** Client coordinates of the middle of element `index` of a layer (as elementAt indexes it), or null. */
+  elementPoint(id: string, index: readonly number[]): ClientPoint | null {
+    const visual = this.layers.visuals.get(id);
+    const point = visual ? elementPoint(visual, index) : null;
+    return point ? this.point(point) : null;
+  }
+
+  /** Client coordinates of a world point, or null when it is in front of the near or behind the far plane. */
+  point(world: Vector3): ClientPoint | null {
+    this.camera.updateMatrixWorld();
+    const p = this.tmp.copy(world).project(this.camera);
+    if (p.z < -1 || p.z > 1) return null;
+    const rect = this.canvas.getBoundingClientRect();
+    return { x: rect.left + ((p.x + 1) / 2) * rect.width, y: rect.top + ((1 - p.y) / 2) * rect.height };
+  }
+
+  /** Client rectangle of a layout box (its eight corners projected), or null when a corner is off the depth range. */
+  box(n: Pick<NodeLayout, "position" | "size">): ClientBox | null {
+    this.camera.updateMatrixWorld();
+    const rect = this.canvas.getBoundingClientRect();
+    const out = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+    const p = this.tmp;
+    for (const sx of [-1, 1]) {
+      for (const sy of [-1, 1]) {
+        for (const sz of [-1, 1]) {
+          p.set(n.position.x + (sx * n.size.w) / 2, n.position.y + (sy * n.size.h) / 2, n.position.z + (sz * n.size.d) / 2).project(this.camera);
+          if (p.z < -1 || p.z > 1) return null;
+          const cx = rect.left + ((p.x + 1) / 2) * rect.width;
+          const cy = rect.top + ((1 - p.y) / 2) * rect.height;
+          out.x0 = Math.min(out.x0, cx);
+          out.x1 = Math.max(out.x1, cx);
+          out.y0 = Math.min(out.y0, cy);
+          out.y1 = Math.max(out.y1, cy);
+        }
+      }
+    }
+    return out;
+  }
+}

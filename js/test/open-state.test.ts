@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+
+import type { Layout } from "../src/layout";
+import { OPEN_DURATION_MS, OpenState } from "../src/scene/open-state";
+import type { LayerVisual } from "../src/visuals/types";
+import { lenetGraph } from "./fixtures";
+
+/** The part of a visual OpenState reads and drives: whether it opens, and its open progress. */
+function visualsOf(ids: string[], openable: Set<string>) {
+  const progress = new Map<string, [boolean, number]>();
+  const visuals = new Map(
+    ids.map((id) => [id, { id, canOpen: openable.has(id), setOpen: (open: boolean, t: number) => progress.set(id, [open, t]) } as unknown as LayerVisual]),
+  );
+  return { visuals, progress };
+}
+
+function setup() {
+  const graph = lenetGraph();
+  const { visuals, progress } = visualsOf(
+    graph.nodes.map((n) => n.id),
+    new Set(["conv2d", "conv2d_1", "max_pooling2d"]),
+  );
+  const placed: Layout[] = [];
+  const announced: string[][] = [];
+  let changed = 0;
+  const open = new OpenState(visuals, {
+    place: (layout) => placed.push(layout),
+    onOpenChange: (ids) => announced.push(ids),
+    changed: () => changed++,
+  });
+  const layout = open.setGraph(graph)!;
+  return { graph, open, layout, progress, placed, announced, changed: () => changed };
+}
+
+describe("OpenState", () => {
+  it("lays out a new graph closed, and says nothing until asked", () => {
+    const { open, layout, announced } = setup();
+    expect(open.layout).toBe(layout);
+    expect(open.shown).toBe(layout);
+    expect(open.ids()).toEqual([]);
+    expect(announced).toEqual([]);
+    open.announce();
+    expect(announced).toEqual([[]]);
+  });
+
+  it("opens only layers that can open, reports them in the graph's order", () => {
+    const { open, announced, changed } = setup();
+    open.setOpenIds(["conv2d_1", "dense", "conv2d", "nope"], false);
+    expect(open.ids()).toEqual(["conv2d", "conv2d_1"]);
+    expect(open.has("dense")).toBe(false);
+    expect(announced).toEqual([["conv2d", "conv2d_1"]]);
+    expect(changed()).toBe(1);
+    // The same set again changes nothing.
+    open.setOpenIds(["conv2d", "conv2d_1"], false);
+    expect(announced).toHaveLength(1);
+    expect(changed()).toBe(1);
+  });
+
+  it("without animation, places the new layout and finishes the layers at once", () => {
+    const { open, layout, placed, progress } = setup();
+    open.toggle("conv2d", false);
+    expect(placed).toHaveLength(1);
+    expect(placed[0]).toBe(open.layout);
+    expect(open.layout).not.toBe(layout);
+    expect(open.shown).toBe(open.layout);
+    expect(progress.get("conv2d")).toEqual([true, 1]);
+    expect(open.step(performance.now())).toBe("idle");
+  });
+
+  it("tweens from the layout drawn to the new one, then lands on it", () => {
+    const { open, layout, placed, progress } = setup();
+    const start = performance.now();
+    open.openAll();
+    expect(open.ids()).toEqual(["conv2d", "max_pooling2d", "conv2d_1"]);
+    expect(placed).toHaveLength(0); // nothing moves before the first frame
+    expect(open.shown).toBe(layout);
+    expect(open.step(start + OPEN_DURATION_MS / 2)).toBe("moving");
+    const [open1, t1] = progress.get("conv2d")!;
+    expect(open1).toBe(true);
+    expect(t1).toBeGreaterThan(0);
+    expect(t1).toBeLessThan(1);
+    expect(open.shown).toBe(placed.at(-1));
+    expect(open.shown).not.toBe(open.layout);
+    expect(open.step(start + OPEN_DURATION_MS + 1000)).toBe("landed");
+    expect(open.shown).toBe(open.layout);
+    expect(progress.get("conv2d")).toEqual([true, 1]);
+    expect(open.step(start + OPEN_DURATION_MS + 2000)).toBe("idle");
+  });
+
+  it("keeps layers already mid-animation going when more change", () => {
+    const { open, progress } = setup();
+    const start = performance.now();
+    open.toggle("conv2d");
+    open.toggle("conv2d_1");
+    open.step(start + OPEN_DURATION_MS + 1000);
+    expect(progress.get("conv2d")).toEqual([true, 1]);
+    expect(progress.get("conv2d_1")).toEqual([true, 1]);
+  });
+
+  it("forgets layers a new graph does not have, keeps those it has open", () => {
+    const { open, graph } = setup();
+    open.setOpenIds(["conv2d", "conv2d_1"], false);
+    const smaller = { ...graph, nodes: graph.nodes.filter((n) => n.id !== "conv2d_1") };
+    open.setGraph(smaller);
+    expect(open.ids()).toEqual(["conv2d"]);
+    expect(open.setGraph(null)).toBeNull();
+    expect(open.layout).toBeNull();
+    expect(open.ids()).toEqual([]);
+  });
+});
