@@ -29,9 +29,7 @@ import { node } from "./fixtures";
 function inside(p: { x: number; y: number; z: number }, n: NodeLayout, eps = 1e-9): boolean {
   const { x, y, z } = n.position;
   const { w, h, d } = n.size;
-  return (
-    Math.abs(p.x - x) <= w / 2 + eps && Math.abs(p.y - y) <= h / 2 + eps && Math.abs(p.z - z) <= d / 2 + eps
-  );
+  return Math.abs(p.x - x) <= w / 2 + eps && Math.abs(p.y - y) <= h / 2 + eps && Math.abs(p.z - z) <= d / 2 + eps;
 }
 
 describe("what opens", () => {
@@ -148,7 +146,10 @@ describe("long vectors", () => {
 describe("passthrough layers", () => {
   it("are thin along the flow and as tall as what they pass on", () => {
     const plain = node("f", "Conv2D", "feature_map", [28, 28, 6]);
-    const drop = node("d", "SpatialDropout2D", "feature_map", [28, 28, 6], { passthrough: true, config: { rate: 0.3 } });
+    const drop = node("d", "SpatialDropout2D", "feature_map", [28, 28, 6], {
+      passthrough: true,
+      config: { rate: 0.3 },
+    });
     const a = closedSize(plain);
     const b = closedSize(drop);
     expect(b.w).toBe(PASSTHROUGH_WIDTH);

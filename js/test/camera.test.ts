@@ -16,7 +16,8 @@ function projectCorners(bounds: Bounds, direction: Vector3, options: FitOptions)
   camera.updateProjectionMatrix();
   const out: Vector3[] = [];
   const { min, max } = bounds;
-  for (const x of [min.x, max.x]) for (const y of [min.y, max.y]) for (const z of [min.z, max.z]) out.push(new Vector3(x, y, z).project(camera));
+  for (const x of [min.x, max.x])
+    for (const y of [min.y, max.y]) for (const z of [min.z, max.z]) out.push(new Vector3(x, y, z).project(camera));
   return out;
 }
 
@@ -105,6 +106,8 @@ describe("fitCamera", () => {
     const a = fitCamera(empty, new Vector3(0.7, 0.4, 1), { fov: FOV, aspect: 2 });
     expect(Number.isFinite(a.distance) && a.distance > 0).toBe(true);
     const b = fitCamera(box(-1, -1, -1, 1, 1, 1), new Vector3(0, 1, 0), { fov: FOV, aspect: 1 });
-    expect([b.position.x, b.position.y, b.position.z, b.target.x, b.target.y, b.target.z].every(Number.isFinite)).toBe(true);
+    expect([b.position.x, b.position.y, b.position.z, b.target.x, b.target.y, b.target.z].every(Number.isFinite)).toBe(
+      true,
+    );
   });
 });

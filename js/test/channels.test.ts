@@ -4,7 +4,14 @@ import { channelRun, reduceChannels, valueAtIndex } from "../src/data/channels";
 import type { DecodedTensor } from "../src/data/decode";
 
 function tensor(shape: number[], values: number[], channelsTotal: number | null = null): DecodedTensor {
-  return { shape, values: new Float32Array(values), lo: Math.min(...values), hi: Math.max(...values), channelsTotal, reduce: null };
+  return {
+    shape,
+    values: new Float32Array(values),
+    lo: Math.min(...values),
+    hi: Math.max(...values),
+    channelsTotal,
+    reduce: null,
+  };
 }
 
 describe("reduceChannels", () => {
@@ -37,10 +44,16 @@ describe("reduceChannels", () => {
 
 describe("channelRun and valueAtIndex", () => {
   it("find one channel's values, inside a volume's depth slice too", () => {
-    const t = tensor([2, 1, 2, 3], Array.from({ length: 12 }, (_, i) => i));
+    const t = tensor(
+      [2, 1, 2, 3],
+      Array.from({ length: 12 }, (_, i) => i),
+    );
     const { start, stride } = channelRun(t, 2, 1);
     expect([start, stride]).toEqual([8, 3]);
-    expect([t.values[start], t.values[start + stride]]).toEqual([valueAtIndex(t, [1, 0, 0, 2]), valueAtIndex(t, [1, 0, 1, 2])]);
+    expect([t.values[start], t.values[start + stride]]).toEqual([
+      valueAtIndex(t, [1, 0, 0, 2]),
+      valueAtIndex(t, [1, 0, 1, 2]),
+    ]);
     const seq = tensor([4, 2], [0, 1, 2, 3, 4, 5, 6, 7]);
     expect(channelRun(seq, 1)).toEqual({ start: 1, stride: 2 });
     expect(valueAtIndex(seq, [3, 1])).toBe(7);

@@ -22,14 +22,22 @@ function facts(over: Partial<LayerFacts> = {}): LayerFacts {
   };
 }
 
-const hit: ElementHit = { index: [3, 4], axes: ["row", "col"], values: [0.5], note: "mean over 6 channels", label: null };
+const hit: ElementHit = {
+  index: [3, 4],
+  axes: ["row", "col"],
+  values: [0.5],
+  note: "mean over 6 channels",
+  label: null,
+};
 
 describe("describeLayer", () => {
   it("titles the layer by name, the subtitle its class (and its id when that differs)", () => {
     const info = describeLayer(facts());
     expect(info.title).toBe("conv2d");
     expect(info.subtitle).toBe("Conv2D");
-    const renamed = describeLayer(facts({ node: node("conv2d_3", "Conv2D", "feature_map", [4, 4, 2], { name: "features" }) }));
+    const renamed = describeLayer(
+      facts({ node: node("conv2d_3", "Conv2D", "feature_map", [4, 4, 2], { name: "features" }) }),
+    );
     expect(renamed.title).toBe("features");
     expect(renamed.subtitle).toBe("Conv2D · conv2d_3");
   });
@@ -79,8 +87,16 @@ describe("describeLayer", () => {
   it("shows no element lines without an element, the element's lines with one", () => {
     const plain = describeLayer(facts());
     expect(plain.element).toBeNull();
-    const region = { ranges: [{ start: 3, end: 7, step: 1 }, { start: 4, end: 8, step: 1 }], channel: null };
-    const withElement = describeLayer(facts({ element: hit, reads: [{ source: "input", region, shape: [28, 28, 1] }] }));
+    const region = {
+      ranges: [
+        { start: 3, end: 7, step: 1 },
+        { start: 4, end: 8, step: 1 },
+      ],
+      channel: null,
+    };
+    const withElement = describeLayer(
+      facts({ element: hit, reads: [{ source: "input", region, shape: [28, 28, 1] }] }),
+    );
     expect(withElement.element).toEqual([
       ["(row, col)", "(3, 4)"],
       ["value", "0.5 (mean over 6 channels)"],

@@ -3,7 +3,11 @@
 import type { Family, GraphSpec, NodeSpec } from "../src/spec";
 
 /** Python's `families.can_open`, which writes `opens` into every node the tests stand in for. */
-export function opensInGraphPy(family: Family, output_shape: ReadonlyArray<number | null>, passthrough = false): boolean {
+export function opensInGraphPy(
+  family: Family,
+  output_shape: ReadonlyArray<number | null>,
+  passthrough = false,
+): boolean {
   if (passthrough) return false;
   if (family === "feature_map" || family === "volume" || family === "sequence") return true;
   return family === "image" && output_shape.length === 3 && output_shape[2] === 3;

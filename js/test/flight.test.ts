@@ -23,7 +23,9 @@ describe("flying to a layer", () => {
     expect(Math.abs(centre.x)).toBeLessThan(0.1);
     expect(Math.abs(centre.y)).toBeLessThan(0.1);
     const corners: Vector3[] = [];
-    for (const cx of [box.min.x, box.max.x]) for (const cy of [box.min.y, box.max.y]) for (const cz of [box.min.z, box.max.z]) corners.push(new Vector3(cx, cy, cz).project(camera));
+    for (const cx of [box.min.x, box.max.x])
+      for (const cy of [box.min.y, box.max.y])
+        for (const cz of [box.min.z, box.max.z]) corners.push(new Vector3(cx, cy, cz).project(camera));
     const spanX = Math.max(...corners.map((p) => p.x)) - Math.min(...corners.map((p) => p.x));
     const spanY = Math.max(...corners.map((p) => p.y)) - Math.min(...corners.map((p) => p.y));
     // the binding axis spans 2 * FLY_FILL of NDC

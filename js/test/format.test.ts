@@ -22,7 +22,12 @@ describe("format", () => {
     expect(formatShape([])).toBe("scalar");
     expect(formatPercent(0.98234)).toBe("98.2%");
     expect(formatConfigValue([5, 5])).toBe("5×5");
-    expect(formatConfigValue([[2, 2], [2, 2]])).toBe("2×2, 2×2");
+    expect(
+      formatConfigValue([
+        [2, 2],
+        [2, 2],
+      ]),
+    ).toBe("2×2, 2×2");
     expect(formatConfigValue("relu")).toBe("relu");
     expect(formatConfigValue(null)).toBe("none");
     expect(formatConfigValue(true)).toBe("true");

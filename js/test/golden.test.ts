@@ -67,8 +67,16 @@ describe("the golden LeNet graph spec written by Python", () => {
     expect(graph.name).toBe("lenet");
     expect(graph.wiring).toBe("known");
     expect(graph.nodes.map((n) => n.class_name)).toEqual([
-      "InputLayer", "ZeroPadding2D", "Conv2D", "MaxPooling2D", "Conv2D", "MaxPooling2D",
-      "Flatten", "Dense", "Dense", "Dense",
+      "InputLayer",
+      "ZeroPadding2D",
+      "Conv2D",
+      "MaxPooling2D",
+      "Conv2D",
+      "MaxPooling2D",
+      "Flatten",
+      "Dense",
+      "Dense",
+      "Dense",
     ]);
     const position = new Map(graph.nodes.map((n, i) => [n.id, i]));
     for (const e of graph.edges) expect(position.get(e.source)!).toBeLessThan(position.get(e.target)!);
@@ -79,7 +87,11 @@ describe("the golden LeNet graph spec written by Python", () => {
 
   it("says which nodes open, which rearrange and which are images", () => {
     expect(graph.nodes.filter((n) => n.opens).map((n) => n.class_name)).toEqual([
-      "ZeroPadding2D", "Conv2D", "MaxPooling2D", "Conv2D", "MaxPooling2D",
+      "ZeroPadding2D",
+      "Conv2D",
+      "MaxPooling2D",
+      "Conv2D",
+      "MaxPooling2D",
     ]);
     expect(graph.nodes.filter((n) => n.reshape).map((n) => n.class_name)).toEqual(["Flatten"]);
     expect(graph.nodes[0].family).toBe("image");
@@ -136,6 +148,8 @@ describe("the golden LSP1 payload written by Python", () => {
     }
     const fullMaps = expected.sections.filter((s) => s.role === "full" && byId.get(s.node)!.family === "feature_map");
     expect(fullMaps.map((s) => s.node)).toEqual(["conv2d"]); // open; the budget left the rest out
-    expect(expected.sections.some((s) => s.dtype === "u8") && expected.sections.some((s) => s.dtype === "f32")).toBe(true);
+    expect(expected.sections.some((s) => s.dtype === "u8") && expected.sections.some((s) => s.dtype === "f32")).toBe(
+      true,
+    );
   });
 });

@@ -81,7 +81,9 @@ describe("groupBoxes", () => {
       expect(members.length).toBe(2);
       for (const m of members) expect(contains(box, layout.nodes.get(m.id)!), `${m.id} in ${box.id}`).toBe(true);
       // The padding is small: the box hugs its layers.
-      const lo = Math.min(...members.map((m) => layout.nodes.get(m.id)!.position.x - layout.nodes.get(m.id)!.size.w / 2));
+      const lo = Math.min(
+        ...members.map((m) => layout.nodes.get(m.id)!.position.x - layout.nodes.get(m.id)!.size.w / 2),
+      );
       expect(box.min[0]).toBeCloseTo(lo - GROUP_PADDING, 6);
     }
     const input = layout.nodes.get("input")!;

@@ -62,7 +62,12 @@ describe("Hover", () => {
 
   function setup() {
     const canvas = new FakeCanvas();
-    const container = { append() {}, getBoundingClientRect: () => ({ left: 0, top: 0 }), clientWidth: 800, clientHeight: 400 };
+    const container = {
+      append() {},
+      getBoundingClientRect: () => ({ left: 0, top: 0 }),
+      clientWidth: 800,
+      clientHeight: 400,
+    };
     const hover = new Hover(
       {
         container: container as unknown as HTMLElement,

@@ -13,7 +13,15 @@ const labels = { add: () => ({}), remove: () => undefined } as unknown as LabelO
 
 function rgbInput(open: boolean) {
   const input = node("in", "InputLayer", "image", [4, 4, 3], { is_input: true });
-  const graph: GraphSpec = { version: 1, name: "m", nodes: [input], edges: [], inputs: ["in"], outputs: [], labels: null };
+  const graph: GraphSpec = {
+    version: 1,
+    name: "m",
+    nodes: [input],
+    edges: [],
+    inputs: ["in"],
+    outputs: [],
+    labels: null,
+  };
   const layout = layoutGraph(graph, new Set(open ? ["in"] : [])).nodes.get("in")!;
   const visual = new ImageVisual(input, layout, { graph, palette: PALETTES.light, labels });
   const values = Float32Array.from({ length: 48 }, (_, i) => i);

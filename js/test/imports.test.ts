@@ -24,7 +24,9 @@ describe("the front end's import order", () => {
   const files = sources(SRC);
 
   it("finds every source folder in the order", () => {
-    const folders = new Set(files.map((f) => (f.path.includes("/") ? f.path.split("/")[0] : f.path.replace(/\.ts$/, ""))));
+    const folders = new Set(
+      files.map((f) => (f.path.includes("/") ? f.path.split("/")[0] : f.path.replace(/\.ts$/, ""))),
+    );
     expect([...folders].sort()).toEqual([...LAYERS].sort());
   });
 

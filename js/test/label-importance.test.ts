@@ -8,7 +8,9 @@ describe("labelImportance", () => {
     const importance = labelImportance(lenetGraph());
     expect(importance.get("input")).toBe(2);
     expect(importance.get("dense_2")).toBe(2);
-    const middle = lenetGraph().nodes.slice(1, -1).map((n) => importance.get(n.id));
+    const middle = lenetGraph()
+      .nodes.slice(1, -1)
+      .map((n) => importance.get(n.id));
     expect(new Set(middle)).toEqual(new Set([0]));
   });
 

@@ -50,10 +50,13 @@ function overlapping(layout: Layout): string[] {
 function edgesThroughLayers(layout: Layout): string[] {
   const boxes = [...layout.nodes.values()].map((n) => ({ id: n.id, b: box(n) })).sort((p, q) => p.b.x0 - q.b.x0);
   const x0s = boxes.map((e) => e.b.x0);
-  const inside = (x: number, y: number, b: Box): boolean => x > b.x0 + 1e-6 && x < b.x1 - 1e-6 && y > b.y0 + 1e-6 && y < b.y1 - 1e-6;
+  const inside = (x: number, y: number, b: Box): boolean =>
+    x > b.x0 + 1e-6 && x < b.x1 - 1e-6 && y > b.y0 + 1e-6 && y < b.y1 - 1e-6;
   const found: string[] = [];
   for (const e of layout.edges) {
-    const probes = e.points.flatMap((p, i) => (i === 0 ? [p] : [p, { x: (p.x + e.points[i - 1].x) / 2, y: (p.y + e.points[i - 1].y) / 2, z: p.z }]));
+    const probes = e.points.flatMap((p, i) =>
+      i === 0 ? [p] : [p, { x: (p.x + e.points[i - 1].x) / 2, y: (p.y + e.points[i - 1].y) / 2, z: p.z }],
+    );
     for (const p of probes) {
       // boxes starting left of p.x (binary search), scanned back while they could reach it
       let hi = x0s.length;
@@ -75,7 +78,8 @@ function edgesThroughLayers(layout: Layout): string[] {
 
 function allFinite(layout: Layout): boolean {
   const nums: number[] = [];
-  for (const n of layout.nodes.values()) nums.push(n.position.x, n.position.y, n.position.z, n.size.w, n.size.h, n.size.d);
+  for (const n of layout.nodes.values())
+    nums.push(n.position.x, n.position.y, n.position.z, n.size.w, n.size.h, n.size.d);
   for (const e of layout.edges) for (const p of e.points) nums.push(p.x, p.y, p.z);
   nums.push(layout.bounds.min.x, layout.bounds.min.y, layout.bounds.max.x, layout.bounds.max.y);
   return nums.every(Number.isFinite);
@@ -100,12 +104,30 @@ function inceptionGraph(): GraphSpec {
   let prev = "in";
   for (const m of [0, 1]) {
     const fm = (id: string, c = 8) => node(`${id}${m}`, "Conv2D", "feature_map", [16, 16, c]);
-    nodes.push(fm("a"), fm("b1"), fm("b2"), fm("c1"), fm("c2", 16), fm("c3"), node(`cat${m}`, "Concatenate", "feature_map", [16, 16, 24]));
-    edges.push([prev, `a${m}`], [prev, `b1${m}`], [`b1${m}`, `b2${m}`], [prev, `c1${m}`], [`c1${m}`, `c2${m}`], [`c2${m}`, `c3${m}`]);
+    nodes.push(
+      fm("a"),
+      fm("b1"),
+      fm("b2"),
+      fm("c1"),
+      fm("c2", 16),
+      fm("c3"),
+      node(`cat${m}`, "Concatenate", "feature_map", [16, 16, 24]),
+    );
+    edges.push(
+      [prev, `a${m}`],
+      [prev, `b1${m}`],
+      [`b1${m}`, `b2${m}`],
+      [prev, `c1${m}`],
+      [`c1${m}`, `c2${m}`],
+      [`c2${m}`, `c3${m}`],
+    );
     edges.push([`a${m}`, `cat${m}`], [`b2${m}`, `cat${m}`], [`c3${m}`, `cat${m}`]);
     prev = `cat${m}`;
   }
-  nodes.push(node("gap", "GlobalAveragePooling2D", "vector", [24]), node("out", "Dense", "vector", [10], { is_output: true }));
+  nodes.push(
+    node("gap", "GlobalAveragePooling2D", "vector", [24]),
+    node("out", "Dense", "vector", [10], { is_output: true }),
+  );
   edges.push([prev, "gap"], ["gap", "out"]);
   return graph("inception-ish", nodes, edges);
 }
@@ -243,7 +265,8 @@ describe("branched graphs", () => {
   });
 
   it("keeps the main path straight", () => {
-    for (const id of ["in", "c10", "c20", "c30", "cat0", "cat1", "gap", "out"]) expect(closed.nodes.get(id)!.position.y).toBeCloseTo(0, 6);
+    for (const id of ["in", "c10", "c20", "c30", "cat0", "cat1", "gap", "out"])
+      expect(closed.nodes.get(id)!.position.y).toBeCloseTo(0, 6);
   });
 
   it("moves neighbours out of the way when layers open, also mid-animation", () => {
@@ -319,7 +342,8 @@ describe("mergeSymbol", () => {
     expect(mergeSymbol("Multiply")).toBe("×");
     expect(mergeSymbol("Concatenate")).toBe("concat");
     expect(mergeSymbol("Subtract")).toBe("−");
-    for (const name of ["Average", "Maximum", "Minimum", "Dot"]) expect(mergeSymbol(name)).toMatch(/^(avg|max|min|dot)$/);
+    for (const name of ["Average", "Maximum", "Minimum", "Dot"])
+      expect(mergeSymbol(name)).toMatch(/^(avg|max|min|dot)$/);
     for (const name of ["Conv2D", "Dense", "constructor", "toString", ""]) expect(mergeSymbol(name)).toBeNull();
   });
 });
@@ -370,11 +394,31 @@ describe("odd graphs", () => {
 describe("unknown wiring", () => {
   it("lays an untraced model's layers out left to right in tracking order", () => {
     const nodes = ["in", "a", "b", "out"].map((id) => ({
-      id, name: id, class_name: "Dense", family: "vector" as const, output_shape: [4], output_shapes: [[4]],
-      params: 0, config: {}, is_input: id === "in", is_output: id === "out", parent: null,
-      passthrough: false, reshape: false, opens: false,
+      id,
+      name: id,
+      class_name: "Dense",
+      family: "vector" as const,
+      output_shape: [4],
+      output_shapes: [[4]],
+      params: 0,
+      config: {},
+      is_input: id === "in",
+      is_output: id === "out",
+      parent: null,
+      passthrough: false,
+      reshape: false,
+      opens: false,
     }));
-    const graph = { version: 1, name: "m", nodes, edges: [], inputs: ["in"], outputs: ["out"], labels: null, wiring: "unknown" as const };
+    const graph = {
+      version: 1,
+      name: "m",
+      nodes,
+      edges: [],
+      inputs: ["in"],
+      outputs: ["out"],
+      labels: null,
+      wiring: "unknown" as const,
+    };
     expect([...nodeDepths(graph).values()]).toEqual([0, 1, 2, 3]);
     const layout = layoutGraph(graph);
     const xs = nodes.map((n) => layout.nodes.get(n.id)!.position.x);

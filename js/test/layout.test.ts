@@ -90,7 +90,10 @@ describe("layoutGraph on LeNet", () => {
     const plain = closedSize(node, null);
     expect(out.w).toBeGreaterThan(plain.w);
     expect(out.h).toBeGreaterThan(plain.h);
-    const long = closedSize(node, graph.labels!.map((l) => `class number ${l}`));
+    const long = closedSize(
+      node,
+      graph.labels!.map((l) => `class number ${l}`),
+    );
     expect(long.w).toBeGreaterThan(out.w);
     expect(labelWidth(["a"])).toBeLessThan(labelWidth(["abcdef"]));
   });

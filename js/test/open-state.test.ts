@@ -9,7 +9,14 @@ import { lenetGraph } from "./fixtures";
 function visualsOf(ids: string[], openable: Set<string>) {
   const progress = new Map<string, [boolean, number]>();
   const visuals = new Map(
-    ids.map((id) => [id, { id, canOpen: openable.has(id), setOpen: (open: boolean, t: number) => progress.set(id, [open, t]) } as unknown as LayerVisual]),
+    ids.map((id) => [
+      id,
+      {
+        id,
+        canOpen: openable.has(id),
+        setOpen: (open: boolean, t: number) => progress.set(id, [open, t]),
+      } as unknown as LayerVisual,
+    ]),
   );
   return { visuals, progress };
 }

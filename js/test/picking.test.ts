@@ -27,7 +27,9 @@ describe("Picker", () => {
   camera.lookAt(300, 0, 0);
   camera.updateMatrixWorld();
   scene.updateMatrixWorld();
-  const canvas = { getBoundingClientRect: () => ({ left: 0, top: 0, width: 800, height: 400 }) } as unknown as HTMLElement;
+  const canvas = {
+    getBoundingClientRect: () => ({ left: 0, top: 0, width: 800, height: 400 }),
+  } as unknown as HTMLElement;
   const picker = new Picker(camera, canvas);
 
   it("raycasts only the layers whose bounding sphere the ray passes", () => {

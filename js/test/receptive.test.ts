@@ -90,17 +90,38 @@ describe("config parsing", () => {
     });
     expect(windowsOf(conv)).toEqual([w(3, 2, "same", 1), w(5, 1, "same", 2)]);
     // pooling strides default to the pool size; dilation is always 1
-    const pool = node("p", "MaxPooling2D", "feature_map", [3, 3, 4], { config: { pool_size: [2, 2], padding: "valid" } });
+    const pool = node("p", "MaxPooling2D", "feature_map", [3, 3, 4], {
+      config: { pool_size: [2, 2], padding: "valid" },
+    });
     expect(windowsOf(pool)).toEqual([w(2, 2, "valid"), w(2, 2, "valid")]);
-    const conv1 = node("c1", "Conv1D", "sequence", [8, 4], { config: { kernel_size: [3], padding: "causal", dilation_rate: 2 } });
+    const conv1 = node("c1", "Conv1D", "sequence", [8, 4], {
+      config: { kernel_size: [3], padding: "causal", dilation_rate: 2 },
+    });
     expect(windowsOf(conv1)).toEqual([w(3, 1, "causal", 2)]);
     expect(windowsOf(node("d", "Dense", "vector", [4]))).toBeNull();
   });
 
   it("reads padding / cropping pairs in each Keras spelling", () => {
-    expect(pairsOf(2, 2)).toEqual([[2, 2], [2, 2]]);
-    expect(pairsOf([1, 2], 2)).toEqual([[1, 1], [2, 2]]);
-    expect(pairsOf([[1, 0], [2, 1]], 2)).toEqual([[1, 0], [2, 1]]);
+    expect(pairsOf(2, 2)).toEqual([
+      [2, 2],
+      [2, 2],
+    ]);
+    expect(pairsOf([1, 2], 2)).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    expect(
+      pairsOf(
+        [
+          [1, 0],
+          [2, 1],
+        ],
+        2,
+      ),
+    ).toEqual([
+      [1, 0],
+      [2, 1],
+    ]);
     expect(pairsOf([3, 1], 1)).toEqual([[3, 1]]);
     expect(pairsOf("x", 2)).toBeNull();
   });
@@ -137,7 +158,9 @@ describe("readRegion", () => {
   });
 
   it("a pooling pixel reads its window of the same channel; a summary pixel every channel", () => {
-    const pool = node("p", "MaxPooling2D", "feature_map", [3, 3, 4], { config: { pool_size: [2, 2], strides: [2, 2], padding: "valid" } });
+    const pool = node("p", "MaxPooling2D", "feature_map", [3, 3, 4], {
+      config: { pool_size: [2, 2], strides: [2, 2], padding: "valid" },
+    });
     expect(readRegion(pool, [6, 6, 4], [1, 2, 3])).toEqual({ ranges: [r(2, 3), r(4, 5)], channel: 3 });
     expect(readRegion(pool, [6, 6, 4], [1, 2])).toEqual({ ranges: [r(2, 3), r(4, 5)], channel: null });
   });
@@ -151,12 +174,26 @@ describe("readRegion", () => {
   });
 
   it("padding shifts back, cropping shifts forward, padded pixels read nothing", () => {
-    const pad = node("zp", "ZeroPadding2D", "feature_map", [4, 6, 8], { config: { padding: [[1, 0], [2, 1]] } });
+    const pad = node("zp", "ZeroPadding2D", "feature_map", [4, 6, 8], {
+      config: {
+        padding: [
+          [1, 0],
+          [2, 1],
+        ],
+      },
+    });
     expect(readRegion(pad, [3, 3, 8], [0, 3, 1])).toBeNull();
     expect(readRegion(pad, [3, 3, 8], [1, 2, 1])).toEqual({ ranges: [r(0, 0), r(0, 0)], channel: 1 });
     expect(readRegion(pad, [3, 3, 8], [3, 4, 1])).toEqual({ ranges: [r(2, 2), r(2, 2)], channel: 1 });
     expect(readRegion(pad, [3, 3, 8], [3, 5, 1])).toBeNull();
-    const crop = node("cr", "Cropping2D", "feature_map", [2, 4, 8], { config: { cropping: [[1, 1], [1, 1]] } });
+    const crop = node("cr", "Cropping2D", "feature_map", [2, 4, 8], {
+      config: {
+        cropping: [
+          [1, 1],
+          [1, 1],
+        ],
+      },
+    });
     expect(readRegion(crop, [4, 6, 8], [0, 0, 7])).toEqual({ ranges: [r(1, 1), r(1, 1)], channel: 7 });
   });
 
@@ -178,7 +215,9 @@ describe("readRegion", () => {
   });
 
   it("a conv1d step reads a window of steps of every feature", () => {
-    const c1 = node("c1", "Conv1D", "sequence", [8, 4], { config: { kernel_size: [3], strides: [1], padding: "causal", dilation_rate: [2] } });
+    const c1 = node("c1", "Conv1D", "sequence", [8, 4], {
+      config: { kernel_size: [3], strides: [1], padding: "causal", dilation_rate: [2] },
+    });
     expect(readRegion(c1, [8, 2], [7, 0])).toEqual({ ranges: [r(3, 7, 2)], channel: null });
   });
 });

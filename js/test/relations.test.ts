@@ -22,7 +22,13 @@ function stub(spec: NodeSpec, x: number): LayerVisual {
     footprint: () => [new Vector3(x, 0, 0), new Vector3(x, 1, 0), new Vector3(x, 2, 0)],
     channelAnchor: (c: number, out: Vector3) => (c < channels ? out.set(x, c, 0) : null),
     outlineRegion: (region: Region, out: number[]) => {
-      const [rows, cols] = region.ranges.length === 2 ? region.ranges : [{ start: 0, end: 0 }, { start: 0, end: 0 }];
+      const [rows, cols] =
+        region.ranges.length === 2
+          ? region.ranges
+          : [
+              { start: 0, end: 0 },
+              { start: 0, end: 0 },
+            ];
       const corners = [
         [cols.start, rows.start],
         [cols.end + 1, rows.start],
@@ -82,7 +88,16 @@ describe("RelationLines", () => {
     // outline and four joins, plus the channel lines.
     const reads = lines.show(g, pool, hit([1, 1, 1]), visuals);
     expect(reads).toEqual([
-      { source: "in", region: { ranges: [{ start: 2, end: 3, step: 1 }, { start: 2, end: 3, step: 1 }], channel: 1 } },
+      {
+        source: "in",
+        region: {
+          ranges: [
+            { start: 2, end: 3, step: 1 },
+            { start: 2, end: 3, step: 1 },
+          ],
+          channel: 1,
+        },
+      },
     ]);
     expect(lines.state).toMatchObject({ channel: 2, field: 12, segments: 14 });
 
@@ -109,7 +124,9 @@ describe("element tooltip lines", () => {
   const r = (start: number, end: number, step = 1) => ({ start, end, step });
 
   it("names a region of each kind of tensor", () => {
-    expect(describeRegion({ ranges: [r(0, 4, 2), r(3, 3)], channel: null }, 3, 6)).toBe("rows 0–4 every 2nd, col 3, all channels");
+    expect(describeRegion({ ranges: [r(0, 4, 2), r(3, 3)], channel: null }, 3, 6)).toBe(
+      "rows 0–4 every 2nd, col 3, all channels",
+    );
     expect(describeRegion({ ranges: [r(2, 3), r(2, 3)], channel: 1 }, 3, 2)).toBe("rows 2–3, cols 2–3, channel 1");
     // one channel: nothing to say about channels
     expect(describeRegion({ ranges: [r(12, 16), r(14, 18)], channel: null }, 3, 1)).toBe("rows 12–16, cols 14–18");
@@ -118,7 +135,13 @@ describe("element tooltip lines", () => {
   });
 
   it("gives the index, the value (with what a summary is) and what it reads", () => {
-    const summary: ElementHit = { index: [3, 4], axes: ["row", "col"], values: [0.123456], note: "mean over 6 channels", label: null };
+    const summary: ElementHit = {
+      index: [3, 4],
+      axes: ["row", "col"],
+      values: [0.123456],
+      note: "mean over 6 channels",
+      label: null,
+    };
     const reads = [{ source: "conv", rank: 3, channels: 6, region: { ranges: [r(3, 7), r(4, 8)], channel: null } }];
     expect(elementLines(summary, reads)).toEqual([
       ["(row, col)", "(3, 4)"],

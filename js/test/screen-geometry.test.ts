@@ -14,7 +14,11 @@ describe("ScreenGeometry", () => {
   camera.lookAt(0, 0, 0);
   const layout = layoutGraph(lenetGraph());
   const conv = { id: "conv2d", focusPoint: (out: Vector3) => out.set(0, 0, 0) } as unknown as LayerVisual;
-  const geometry = new ScreenGeometry(camera, { getBoundingClientRect: () => rect }, { visuals: new Map([["conv2d", conv]]), shown: () => layout });
+  const geometry = new ScreenGeometry(
+    camera,
+    { getBoundingClientRect: () => rect },
+    { visuals: new Map([["conv2d", conv]]), shown: () => layout },
+  );
 
   it("puts what the camera looks at in the middle of the canvas, up on screen above it", () => {
     const middle = geometry.point(new Vector3(0, 0, 0))!;

@@ -32,12 +32,18 @@ describe("VolumeVisual.elementAt", () => {
   it("names the depth slice, row, col and channel of the open tile under the ray, with its value", () => {
     const { visual, values, position: p, size } = conv3d(true);
     // Near the top left of the atlas: tile (depth 0, channel 0), then one tile lower: depth 1.
-    const ray = new Raycaster(new Vector3(p.x - size.w / 2 + 0.05, p.y + size.h / 2 - 0.05, p.z + 100), new Vector3(0, 0, -1));
+    const ray = new Raycaster(
+      new Vector3(p.x - size.w / 2 + 0.05, p.y + size.h / 2 - 0.05, p.z + 100),
+      new Vector3(0, 0, -1),
+    );
     const hit = visual.elementAt(ray)!;
     expect(hit.axes).toEqual(["depth", "row", "col", "channel"]);
     expect(hit.index).toEqual([0, 0, 0, 0]);
     expect(hit.values).toEqual([values[0]]);
-    const low = new Raycaster(new Vector3(p.x - size.w / 2 + 0.05, p.y - size.h / 2 + 0.05, p.z + 100), new Vector3(0, 0, -1));
+    const low = new Raycaster(
+      new Vector3(p.x - size.w / 2 + 0.05, p.y - size.h / 2 + 0.05, p.z + 100),
+      new Vector3(0, 0, -1),
+    );
     const [depth, row, col, channel] = visual.elementAt(low)!.index;
     expect([depth, row, col, channel]).toEqual([1, 3, 0, 0]);
     expect(visual.elementAt(low)!.values).toEqual([values[((depth * 4 + row) * 4 + col) * 3 + channel]]);
@@ -47,7 +53,10 @@ describe("VolumeVisual.elementAt", () => {
   it("names the depth slice, row and col of the closed summary, and says it is a mean over channels", () => {
     const { visual, values, position: p, size } = conv3d(false);
     // The front slice (depth 0), near its top right corner.
-    const ray = new Raycaster(new Vector3(p.x + size.w / 2 - 0.05, p.y + size.h / 2 - 0.05, p.z + 100), new Vector3(0, 0, -1));
+    const ray = new Raycaster(
+      new Vector3(p.x + size.w / 2 - 0.05, p.y + size.h / 2 - 0.05, p.z + 100),
+      new Vector3(0, 0, -1),
+    );
     const hit = visual.elementAt(ray)!;
     expect(hit.axes).toEqual(["depth", "row", "col"]);
     expect(hit.index).toEqual([0, 0, 3]);

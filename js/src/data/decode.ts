@@ -38,9 +38,7 @@ export interface DecodedPayload {
 const MAGIC_BYTES = [...PAYLOAD_MAGIC].map((c) => c.charCodeAt(0));
 
 /** Any binary container the payload trait may arrive in, normalised to a DataView. */
-export function asDataView(
-  data: DataView | ArrayBuffer | ArrayBufferView | null | undefined,
-): DataView | null {
+export function asDataView(data: DataView | ArrayBuffer | ArrayBufferView | null | undefined): DataView | null {
   if (data == null) return null;
   if (data instanceof DataView) return data;
   if (data instanceof ArrayBuffer) return new DataView(data);

@@ -65,7 +65,8 @@ export function windowRange(o: number, inSize: number, outSize: number, w: Windo
 export function tupleOf(value: unknown, n: number, fallback: number): number[] {
   if (typeof value === "number" && Number.isFinite(value)) return Array<number>(n).fill(value);
   if (Array.isArray(value) && value.length === n && value.every((v) => typeof v === "number")) return value as number[];
-  if (Array.isArray(value) && value.length === 1 && typeof value[0] === "number") return Array<number>(n).fill(value[0]);
+  if (Array.isArray(value) && value.length === 1 && typeof value[0] === "number")
+    return Array<number>(n).fill(value[0]);
   return Array<number>(n).fill(fallback);
 }
 
@@ -87,15 +88,38 @@ export function pairsOf(value: unknown, n: number): Array<[number, number]> | nu
 const CONV = new Set(["Conv1D", "Conv2D", "SeparableConv1D", "SeparableConv2D"]);
 const DEPTHWISE = new Set(["DepthwiseConv1D", "DepthwiseConv2D"]);
 const POOL = new Set(["MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D"]);
-const GLOBAL_POOL = new Set(["GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D"]);
+const GLOBAL_POOL = new Set([
+  "GlobalAveragePooling1D",
+  "GlobalAveragePooling2D",
+  "GlobalMaxPooling1D",
+  "GlobalMaxPooling2D",
+]);
 const PADDING = new Set(["ZeroPadding1D", "ZeroPadding2D"]);
 const CROPPING = new Set(["Cropping1D", "Cropping2D"]);
 /** Layers whose output element (..., c) depends on input element (..., c) alone. */
 const ELEMENTWISE = new Set([
-  "Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "ThresholdedReLU",
-  "BatchNormalization", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise",
-  "GaussianDropout", "AlphaDropout", "ActivityRegularization", "Rescaling", "Identity",
-  "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum",
+  "Activation",
+  "ReLU",
+  "LeakyReLU",
+  "PReLU",
+  "ELU",
+  "ThresholdedReLU",
+  "BatchNormalization",
+  "Dropout",
+  "SpatialDropout1D",
+  "SpatialDropout2D",
+  "GaussianNoise",
+  "GaussianDropout",
+  "AlphaDropout",
+  "ActivityRegularization",
+  "Rescaling",
+  "Identity",
+  "Add",
+  "Subtract",
+  "Multiply",
+  "Average",
+  "Maximum",
+  "Minimum",
 ]); // prettier-ignore
 /** Layers that map channel c to channel c but move pixels around (no element map given here). */
 const PER_CHANNEL = new Set(["UpSampling1D", "UpSampling2D"]);
@@ -123,7 +147,9 @@ export function windowsOf(node: NodeSpec): Window1D[] | null {
   const cfg = node.config ?? {};
   const kernel = tupleOf(isPool ? cfg.pool_size : cfg.kernel_size, n, isPool ? 2 : 1);
   // A pooling layer's strides default to its pool size.
-  const stride = isPool ? tupleOf(cfg.strides, n, NaN).map((s, i) => (Number.isNaN(s) ? kernel[i] : s)) : tupleOf(cfg.strides, n, 1);
+  const stride = isPool
+    ? tupleOf(cfg.strides, n, NaN).map((s, i) => (Number.isNaN(s) ? kernel[i] : s))
+    : tupleOf(cfg.strides, n, 1);
   const dilation = isPool ? Array<number>(n).fill(1) : tupleOf(cfg.dilation_rate, n, 1);
   const p = String(cfg.padding ?? "valid").toLowerCase();
   const padding: Padding = p === "same" ? "same" : p === "causal" ? "causal" : "valid";
@@ -169,7 +195,11 @@ function known(shape: ReadonlyArray<number | null>): number[] | null {
  * shapes are open, or the element reads only padding. `index` runs over the output's
  * axes; without the last (channel) index it stands for every channel (a closed summary).
  */
-export function readRegion(node: NodeSpec, inShape: ReadonlyArray<number | null>, index: readonly number[]): Region | null {
+export function readRegion(
+  node: NodeSpec,
+  inShape: ReadonlyArray<number | null>,
+  index: readonly number[],
+): Region | null {
   const out = known(node.output_shape);
   const inp = known(inShape);
   if (!out || !inp || index.length === 0) return null;

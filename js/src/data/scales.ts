@@ -22,7 +22,9 @@ export const COLOR_SCOPES: readonly ColorScope[] = ["layer", "channel", "model"]
 
 /** The trait's value as a scope: anything unknown or missing is "layer". */
 export function asColorScope(value: unknown): ColorScope {
-  return typeof value === "string" && (COLOR_SCOPES as readonly string[]).includes(value) ? (value as ColorScope) : "layer";
+  return typeof value === "string" && (COLOR_SCOPES as readonly string[]).includes(value)
+    ? (value as ColorScope)
+    : "layer";
 }
 
 export interface Range {
@@ -171,7 +173,8 @@ export function describeScale(choice: ScaleChoice): string {
     case "layer":
     default:
       if (choice.scope === "model") return `one scale for the whole model (no finite values in it; this layer's ${r})`;
-      if (choice.scope === "channel") return `one scale per channel; no channels here, so one scale for this layer (${r})`;
+      if (choice.scope === "channel")
+        return `one scale per channel; no channels here, so one scale for this layer (${r})`;
       return `one scale for this layer (${r})`;
   }
 }

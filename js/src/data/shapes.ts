@@ -45,7 +45,10 @@ export function sameShapes(a: GraphSpec | null, b: GraphSpec | null): boolean {
   if (!a || !b || a.nodes.length !== b.nodes.length) return false;
   return a.nodes.every((n, i) => {
     const m = b.nodes[i];
-    return n.id === m.id && n.output_shape.length === m.output_shape.length
-      && n.output_shape.every((d, k) => d === m.output_shape[k]);
+    return (
+      n.id === m.id &&
+      n.output_shape.length === m.output_shape.length &&
+      n.output_shape.every((d, k) => d === m.output_shape[k])
+    );
   });
 }

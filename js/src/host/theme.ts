@@ -28,7 +28,10 @@ export function watchHostTheme(onChange: () => void, doc: Document = document): 
   const cleanups: Array<() => void> = [];
   if (doc.body && typeof MutationObserver !== "undefined") {
     const observer = new MutationObserver(onChange);
-    observer.observe(doc.body, { attributes: true, attributeFilter: ["data-jp-theme-light", "data-jp-theme-name", "class"] });
+    observer.observe(doc.body, {
+      attributes: true,
+      attributeFilter: ["data-jp-theme-light", "data-jp-theme-name", "class"],
+    });
     cleanups.push(() => observer.disconnect());
   }
   const view = doc.defaultView;

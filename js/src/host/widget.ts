@@ -80,7 +80,11 @@ export type LayerscapeRoot = HTMLDivElement & { __layerscape?: LayerscapeTestApi
 
 export const DEFAULT_HEIGHT = 480;
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   node.className = className;
   if (text !== undefined) node.textContent = text;
@@ -275,7 +279,9 @@ function render({ model, el }: RenderProps): () => void {
       shown = undefined; // onPayload builds the scene for the new graph
       showTitle(graph);
       const unknown = graph?.wiring === "unknown";
-      notice.textContent = unknown ? `Wiring unknown: ${graph?.wiring_reason ?? "the model's call() could not be traced"}` : "";
+      notice.textContent = unknown
+        ? `Wiring unknown: ${graph?.wiring_reason ?? "the model's call() could not be traced"}`
+        : "";
       notice.hidden = !unknown;
       root.dataset.wiring = unknown ? "unknown" : "known";
       clearError();

@@ -64,7 +64,13 @@ export function groupBoxes(graph: GraphSpec, layout: Layout, padding = GROUP_PAD
     ids.forEach((id, level) => {
       let box = boxes.get(id);
       if (!box) {
-        box = { id, name: groupName(id), min: [Infinity, Infinity, Infinity], max: [-Infinity, -Infinity, -Infinity], level };
+        box = {
+          id,
+          name: groupName(id),
+          min: [Infinity, Infinity, Infinity],
+          max: [-Infinity, -Infinity, -Infinity],
+          level,
+        };
         boxes.set(id, box);
       }
       grow(box, lo, hi);

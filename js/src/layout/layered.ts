@@ -165,7 +165,14 @@ export function layerGraph(graph: GraphSpec): LayeredGraph {
 }
 
 /** Columns in the order a depth-first walk from the sources meets their vertices. */
-function initialOrder(n: number, count: number, depth: number[], down: number[][], up: number[][], columnCount: number): number[][] {
+function initialOrder(
+  n: number,
+  count: number,
+  depth: number[],
+  down: number[][],
+  up: number[][],
+  columnCount: number,
+): number[][] {
   const columns: number[][] = Array.from({ length: columnCount }, () => []);
   const seen = new Uint8Array(count);
   const stack: number[] = [];
@@ -180,7 +187,8 @@ function initialOrder(n: number, count: number, depth: number[], down: number[][
       // that skip connections start out above the chain they skip.
       const children = down[v];
       for (let k = children.length - 1; k >= 0; k--) if (children[k] < n && !seen[children[k]]) stack.push(children[k]);
-      for (let k = children.length - 1; k >= 0; k--) if (children[k] >= n && !seen[children[k]]) stack.push(children[k]);
+      for (let k = children.length - 1; k >= 0; k--)
+        if (children[k] >= n && !seen[children[k]]) stack.push(children[k]);
     }
   };
   for (let v = 0; v < n; v++) if (up[v].length === 0) visit(v);

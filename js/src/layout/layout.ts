@@ -92,7 +92,12 @@ export function layoutGraph(graph: GraphSpec, openIds: ReadonlySet<string> = new
   const climb = gapClimbs(layered, down);
 
   // Along x: each column is as wide as its widest layer (lanes have no width).
-  const columns: Columns = { x: new Float64Array(count), left: new Float64Array(count), right: new Float64Array(count), top: new Float64Array(count) };
+  const columns: Columns = {
+    x: new Float64Array(count),
+    left: new Float64Array(count),
+    right: new Float64Array(count),
+    top: new Float64Array(count),
+  };
   let cursor = 0;
   let previousHeight = 0;
   for (let d = 0; d < count; d++) {
@@ -223,7 +228,8 @@ function pinnedOf(layered: LayeredGraph): Uint8Array {
 function pinnedVertices(layered: LayeredGraph): Uint8Array {
   const { columns, up, down, main, nodeCount: n } = layered;
   const pinned = new Uint8Array(layered.vertexCount);
-  const key = (v: number): string => `${[...up[v]].sort((a, b) => a - b).join(",")}|${[...down[v]].sort((a, b) => a - b).join(",")}`;
+  const key = (v: number): string =>
+    `${[...up[v]].sort((a, b) => a - b).join(",")}|${[...down[v]].sort((a, b) => a - b).join(",")}`;
   for (const column of columns) {
     const m = column.find((v) => v < n && main[v]);
     if (m === undefined) continue;

@@ -12,7 +12,10 @@ import type { ChannelGrid } from "../layout";
 import { fillSolid, makeDataTexture, pixelAt, textureData, writeImage } from "./textures";
 
 /** How tiles sit in the texture: `cols` x `rows` tiles of tileW x tileH pixels, padPx apart (row-major from the top left). */
-export type TileGrid = Pick<ChannelGrid, "channels" | "cols" | "rows" | "tileW" | "tileH" | "padPx" | "atlasW" | "atlasH">;
+export type TileGrid = Pick<
+  ChannelGrid,
+  "channels" | "cols" | "rows" | "tileW" | "tileH" | "padPx" | "atlasW" | "atlasH"
+>;
 
 /** A tile under the pointer and the pixel in it (column, row from the tile's top left). */
 export interface TileHit {
@@ -38,7 +41,8 @@ export function tileOfPixel(grid: TileGrid, x: number, y: number): TileHit | nul
   const px = x - col * (grid.tileW + grid.padPx);
   const py = y - row * (grid.tileH + grid.padPx);
   const tile = row * grid.cols + col;
-  if (px >= grid.tileW || py >= grid.tileH || col >= grid.cols || row >= grid.rows || tile >= grid.channels) return null;
+  if (px >= grid.tileW || py >= grid.tileH || col >= grid.cols || row >= grid.rows || tile >= grid.channels)
+    return null;
   return { tile, col, row, px, py };
 }
 
@@ -59,7 +63,11 @@ export class AtlasPlane {
     this.grid = grid;
     this.texture = grid ? makeDataTexture(grid.atlasW, grid.atlasH) : makeDataTexture(width, height);
     // Gaps between tiles are transparent texels: cut them out rather than blend.
-    this.material = new MeshBasicMaterial({ map: this.texture, side: DoubleSide, ...(this.grid ? { alphaTest: 0.5 } : {}) });
+    this.material = new MeshBasicMaterial({
+      map: this.texture,
+      side: DoubleSide,
+      ...(this.grid ? { alphaTest: 0.5 } : {}),
+    });
     this.mesh = new Mesh(this.geometry, this.material);
   }
 
@@ -137,7 +145,15 @@ export class AtlasPlane {
   }
 
   /** A width x height image of `values` in `scale`, with its top left at pixel (x0, y0). */
-  write(values: Float32Array, scale: ColorScale, width: number, height: number, x0 = 0, y0 = 0, run: ValueRun = {}): void {
+  write(
+    values: Float32Array,
+    scale: ColorScale,
+    width: number,
+    height: number,
+    x0 = 0,
+    y0 = 0,
+    run: ValueRun = {},
+  ): void {
     writeImage(this.texture, values, scale, width, height, x0, y0, run.start, run.stride, run.rowStride);
   }
 

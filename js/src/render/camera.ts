@@ -27,7 +27,10 @@ export function viewDirection(bounds: Bounds, aspect = 2): Vector3 {
   const height = Math.max(1e-6, bounds.max.y - bounds.min.y);
   const long = clamp01((length / height - 8) / 22);
   const narrow = clamp01((1.6 - aspect) / 0.8);
-  return DEFAULT_VIEW.clone().lerp(LONG_VIEW, long).lerp(NARROW_VIEW, narrow * (1 - long)).normalize();
+  return DEFAULT_VIEW.clone()
+    .lerp(LONG_VIEW, long)
+    .lerp(NARROW_VIEW, narrow * (1 - long))
+    .normalize();
 }
 
 /** Part of the view (per side, in CSS pixels) kept for text drawn around the model's box. */

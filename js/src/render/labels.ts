@@ -129,7 +129,9 @@ export class Label {
 
   /** Width and height in pixels, normal or compact. */
   sizeFor(compact: boolean): { width: number; height: number } {
-    return compact ? { width: this.compactWidth, height: this.compactHeight } : { width: this.width, height: this.height };
+    return compact
+      ? { width: this.compactWidth, height: this.compactHeight }
+      : { width: this.width, height: this.height };
   }
 }
 
@@ -169,7 +171,12 @@ class RectGrid {
   }
 
   private range(r: Rect): [number, number, number, number] {
-    return [Math.floor(r.x0 / CELL_PX), Math.floor(r.x1 / CELL_PX), Math.floor(r.y0 / CELL_PX), Math.floor(r.y1 / CELL_PX)];
+    return [
+      Math.floor(r.x0 / CELL_PX),
+      Math.floor(r.x1 / CELL_PX),
+      Math.floor(r.y0 / CELL_PX),
+      Math.floor(r.y1 / CELL_PX),
+    ];
   }
 
   hits(r: Rect): boolean {
@@ -299,7 +306,14 @@ export class LabelOverlay {
   }
 
   /** The label's screen rectangle at `anchor`, or null when off screen or colliding. */
-  private place(label: Label, placement: LabelPlacement, camera: Camera, width: number, height: number, grid: RectGrid): Rect | null {
+  private place(
+    label: Label,
+    placement: LabelPlacement,
+    camera: Camera,
+    width: number,
+    height: number,
+    grid: RectGrid,
+  ): Rect | null {
     const { anchor, align, dy = 0, compact = false } = placement;
     const size = label.sizeFor(compact);
     const p = anchor(this.tmp).project(camera);

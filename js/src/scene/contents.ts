@@ -72,7 +72,9 @@ export class SceneContents {
     const ctx = { graph, palette: this.palette, labels: this.labels };
     const importance = labelImportance(graph);
     for (const node of graph.nodes) {
-      const visual = this.labels.withOwner(node.id, importance.get(node.id) ?? 0, () => createVisual(node, layout.nodes.get(node.id)!, ctx));
+      const visual = this.labels.withOwner(node.id, importance.get(node.id) ?? 0, () =>
+        createVisual(node, layout.nodes.get(node.id)!, ctx),
+      );
       visual.setOpen(open(node.id), 1);
       this.layers.set(node.id, visual);
       this.scene.add(visual.group);

@@ -39,7 +39,12 @@ export interface LayerFacts {
 export function describeLayer(facts: LayerFacts): TooltipInfo {
   const { node, element } = facts;
   const rows: Array<[string, string]> = [];
-  rows.push(["output", node.output_shapes.length > 1 ? node.output_shapes.map((s) => formatShape(s)).join(", ") : formatShape(node.output_shape)]);
+  rows.push([
+    "output",
+    node.output_shapes.length > 1
+      ? node.output_shapes.map((s) => formatShape(s)).join(", ")
+      : formatShape(node.output_shape),
+  ]);
   if (node.params > 0) rows.push(["params", formatCount(node.params)]);
   const config = Object.entries(node.config ?? {}).slice(0, MAX_CONFIG_ROWS);
   for (const [k, v] of config) rows.push([k, formatConfigValue(v)]);

@@ -171,7 +171,10 @@ export class Framing {
     if (!n) return false;
     const { x, y, z } = n.position;
     const { w, h, d } = n.size;
-    const box: Bounds = { min: { x: x - w / 2, y: y - h / 2, z: z - d / 2 }, max: { x: x + w / 2, y: y + h / 2, z: z + d / 2 } };
+    const box: Bounds = {
+      min: { x: x - w / 2, y: y - h / 2, z: z - d / 2 },
+      max: { x: x + w / 2, y: y + h / 2, z: z + d / 2 },
+    };
     const { width, height } = this.hooks.size();
     this.rig.setViewSize(width, height);
     this.rig.flyTo(box, this.margins(), performance.now(), animate ? undefined : 0);

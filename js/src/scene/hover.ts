@@ -73,9 +73,12 @@ export class Hover {
     this.listeners = [
       ["pointermove", (e) => this.onPointerMove(e)],
       ["pointerleave", () => this.onPointerLeave()],
-      ["pointerdown", (e) => {
-        this.down = { x: e.clientX, y: e.clientY };
-      }],
+      [
+        "pointerdown",
+        (e) => {
+          this.down = { x: e.clientX, y: e.clientY };
+        },
+      ],
       ["pointerup", (e) => this.onPointerUp(e)],
     ];
   }
@@ -140,7 +143,9 @@ export class Hover {
       dataRows: visual.dataRows(),
       legend: visual.legend(raycaster),
       element,
-      reads: element ? this.reads.map((r) => ({ ...r, shape: this.targets.visuals.get(r.source)?.node.output_shape ?? [] })) : [],
+      reads: element
+        ? this.reads.map((r) => ({ ...r, shape: this.targets.visuals.get(r.source)?.node.output_shape ?? [] }))
+        : [],
       canOpen: visual.canOpen,
       openHint: visual.openHint,
       open: this.hooks.isOpen(visual.id),

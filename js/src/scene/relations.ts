@@ -69,7 +69,9 @@ class Segments {
 
 /** The corners of the rectangle outlineRegion appended at `start` (4 segments = 8 points). */
 function rectCorners(points: number[], start: number): Vector3[] {
-  return [0, 2, 4, 6].map((k) => new Vector3(points[start + k * 3], points[start + k * 3 + 1], points[start + k * 3 + 2]));
+  return [0, 2, 4, 6].map(
+    (k) => new Vector3(points[start + k * 3], points[start + k * 3 + 1], points[start + k * 3 + 2]),
+  );
 }
 
 function centreOf(corners: Vector3[]): Vector3 {
@@ -106,7 +108,12 @@ function channelLines(list: number[], relation: ChannelRelation, source: LayerVi
  * channel lines for per-channel layers; otherwise a fan from the input's front to the
  * element (or the layer).
  */
-function relationsOf(segments: Segments, visual: LayerVisual, element: ElementHit | null, inputs: Array<[NodeSpec, LayerVisual]>): Read[] {
+function relationsOf(
+  segments: Segments,
+  visual: LayerVisual,
+  element: ElementHit | null,
+  inputs: Array<[NodeSpec, LayerVisual]>,
+): Read[] {
   const reads: Read[] = [];
   let target = visual.focusPoint(new Vector3());
   if (element) {
@@ -163,7 +170,12 @@ export class RelationLines {
    * Draws what `visual` (or its element) reads in `graph`, replacing what was drawn.
    * Returns the receptive fields it outlined.
    */
-  show(graph: GraphSpec, visual: LayerVisual, element: ElementHit | null, visuals: ReadonlyMap<string, LayerVisual>): Read[] {
+  show(
+    graph: GraphSpec,
+    visual: LayerVisual,
+    element: ElementHit | null,
+    visuals: ReadonlyMap<string, LayerVisual>,
+  ): Read[] {
     const inputs: Array<[NodeSpec, LayerVisual]> = [];
     for (const spec of inputsOf(graph, visual.id)) {
       const v = visuals.get(spec.id);

@@ -54,7 +54,12 @@ export class ReshapeFans {
     this.fans = [];
     for (const node of graph?.nodes ?? []) {
       const source = node.reshape && graph ? reshapeSource(graph, node) : null;
-      if (source) this.fans.push({ source: source.id, target: node.id, indices: sampleIndices(elementCount(node.output_shape), FAN_LINES) });
+      if (source)
+        this.fans.push({
+          source: source.id,
+          target: node.id,
+          indices: sampleIndices(elementCount(node.output_shape), FAN_LINES),
+        });
     }
     this.place(layout);
   }

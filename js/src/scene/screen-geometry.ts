@@ -81,7 +81,11 @@ export class ScreenGeometry {
     for (const sx of [-1, 1]) {
       for (const sy of [-1, 1]) {
         for (const sz of [-1, 1]) {
-          p.set(n.position.x + (sx * n.size.w) / 2, n.position.y + (sy * n.size.h) / 2, n.position.z + (sz * n.size.d) / 2).project(this.camera);
+          p.set(
+            n.position.x + (sx * n.size.w) / 2,
+            n.position.y + (sy * n.size.h) / 2,
+            n.position.z + (sz * n.size.d) / 2,
+          ).project(this.camera);
           if (p.z < -1 || p.z > 1) return null;
           const cx = rect.left + ((p.x + 1) / 2) * rect.width;
           const cy = rect.top + ((1 - p.y) / 2) * rect.height;

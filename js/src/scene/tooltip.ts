@@ -147,7 +147,10 @@ export class Tooltip {
     if (info.element) {
       const table = el("dl", "ls-tt-rows ls-tt-element");
       for (const [k, v] of info.element) {
-        table.append(el("dt", "", k), el("dd", `ls-tt-el-${k === "value" || k === "reads" || k === "name" ? k : "index"}`, v));
+        table.append(
+          el("dt", "", k),
+          el("dd", `ls-tt-el-${k === "value" || k === "reads" || k === "name" ? k : "index"}`, v),
+        );
       }
       parts.push(table);
     }

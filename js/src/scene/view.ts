@@ -56,7 +56,8 @@ export class SceneView {
     // Its first resize comes from createRenderer, before framing exists: framing sizes itself then.
     this.viewport = createRenderer(container, (w, h) => this.framing?.resize(w, h));
     this.labels = new LabelOverlay(container);
-    const contents = (this.contents = new SceneContents(this.labels, this.palette));
+    this.contents = new SceneContents(this.labels, this.palette);
+    const contents = this.contents;
     const requestRender = (): void => this.requestRender();
     this.framing = new Framing(this.viewport.canvas, {
       layout: () => this.open.layout,
@@ -81,7 +82,14 @@ export class SceneView {
     });
     const { canvas } = this.viewport;
     this.hover = new Hover(
-      { container, canvas, scene: contents.scene, camera: this.framing.camera, palette: this.palette, visuals: contents.visuals },
+      {
+        container,
+        canvas,
+        scene: contents.scene,
+        camera: this.framing.camera,
+        palette: this.palette,
+        visuals: contents.visuals,
+      },
       {
         graph: () => this.graph,
         isOpen: (id) => this.open.has(id),
@@ -92,7 +100,10 @@ export class SceneView {
         requestRender,
       },
     );
-    this.geometry = new ScreenGeometry(this.framing.camera, canvas, { visuals: contents.visuals, shown: () => this.open.shown });
+    this.geometry = new ScreenGeometry(this.framing.camera, canvas, {
+      visuals: contents.visuals,
+      shown: () => this.open.shown,
+    });
     this.framing.resize(this.viewport.width(), this.viewport.height());
     this.framing.connect();
     this.hover.connect();

@@ -247,9 +247,25 @@ export abstract class BaseVisual implements LayerVisual {
    * Appends the outline of texels [x0, x1) x [y0, y1) (y from the top) of a
    * texW x texH image that covers the front face (w x h) at depth z.
    */
-  protected pushTexelRect(out: number[], texW: number, texH: number, x0: number, y0: number, x1: number, y1: number, z: number): void {
+  protected pushTexelRect(
+    out: number[],
+    texW: number,
+    texH: number,
+    x0: number,
+    y0: number,
+    x1: number,
+    y1: number,
+    z: number,
+  ): void {
     const { w, h } = this.size;
-    this.pushRect(out, -w / 2 + (x0 / texW) * w, h / 2 - (y0 / texH) * h, -w / 2 + (x1 / texW) * w, h / 2 - (y1 / texH) * h, z);
+    this.pushRect(
+      out,
+      -w / 2 + (x0 / texW) * w,
+      h / 2 - (y0 / texH) * h,
+      -w / 2 + (x1 / texW) * w,
+      h / 2 - (y1 / texH) * h,
+      z,
+    );
   }
 
   dispose(): void {

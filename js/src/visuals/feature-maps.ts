@@ -25,14 +25,7 @@ import {
 import { channelRun, reduceChannels } from "../data/channels";
 import type { DecodedTensor, NodeTensors } from "../data/decode";
 import type { Region } from "../data/receptive";
-import {
-  describeScale,
-  LAYER_PLAN,
-  summaryScale,
-  tileScales,
-  type ScaleChoice,
-  type ScalePlan,
-} from "../data/scales";
+import { describeScale, LAYER_PLAN, summaryScale, tileScales, type ScaleChoice, type ScalePlan } from "../data/scales";
 import { channelGrid, dim, type NodeLayout, type Size3 } from "../layout";
 import { AtlasPlane, tileOrigin, type TileGrid } from "../render/atlas";
 import type { Palette } from "../render/palette";
@@ -98,10 +91,17 @@ export class FeatureMapVisual extends BaseVisual {
     this.channels = dim(s, 2);
 
     this.boxMaterial = this.own(
-      new MeshLambertMaterial({ color: ctx.palette.stack, polygonOffset: true, polygonOffsetFactor: 1, polygonOffsetUnits: 1 }),
+      new MeshLambertMaterial({
+        color: ctx.palette.stack,
+        polygonOffset: true,
+        polygonOffsetFactor: 1,
+        polygonOffsetUnits: 1,
+      }),
     );
     this.box = new Mesh(this.own(new BoxGeometry(1, 1, 1)), this.boxMaterial);
-    this.sliceMaterial = this.own(new LineBasicMaterial({ color: ctx.palette.stackLine, transparent: true, opacity: 0.7 }));
+    this.sliceMaterial = this.own(
+      new LineBasicMaterial({ color: ctx.palette.stackLine, transparent: true, opacity: 0.7 }),
+    );
     this.slices = new LineSegments(this.own(sliceLines(Math.min(MAX_SLICES, this.channels))), this.sliceMaterial);
 
     this.summaryPlane = this.own(new AtlasPlane(this.width, this.height));
@@ -225,7 +225,16 @@ export class FeatureMapVisual extends BaseVisual {
       let drawn = 0;
       for (let c = first; c <= last && c < g.channels; c++) {
         const [x0, y0] = tileOrigin(g, c);
-        this.pushTexelRect(out, g.atlasW, g.atlasH, x0 + cols.start, y0 + rows.start, x0 + cols.end + 1, y0 + rows.end + 1, z);
+        this.pushTexelRect(
+          out,
+          g.atlasW,
+          g.atlasH,
+          x0 + cols.start,
+          y0 + rows.start,
+          x0 + cols.end + 1,
+          y0 + rows.end + 1,
+          z,
+        );
         drawn++;
       }
       return drawn;
@@ -241,7 +250,11 @@ export class FeatureMapVisual extends BaseVisual {
     const cx = x0 + g.tileW / 2;
     const cy = y0 + g.tileH / 2;
     const p = this.group.position;
-    return out.set(p.x - this.size.w / 2 + (cx / g.atlasW) * this.size.w, p.y + this.size.h / 2 - (cy / g.atlasH) * this.size.h, p.z + z);
+    return out.set(
+      p.x - this.size.w / 2 + (cx / g.atlasW) * this.size.w,
+      p.y + this.size.h / 2 - (cy / g.atlasH) * this.size.h,
+      p.z + z,
+    );
   }
 
   /** Open: the middle of the channel's tile. Closed: the channel's depth along the box's top edge. */

@@ -125,7 +125,13 @@ export class ImageVisual extends TexturedPlaneVisual {
       if (!tile) return null;
       const { tile: c, px: x, py: y } = tile;
       const value = f.values[(y * this.openView.grid!.tileW + x) * 3 + c];
-      return { index: [y, x, c], axes: ["row", "col", "channel"], values: [value], note: null, label: CHANNEL_NAMES[c] };
+      return {
+        index: [y, x, c],
+        axes: ["row", "col", "channel"],
+        values: [value],
+        note: null,
+        label: CHANNEL_NAMES[c],
+      };
     }
     const w = f.shape[1];
     const c = f.shape[2] ?? 1;
@@ -133,7 +139,13 @@ export class ImageVisual extends TexturedPlaneVisual {
     if (!pixel) return null;
     const [x, y] = pixel;
     const i = (y * w + x) * c;
-    return { index: [y, x], axes: ["row", "col"], values: Array.from(f.values.subarray(i, i + c)), note: null, label: null };
+    return {
+      index: [y, x],
+      axes: ["row", "col"],
+      values: Array.from(f.values.subarray(i, i + c)),
+      note: null,
+      label: null,
+    };
   }
 
   /** Every channel is in the one picture: the region's pixels on it. */
@@ -141,7 +153,16 @@ export class ImageVisual extends TexturedPlaneVisual {
     if (region.ranges.length !== 2 || this.openView) return 0;
     const [rows, cols] = region.ranges;
     const { width, height } = this.plane;
-    this.pushTexelRect(out, width, height, cols.start, rows.start, cols.end + 1, rows.end + 1, this.size.d / 2 + OUTLINE_LIFT);
+    this.pushTexelRect(
+      out,
+      width,
+      height,
+      cols.start,
+      rows.start,
+      cols.end + 1,
+      rows.end + 1,
+      this.size.d / 2 + OUTLINE_LIFT,
+    );
     return 1;
   }
 
@@ -152,6 +173,8 @@ export class ImageVisual extends TexturedPlaneVisual {
   override dataRows(): Array<[string, string]> {
     if (!this.full) return [];
     const [lo, hi] = displayRange(this.full.lo, this.full.hi);
-    return [["pixels", `${formatNumber(this.full.lo)} … ${formatNumber(this.full.hi)} (shown on ${lo}…${formatNumber(hi)})`]];
+    return [
+      ["pixels", `${formatNumber(this.full.lo)} … ${formatNumber(this.full.hi)} (shown on ${lo}…${formatNumber(hi)})`],
+    ];
   }
 }

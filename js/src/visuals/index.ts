@@ -37,7 +37,9 @@ export function createVisual(node: NodeSpec, layout: NodeLayout, ctx: VisualCont
         break;
       case "vector":
         if (rankIs(node, 1)) {
-          return isLabelledOutput(node, ctx) ? new OutputVisual(node, layout, ctx) : new NeuronsVisual(node, layout, ctx);
+          return isLabelledOutput(node, ctx)
+            ? new OutputVisual(node, layout, ctx)
+            : new NeuronsVisual(node, layout, ctx);
         }
         break;
       case "volume":

@@ -65,7 +65,10 @@ export class NeuronsVisual extends BaseVisual {
     // A plate behind the units, so that dark units read against any background.
     const { cols, rows, pitch } = this.cells;
     this.plateMaterial = this.own(new MeshBasicMaterial({ color: ctx.palette.stack, side: DoubleSide }));
-    this.plate = new Mesh(this.own(new PlaneGeometry(cols * pitch + pitch * 0.3, rows * pitch + pitch * 0.3)), this.plateMaterial);
+    this.plate = new Mesh(
+      this.own(new PlaneGeometry(cols * pitch + pitch * 0.3, rows * pitch + pitch * 0.3)),
+      this.plateMaterial,
+    );
     const [x0] = this.cellCentre(0);
     this.plate.position.set(x0 - pitch / 2 + (cols * pitch) / 2, 0, -this.cells.neuron / 2 - 0.02);
     this.group.add(this.plate);
@@ -105,7 +108,12 @@ export class NeuronsVisual extends BaseVisual {
     fillRgba(this.full.values, this.choice.scale, this.rgba, 0, 0, 1, n);
     for (let i = 0; i < this.shown; i++) {
       if (i < n) {
-        this.color.setRGB(this.rgba[i * 4] / 255, this.rgba[i * 4 + 1] / 255, this.rgba[i * 4 + 2] / 255, SRGBColorSpace);
+        this.color.setRGB(
+          this.rgba[i * 4] / 255,
+          this.rgba[i * 4 + 1] / 255,
+          this.rgba[i * 4 + 2] / 255,
+          SRGBColorSpace,
+        );
       } else {
         this.color.setHex(this.palette.neutral, SRGBColorSpace);
       }
@@ -174,4 +182,3 @@ export class NeuronsVisual extends BaseVisual {
     return out.set(this.group.position.x + x, this.group.position.y + y, this.group.position.z + this.cells.neuron / 2);
   }
 }
-

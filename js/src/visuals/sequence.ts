@@ -10,14 +10,7 @@ import type { Raycaster, Vector3 } from "three";
 import { channelRun } from "../data/channels";
 import type { DecodedTensor, NodeTensors } from "../data/decode";
 import type { Region } from "../data/receptive";
-import {
-  describeScale,
-  LAYER_PLAN,
-  layerScale,
-  tileScales,
-  type ScaleChoice,
-  type ScalePlan,
-} from "../data/scales";
+import { describeScale, LAYER_PLAN, layerScale, tileScales, type ScaleChoice, type ScalePlan } from "../data/scales";
 import { dim, STRIP_PAD_PX, STRIP_PX, stripGrid, type NodeLayout, type StripGrid } from "../layout";
 import { AtlasPlane, type TileGrid } from "../render/atlas";
 import type { ElementHit, LegendInfo, VisualContext } from "./types";
@@ -144,10 +137,12 @@ export class SequenceVisual extends TexturedPlaneVisual {
 
   override legend(raycaster?: Raycaster): LegendInfo | null {
     if (!this.full || !this.choice) return null;
-    if (!this.openView) return { scale: this.choice.scale, note: "time steps → , channels ↓", scope: describeScale(this.choice) };
+    if (!this.openView)
+      return { scale: this.choice.scale, note: "time steps → , channels ↓", scope: describeScale(this.choice) };
     const scales = this.scales();
     const note = `one strip per channel (${this.full.shape[1]}), time steps →`;
-    if (!scales || this.plan.scope !== "channel") return { scale: this.choice.scale, note, scope: describeScale(this.choice) };
+    if (!scales || this.plan.scope !== "channel")
+      return { scale: this.choice.scale, note, scope: describeScale(this.choice) };
     const cell = raycaster ? this.cellUnder(raycaster) : null;
     return tileLegend(scales, this.plan.scope, note, cell?.channel ?? null);
   }

@@ -23,14 +23,7 @@ import {
 
 import { channelRun, reduceChannels } from "../data/channels";
 import type { DecodedTensor, NodeTensors } from "../data/decode";
-import {
-  describeScale,
-  LAYER_PLAN,
-  summaryScale,
-  tileScales,
-  type ScaleChoice,
-  type ScalePlan,
-} from "../data/scales";
+import { describeScale, LAYER_PLAN, summaryScale, tileScales, type ScaleChoice, type ScalePlan } from "../data/scales";
 import { dim, PLANE_DEPTH, volumeGrid, volumeSlices, type ChannelGrid, type NodeLayout, type Size3 } from "../layout";
 import { AtlasPlane } from "../render/atlas";
 import type { Palette } from "../render/palette";
@@ -146,7 +139,16 @@ export class VolumeVisual extends BaseVisual {
     const plane = this.height * this.width;
     this.slices.forEach(({ depth }, k) => {
       if (depth < s.shape[0]) {
-        writeImage(this.sliceTexture, s.values, this.summaryChoice!.scale, this.width, this.height, 0, k * this.height, depth * plane);
+        writeImage(
+          this.sliceTexture,
+          s.values,
+          this.summaryChoice!.scale,
+          this.width,
+          this.height,
+          0,
+          k * this.height,
+          depth * plane,
+        );
       }
     });
   }
@@ -174,7 +176,8 @@ export class VolumeVisual extends BaseVisual {
     for (let r = 0; r < g.rows; r++) {
       for (let c = 0; c < g.cols; c++) {
         const tile = r * g.cols + c;
-        if (full && scales && c < sent && r < full.shape[0]) view.writeTile(tile, full.values, scales[c].scale, channelRun(full, c, r));
+        if (full && scales && c < sent && r < full.shape[0])
+          view.writeTile(tile, full.values, scales[c].scale, channelRun(full, c, r));
         else view.fillTile(tile, this.palette.neutral, full ? 0.55 : 1);
       }
     }
@@ -202,7 +205,10 @@ export class VolumeVisual extends BaseVisual {
   /** The depth slice and its pixel under the ray on the closed stack. */
   private slicePixelUnder(raycaster: Raycaster): { depth: number; row: number; col: number } | null {
     // A raycast ignores `visible`: hidden slices must not answer for the open view.
-    const hit = raycaster.intersectObjects(this.slices.filter((sl) => sl.mesh.visible).map((sl) => sl.mesh), false)[0];
+    const hit = raycaster.intersectObjects(
+      this.slices.filter((sl) => sl.mesh.visible).map((sl) => sl.mesh),
+      false,
+    )[0];
     if (!hit?.uv) return null;
     const k = hit.object.userData.slice as number;
     const count = this.slices.length;
@@ -220,8 +226,16 @@ export class VolumeVisual extends BaseVisual {
       const { depth, channel, px, py } = tile;
       const full = this.fullTensor();
       const sent = full !== null && channel < full.shape[3] && depth < full.shape[0];
-      const values = sent ? [full.values[((depth * this.height + py) * this.width + px) * full.shape[3] + channel]] : [];
-      return { index: [depth, py, px, channel], axes: ["depth", "row", "col", "channel"], values, note: null, label: null };
+      const values = sent
+        ? [full.values[((depth * this.height + py) * this.width + px) * full.shape[3] + channel]]
+        : [];
+      return {
+        index: [depth, py, px, channel],
+        axes: ["depth", "row", "col", "channel"],
+        values,
+        note: null,
+        label: null,
+      };
     }
     const s = this.summary;
     if (!s) return null;
