@@ -153,10 +153,10 @@ def test_every_family_frees_its_open_view_when_it_has_closed(page, page_log, blo
     for node_id in opens:
         before = page.evaluate(f"{API}.memory()")
         page.evaluate(f"{API}.toggle({node_id!r})")
-        settle(page, 150)
+        settle(page)
         opened = page.evaluate(f"{API}.memory()")
         page.evaluate(f"{API}.toggle({node_id!r})")
-        settle(page, 150)
+        settle(page)
         after = page.evaluate(f"{API}.memory()")
         if opened["textures"] <= before["textures"]:
             made_nothing[node_id] = (before, opened)
