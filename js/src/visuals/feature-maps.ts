@@ -22,16 +22,17 @@ import {
   type Vector3,
 } from "three";
 
-import { channelRun, reduceChannels } from "../data/channels";
-import type { DecodedTensor, NodeTensors } from "../data/decode";
+import { channelRun } from "../data/channels";
+import type { NodeTensors } from "../data/decode";
 import type { Region } from "../data/receptive";
-import { describeScale, LAYER_PLAN, summaryScale, tileScales, type ScaleChoice, type ScalePlan } from "../data/scales";
+import { LAYER_PLAN, type ScalePlan } from "../data/scales";
 import { channelGrid, dim, type NodeLayout, type Size3 } from "../layout";
 import { AtlasPlane, tileOrigin, type TileGrid } from "../render/atlas";
 import type { Palette } from "../render/palette";
 import type { ElementHit, LegendInfo, VisualContext } from "./types";
 import type { NodeSpec } from "../spec";
 import { BaseVisual, OUTLINE_LIFT } from "./base";
+import { ChannelScales, summaryNote } from "./channel-scales";
 import { tileLegend } from "./legend";
 
 const FACE_OFFSET = 0.004;
@@ -76,12 +77,7 @@ export class FeatureMapVisual extends BaseVisual {
   private readonly slices: LineSegments;
   private readonly sliceMaterial: LineBasicMaterial;
   private readonly summaryPlane: AtlasPlane;
-  private data: NodeTensors | null = null;
-  private summary: DecodedTensor | null = null;
-  private plan: ScalePlan = LAYER_PLAN;
-  /** The summary plane's scale, and the tiles' (made on first use after an update). */
-  private summaryChoice: ScaleChoice | null = null;
-  private tileChoices: ScaleChoice[] | null = null;
+  private readonly scales = new ChannelScales(3);
 
   constructor(node: NodeSpec, layout: NodeLayout, ctx: VisualContext) {
     super(node, layout, ctx);
@@ -118,28 +114,24 @@ export class FeatureMapVisual extends BaseVisual {
   }
 
   update(data: NodeTensors | null, plan: ScalePlan = LAYER_PLAN): void {
-    this.data = data;
-    this.plan = plan;
-    this.summary = data?.summary ?? (data?.full && data.full.shape.length === 3 ? reduceChannels(data.full) : null);
-    this.summaryChoice = this.summary ? summaryScale(plan, this.summary) : null;
-    this.tileChoices = null;
+    this.scales.update(data, plan);
     this.drawSummary();
     if (this.openView) this.drawTiles(this.openView);
   }
 
   private drawSummary(): void {
-    const s = this.summary;
-    if (!s || s.shape.length !== 2) {
+    const { summary: s, summaryChoice } = this.scales;
+    if (!s || !summaryChoice) {
       this.summaryPlane.fill(this.palette.neutral);
       return;
     }
     const [h, w] = s.shape;
     this.summaryPlane.resize(w, h);
-    this.summaryPlane.write(s.values, this.summaryChoice!.scale, w, h);
+    this.summaryPlane.write(s.values, summaryChoice.scale, w, h);
   }
 
   protected override makeOpenView(): AtlasPlane {
-    const full = this.openTensor();
+    const full = this.scales.full;
     const [h, w] = full ? [full.shape[0], full.shape[1]] : [this.height, this.width];
     const grid = channelGrid(h, w, this.channels);
     const view = new AtlasPlane(grid.atlasW, grid.atlasH, grid);
@@ -156,27 +148,13 @@ export class FeatureMapVisual extends BaseVisual {
   private drawTiles(view: AtlasPlane): void {
     const grid = view.grid!;
     view.clear();
-    const full = this.openTensor();
+    const full = this.scales.full;
     const sent = full ? Math.min(full.shape[2], grid.channels) : 0;
-    const scales = this.tiles();
+    const scales = this.scales.tiles();
     for (let c = 0; c < grid.channels; c++) {
       if (full && scales && c < sent) view.writeTile(c, full.values, scales[c].scale, channelRun(full, c));
       else view.fillTile(c, this.palette.neutral, c < sent || !full ? 1 : 0.55);
     }
-  }
-
-  /** The channels sent for the open view, when there are any. */
-  private openTensor(): DecodedTensor | null {
-    const full = this.data?.full;
-    return full && full.shape.length === 3 ? full : null;
-  }
-
-  /** One scale per sent channel (all the same unless the scope is "channel"). */
-  private tiles(): ScaleChoice[] | null {
-    const full = this.openTensor();
-    if (!full) return null;
-    this.tileChoices ??= tileScales(this.plan, full);
-    return this.tileChoices;
   }
 
   protected override showClosed(visible: boolean): void {
@@ -188,7 +166,7 @@ export class FeatureMapVisual extends BaseVisual {
   protected override applyTheme(palette: Palette): void {
     this.boxMaterial.color.setHex(palette.stack);
     this.sliceMaterial.color.setHex(palette.stackLine);
-    if (!this.summary) this.summaryPlane.fill(palette.neutral);
+    if (!this.scales.summary) this.summaryPlane.fill(palette.neutral);
     if (this.openView) this.drawTiles(this.openView);
   }
 
@@ -197,19 +175,18 @@ export class FeatureMapVisual extends BaseVisual {
       const tile = this.openView.tileAt(raycaster);
       if (!tile) return null;
       const { tile: channel, px, py } = tile;
-      const full = this.openTensor();
+      const full = this.scales.full;
       const sent = full !== null && channel < full.shape[2];
       const values = sent ? [full.values[(py * this.openView.grid!.tileW + px) * full.shape[2] + channel]] : [];
       return { index: [py, px, channel], axes: ["row", "col", "channel"], values, note: null, label: null };
     }
-    const s = this.summary;
-    if (!s || s.shape.length !== 2) return null;
+    const s = this.scales.summary;
+    if (!s) return null;
     const pixel = this.summaryPlane.pixelUnder(raycaster);
     if (!pixel) return null;
     const [x, y] = pixel;
     const w = s.shape[1];
-    const total = s.channelsTotal ?? this.channels;
-    const note = `${s.reduce ?? "mean"} over ${total} channel${total === 1 ? "" : "s"}`;
+    const note = summaryNote(s, s.channelsTotal ?? this.channels);
     return { index: [y, x], axes: ["row", "col"], values: [s.values[y * w + x]], note, label: null };
   }
 
@@ -239,7 +216,7 @@ export class FeatureMapVisual extends BaseVisual {
       }
       return drawn;
     }
-    const [h, w] = this.summary?.shape.length === 2 ? this.summary.shape : [this.height, this.width];
+    const [h, w] = this.scales.summary?.shape ?? [this.height, this.width];
     this.pushTexelRect(out, w, h, cols.start, rows.start, cols.end + 1, rows.end + 1, z);
     return 1;
   }
@@ -267,23 +244,17 @@ export class FeatureMapVisual extends BaseVisual {
   }
 
   override legend(raycaster?: Raycaster): LegendInfo | null {
-    const total = this.data?.full?.channelsTotal ?? this.summary?.channelsTotal ?? this.channels;
+    const total = this.scales.channelsTotal(this.channels);
     if (this.openView) {
-      const full = this.openTensor();
-      const scales = this.tiles();
+      const full = this.scales.full;
+      const scales = this.scales.tiles();
       if (!full || !scales || scales.length === 0) return null;
       const sent = full.shape[2];
       const which = sent < total ? `channels 0–${sent - 1} of ${total}` : `all ${total} channels`;
       const tile = raycaster ? this.openView.tileAt(raycaster) : null;
-      return tileLegend(scales, this.plan.scope, which, tile?.tile ?? null);
+      return tileLegend(scales, this.scales.plan.scope, which, tile?.tile ?? null);
     }
-    const s = this.summary;
-    if (!s || !this.summaryChoice) return null;
-    return {
-      scale: this.summaryChoice.scale,
-      note: `${s.reduce ?? "mean"} over ${total} channel${total === 1 ? "" : "s"} (closed layer summary)`,
-      scope: describeScale(this.summaryChoice),
-    };
+    return this.scales.summaryLegend(total);
   }
 
   /** On the open view: the middle of a tile near the centre (a gap between tiles shows no value). */

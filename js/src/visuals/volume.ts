@@ -21,9 +21,9 @@ import {
   type Vector3,
 } from "three";
 
-import { channelRun, reduceChannels } from "../data/channels";
-import type { DecodedTensor, NodeTensors } from "../data/decode";
-import { describeScale, LAYER_PLAN, summaryScale, tileScales, type ScaleChoice, type ScalePlan } from "../data/scales";
+import { channelRun } from "../data/channels";
+import type { NodeTensors } from "../data/decode";
+import { LAYER_PLAN, type ScalePlan } from "../data/scales";
 import { dim, PLANE_DEPTH, volumeGrid, volumeSlices, type ChannelGrid, type NodeLayout, type Size3 } from "../layout";
 import { AtlasPlane } from "../render/atlas";
 import type { Palette } from "../render/palette";
@@ -31,6 +31,7 @@ import { fillSolid, makeDataTexture, pixelAt, writeImage } from "../render/textu
 import type { ElementHit, LegendInfo, VisualContext } from "./types";
 import type { NodeSpec } from "../spec";
 import { BaseVisual } from "./base";
+import { ChannelScales, summaryNote } from "./channel-scales";
 import { tileLegend } from "./legend";
 
 /** Sets a unit plane's UVs to the texture rectangle [u0, u1] x [v0, v1]. */
@@ -70,11 +71,7 @@ export class VolumeVisual extends BaseVisual {
   private readonly sliceMaterial: MeshBasicMaterial;
   private readonly frameMaterial: LineBasicMaterial;
   private readonly grid: ChannelGrid;
-  private data: NodeTensors | null = null;
-  private summary: DecodedTensor | null = null;
-  private plan: ScalePlan = LAYER_PLAN;
-  private summaryChoice: ScaleChoice | null = null;
-  private tileChoices: ScaleChoice[] | null = null;
+  private readonly scales = new ChannelScales(4);
 
   constructor(node: NodeSpec, layout: NodeLayout, ctx: VisualContext) {
     super(node, layout, ctx);
@@ -114,25 +111,14 @@ export class VolumeVisual extends BaseVisual {
   }
 
   update(data: NodeTensors | null, plan: ScalePlan = LAYER_PLAN): void {
-    this.data = data;
-    this.plan = plan;
-    const full = this.fullTensor();
-    const summary = data?.summary && data.summary.shape.length === 3 ? data.summary : null;
-    this.summary = summary ?? (full ? reduceChannels(full) : null);
-    this.summaryChoice = this.summary ? summaryScale(plan, this.summary) : null;
-    this.tileChoices = null;
+    this.scales.update(data, plan);
     this.drawSlices();
     if (this.openView) this.drawTiles(this.openView);
   }
 
-  private fullTensor(): DecodedTensor | null {
-    const full = this.data?.full;
-    return full && full.shape.length === 4 ? full : null;
-  }
-
   private drawSlices(): void {
-    const s = this.summary;
-    if (!s || !this.summaryChoice || s.shape[1] !== this.height || s.shape[2] !== this.width) {
+    const { summary: s, summaryChoice } = this.scales;
+    if (!s || !summaryChoice || s.shape[1] !== this.height || s.shape[2] !== this.width) {
       fillSolid(this.sliceTexture, this.palette.neutral);
       return;
     }
@@ -142,7 +128,7 @@ export class VolumeVisual extends BaseVisual {
         writeImage(
           this.sliceTexture,
           s.values,
-          this.summaryChoice!.scale,
+          summaryChoice.scale,
           this.width,
           this.height,
           0,
@@ -151,13 +137,6 @@ export class VolumeVisual extends BaseVisual {
         );
       }
     });
-  }
-
-  private tiles(): ScaleChoice[] | null {
-    const full = this.fullTensor();
-    if (!full) return null;
-    this.tileChoices ??= tileScales(this.plan, full);
-    return this.tileChoices;
   }
 
   protected override makeOpenView(): AtlasPlane {
@@ -170,8 +149,8 @@ export class VolumeVisual extends BaseVisual {
   private drawTiles(view: AtlasPlane): void {
     const g = this.grid;
     view.clear();
-    const full = this.fullTensor();
-    const scales = this.tiles();
+    const full = this.scales.full;
+    const scales = this.scales.tiles();
     const sent = full ? full.shape[3] : 0;
     for (let r = 0; r < g.rows; r++) {
       for (let c = 0; c < g.cols; c++) {
@@ -192,7 +171,7 @@ export class VolumeVisual extends BaseVisual {
 
   protected override applyTheme(palette: Palette): void {
     this.frameMaterial.color.setHex(palette.stackLine);
-    if (!this.summary) fillSolid(this.sliceTexture, palette.neutral);
+    if (!this.scales.summary) fillSolid(this.sliceTexture, palette.neutral);
     if (this.openView) this.drawTiles(this.openView);
   }
 
@@ -224,7 +203,7 @@ export class VolumeVisual extends BaseVisual {
       const tile = this.tileUnder(raycaster);
       if (!tile) return null;
       const { depth, channel, px, py } = tile;
-      const full = this.fullTensor();
+      const full = this.scales.full;
       const sent = full !== null && channel < full.shape[3] && depth < full.shape[0];
       const values = sent
         ? [full.values[((depth * this.height + py) * this.width + px) * full.shape[3] + channel]]
@@ -237,37 +216,30 @@ export class VolumeVisual extends BaseVisual {
         label: null,
       };
     }
-    const s = this.summary;
+    const s = this.scales.summary;
     if (!s) return null;
     const pixel = this.slicePixelUnder(raycaster);
     if (!pixel) return null;
     const { depth, row, col } = pixel;
-    const total = s.channelsTotal ?? this.channels;
-    const note = `${s.reduce ?? "mean"} over ${total} channel${total === 1 ? "" : "s"}`;
+    const note = summaryNote(s, s.channelsTotal ?? this.channels);
     const value = s.values[(depth * this.height + row) * this.width + col];
     return { index: [depth, row, col], axes: ["depth", "row", "col"], values: [value], note, label: null };
   }
 
   override legend(raycaster?: Raycaster): LegendInfo | null {
-    const total = this.data?.full?.channelsTotal ?? this.summary?.channelsTotal ?? this.channels;
+    const total = this.scales.channelsTotal(this.channels);
     if (this.openView) {
-      const full = this.fullTensor();
-      const scales = this.tiles();
+      const full = this.scales.full;
+      const scales = this.scales.tiles();
       if (!full || !scales || scales.length === 0) return null;
       const sent = full.shape[3];
       const shown = Math.min(sent, this.grid.cols);
       const which = `rows: ${Math.min(this.depth, this.grid.rows)} depth slices; columns: ${shown < total ? `channels 0–${shown - 1} of ${total}` : `all ${total} channels`}`;
       const tile = raycaster ? this.tileUnder(raycaster) : null;
-      return tileLegend(scales, this.plan.scope, which, tile?.channel ?? null);
+      return tileLegend(scales, this.scales.plan.scope, which, tile?.channel ?? null);
     }
-    const s = this.summary;
-    if (!s || !this.summaryChoice) return null;
     const slices = this.step > 1 ? `1 in ${this.step} of ${this.depth} depth slices` : `${this.depth} depth slices`;
-    return {
-      scale: this.summaryChoice.scale,
-      note: `${s.reduce ?? "mean"} over ${total} channel${total === 1 ? "" : "s"}, ${slices} (closed layer summary)`,
-      scope: describeScale(this.summaryChoice),
-    };
+    return this.scales.summaryLegend(total, `, ${slices}`);
   }
 
   override focusPoint(out: Vector3): Vector3 {
