@@ -16,7 +16,15 @@ import pytest
 from layerscape import spec
 
 SPEC_TS = Path(__file__).resolve().parents[1] / "js" / "src" / "spec.ts"
-INTERFACES = ("NodeSpec", "EdgeSpec", "GraphSpec", "TensorSection", "PayloadHeader")
+INTERFACES = (
+    "NodeSpec",
+    "WeightsSpec",
+    "EdgeSpec",
+    "GraphSpec",
+    "TensorSection",
+    "PayloadHeader",
+    "TrainingStep",
+)
 
 
 def ts_fields(text: str, interface: str) -> dict[str, bool]:

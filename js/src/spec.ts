@@ -68,6 +68,14 @@ export interface NodeSpec {
    * feature maps, volumes and sequences, and RGB image inputs; never a passthrough node.
    */
   opens: boolean;
+  /** The weights the view can show instead of the output (Python's `show_weights`); missing means null. */
+  weights?: WeightsSpec | null;
+}
+
+/** Which weights a node can show: the kernel as sent (rank 2 `(rows, cols)` or rank 4 `(kh, kw, cin, cout)`) and the bias. */
+export interface WeightsSpec {
+  kernel: number[];
+  bias: number[] | null;
 }
 
 export interface EdgeSpec {
@@ -96,7 +104,12 @@ export interface GraphSpec {
   wiring_reason?: string | null;
 }
 
-export type SectionRole = "full" | "summary";
+/**
+ * "kernel"/"bias": a layer's weights (only for nodes with `weights`), sent while the
+ * layer shows them; a kernel is rank 2 (rows, cols) or rank 4 (kh, kw, cin, cout), its
+ * output columns (last axis) limited like channels (`channels_total`).
+ */
+export type SectionRole = "full" | "summary" | "kernel" | "bias";
 export type SectionDtype = "u8" | "f32";
 export type Reduce = "mean" | "max";
 
@@ -120,4 +133,15 @@ export interface PayloadHeader {
   /** 1 for the first prediction, 2 for the second, ... */
   seq: number;
   tensors: TensorSection[];
+  /** The training step this payload shows (drawn during fit); null or missing for a predict. */
+  step?: TrainingStep | null;
+}
+
+export interface TrainingStep {
+  /** From 0. */
+  epoch: number;
+  /** Within the epoch, from 0; -1 before training starts and for an epoch's end entry (val_ metrics). */
+  batch: number;
+  /** Loss and metrics as Keras logged them. */
+  logs: Record<string, number>;
 }

@@ -86,6 +86,25 @@ node sends at most two sections:
   the (H, W) or (D, H, W) reduction over channels named by ``reduce`` (``"mean"`` or
   ``"max"``); what a closed layer shows. Its ``channels_total`` is the layer's channel
   count. Volumes follow the same channel budget as feature maps.
+- ``role == "kernel"`` / ``role == "bias"``: the weights of a node whose ``weights``
+  is not None, sent while the view shows that layer's weights (``ModelView``'s
+  ``_weights`` trait, ``show_weights``) and, by ``save_html``, for other layers while
+  the page's budget lasts. A kernel is always rank 2 ``(rows, cols)`` (Dense
+  ``(in, out)``, Embedding ``(vocab, dim)``, a recurrent layer's input kernel) or rank 4
+  ``(kh, kw, cin, cout)`` (Conv2D; Conv1D's ``(k, cin, cout)`` is sent as
+  ``(1, k, cin, cout)``, Conv3D's ``(kd, kh, kw, cin, cout)`` as
+  ``(kd * kh, kw, cin, cout)``); when it is larger than the per-layer limit only the
+  first ``shape[-1]`` output columns are sent and ``channels_total`` gives how many
+  there are. A bias is rank 1 ``(cout,)``. The same f32/u8 rule as activations applies.
+
+Training frames
+---------------
+A payload drawn during ``fit`` (``TrainingCallback``) carries ``step``: the epoch (from
+0), the batch within it (-1 for the frame drawn before training starts) and the logs
+Keras reported (loss and metrics, floats). The trait ``_history`` holds every step the
+view has plotted, oldest first: ``{"epoch", "batch", "logs": {...}}``. An exported page
+holds its recording as ``<script id="layerscape-frames" type="application/json">``: a
+JSON list of base64 strings, one ``LSP1`` payload per frame, oldest first.
 """
 
 # No `from __future__ import annotations` here: the TypedDicts are read at run time
@@ -101,6 +120,7 @@ U8_NAN = 251
 U8_POS_INF = 252
 U8_NEG_INF = 253
 
+SectionRole = Literal["full", "summary", "kernel", "bias"]
 Family = Literal["image", "feature_map", "volume", "vector", "sequence", "generic"]
 Wiring = Literal["known", "unknown"]
 
@@ -136,6 +156,17 @@ class NodeSpec(TypedDict):
     opens: bool
     """Clicking the node opens it into its parts (``families.can_open``): feature maps,
     volumes and sequences, and RGB image inputs; never a passthrough node."""
+    weights: NotRequired["WeightsSpec | None"]
+    """The layer's weights the view can show instead of its output, or None. Always
+    written by Python; a reader takes a missing one as None."""
+
+
+class WeightsSpec(TypedDict):
+    """Which weights a node can show: the kernel's full shape and the bias's."""
+
+    kernel: list[int]
+    """As sent (rank 2 or 4, see the module docstring), before any column limit."""
+    bias: list[int] | None
 
 
 class EdgeSpec(TypedDict):
@@ -163,7 +194,7 @@ class GraphSpec(TypedDict):
 
 class TensorSection(TypedDict):
     node: str
-    role: Literal["full", "summary"]
+    role: SectionRole
     shape: list[int]
     dtype: Literal["u8", "f32"]
     offset: int
@@ -181,3 +212,16 @@ class PayloadHeader(TypedDict):
     """1 for the first prediction, 2 for the second, ... (what ``data-predictions``
     shows once the front end has drawn it)."""
     tensors: list[TensorSection]
+    step: NotRequired["TrainingStep | None"]
+    """The training step this payload shows (``TrainingCallback``); None or missing for
+    a ``predict``."""
+
+
+class TrainingStep(TypedDict):
+    epoch: int
+    """From 0."""
+    batch: int
+    """Batch within the epoch, from 0; -1 before training starts, and for the entry
+    of an epoch's end that adds the ``val_`` metrics."""
+    logs: dict[str, float]
+    """What Keras logged: ``loss``, metrics, ``val_`` metrics at an epoch's end."""
