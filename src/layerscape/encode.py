@@ -25,6 +25,7 @@ from .spec import (
     GraphSpec,
     PayloadHeader,
     TensorSection,
+    TrainingStep,
 )
 
 F32_MAX_ELEMENTS = 4096
@@ -52,6 +53,7 @@ def encode_activations(
     reduce: Reduce = "mean",
     open_ids: Collection[str] = (),
     budget: int | None = None,
+    step: TrainingStep | None = None,
 ) -> bytes:
     """Encode one prediction's activations.
 
@@ -70,6 +72,8 @@ def encode_activations(
     budget
         Bytes the payload may grow to with the channels of closed layers;
         ``PAYLOAD_BUDGET`` by default.
+    step
+        The training step these activations show (a frame drawn during ``fit``).
 
     Returns
     -------
@@ -93,6 +97,8 @@ def encode_activations(
             blobs.append(blob)
             offset += _pad8(len(blob))
     header: PayloadHeader = {"version": SPEC_VERSION, "seq": seq, "tensors": sections}
+    if step is not None:
+        header["step"] = step
     head = json.dumps(header, separators=(",", ":")).encode()
     out = bytearray(PAYLOAD_MAGIC + struct.pack("<I", len(head)) + head)
     out += bytes(_pad8(len(out)) - len(out))
