@@ -15,7 +15,13 @@ from pathlib import Path
 import pytest
 
 TESTS = Path(__file__).resolve().parent
-SUITE = ["test_graph.py", "test_capture.py", "test_widget.py", "test_encode.py"]
+SUITE = [
+    "test_graph.py",
+    "test_capture.py",
+    "test_widget.py",
+    "test_encode.py",
+    "test_training.py",
+]
 
 
 @pytest.mark.parametrize("backend", ["jax", "torch"])

@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .training import TrainingCallback
     from .widget import ModelView
 
 try:
@@ -18,7 +19,7 @@ try:
     __version__ = version("layerscape")
 except PackageNotFoundError:  # imported from a source tree that was never installed
     __version__ = "0+unknown"
-__all__ = ["ModelView", "__version__"]
+__all__ = ["ModelView", "TrainingCallback", "__version__"]
 
 
 def __getattr__(name: str) -> object:
@@ -28,4 +29,8 @@ def __getattr__(name: str) -> object:
         from .widget import ModelView
 
         return ModelView
+    if name == "TrainingCallback":
+        from .training import TrainingCallback
+
+        return TrainingCallback
     raise AttributeError(f"module 'layerscape' has no attribute {name!r}")
