@@ -10,6 +10,7 @@ from layerscape import ModelView, TrainingCallback
 from layerscape.encode import decode_payload
 from layerscape.recording import Recording, fit_frames, thin
 from layerscape.training import AUTO_SHARE, MIN_INTERVAL_S, Throttle, check_every
+from tests.support.wire import metered
 
 
 class FakeClock:
@@ -256,3 +257,15 @@ def test_fit_frames_thins_to_the_room_it_is_given():
     assert sum(map(len, fitted)) <= 100 and fitted[0] == frames[0] and fitted[-1] == frames[-1]
     assert fit_frames(frames, 15) == [frames[-1]]
     assert fit_frames(frames, 5) == []
+
+
+def test_each_redraw_is_one_message_with_its_history(data):
+    x, y = data
+    model = tiny_model()
+    view = ModelView(model)
+    callback = view.training_callback(x[0], every="batch")
+    with metered(view) as wire:
+        model.fit(x, y, batch_size=32, epochs=1, verbose=0, callbacks=[callback])
+    assert callback.redraws == 4  # before training and after each of 3 batches
+    assert wire.count == callback.redraws, wire.messages
+    assert all(buffers > 0 for _, buffers in wire.messages)  # each carries a payload

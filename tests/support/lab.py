@@ -345,7 +345,12 @@ class Lab:
 
     def run_new_cell(self, source: str, timeout: float) -> dict:
         """Append a code cell with ``source``, run it, wait for it; return its outputs."""
-        index = self.page.evaluate(
+        index = self.start_new_cell(source)
+        return self.wait_for_cell(index, source, timeout)
+
+    def start_new_cell(self, source: str) -> int:
+        """Append a code cell with ``source`` and start it; return its index at once."""
+        return self.page.evaluate(
             """(src) => {
               const w = window.jupyterapp.shell.currentWidget;
               const n = w.model.sharedModel.cells.length;
@@ -357,6 +362,9 @@ class Lab:
             }""",
             source,
         )
+
+    def wait_for_cell(self, index: int, source: str, timeout: float) -> dict:
+        """Wait for cell ``index`` (running ``source``) to finish; return its outputs."""
 
         def done():
             cell = self.cells()[index]
