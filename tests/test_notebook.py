@@ -68,3 +68,18 @@ def test_functional_zoo_executes_and_checks_each_graph(tmp_path):
     assert "into [7, 7, 256]" in text
     assert "bridge2 <- ['up2', 'enc2_b']" in text and "bridge1 <- ['up1', 'enc1_b']" in text
     assert "mask shape: (32, 32, 1) for an input of (32, 32, 1)" in text
+
+
+def test_training_executes_records_and_exports_the_run(tmp_path):
+    outputs = _execute("training.ipynb", tmp_path)
+    assert len(_widgets(outputs)) == 1
+    text = _text(outputs)
+    frames = int(text.split(" frames recorded")[0].rsplit("\n", 1)[-1])
+    assert frames >= 2, text
+    assert "held-out accuracy after training" in text
+    start = float(text.split("loss at the first redraw after training began: ")[1].split()[0])
+    end = float(text.split("loss at the end: ")[1].split()[0])
+    assert end < start, f"the loss did not fall: {start} -> {end}"
+    assert "largest change of one weight" in text
+    page = (tmp_path / "training.html").read_text()
+    assert page.count('id="layerscape-frames"') == 1

@@ -19,6 +19,7 @@ SPEC_TS = Path(__file__).resolve().parents[1] / "js" / "src" / "spec.ts"
 INTERFACES = (
     "NodeSpec",
     "WeightsSpec",
+    "GroupSpec",
     "EdgeSpec",
     "GraphSpec",
     "TensorSection",

@@ -78,6 +78,23 @@ export interface WeightsSpec {
   bias: number[] | null;
 }
 
+/** "model": a nested model; "block": a single-entry single-exit region; "stage": chained blocks sharing a name stem. */
+export type GroupKind = "model" | "block" | "stage";
+
+/** A block of the graph, found by Python (`groups.py`); groups nest through `parent`. */
+export interface GroupSpec {
+  id: string;
+  name: string;
+  kind: GroupKind;
+  parent: string | null;
+  /** Every node inside, at any depth, in topological order. */
+  nodes: string[];
+  /** The one node outside whose output enters the group (a region's fork); null when several or none. */
+  entry: string | null;
+  /** The last node inside: its output leaves the group. */
+  exit: string;
+}
+
 export interface EdgeSpec {
   source: string;
   target: string;
@@ -102,6 +119,8 @@ export interface GraphSpec {
   wiring?: Wiring;
   /** Why the wiring is unknown, in words for the user; null when it is known. */
   wiring_reason?: string | null;
+  /** The model's blocks, outermost first; missing means none. */
+  groups?: GroupSpec[];
 }
 
 /**

@@ -14,6 +14,7 @@ import keras
 
 from . import _keras
 from .families import can_open, family_of, is_passthrough, is_reshape
+from .groups import find_groups
 from .layer_config import key_config, param_count
 from .plan import Call, Plan, Scope, Untraced, is_one_shape, plan_model, sample_shape
 from .spec import SPEC_VERSION, EdgeSpec, GraphSpec, NodeSpec
@@ -49,7 +50,7 @@ def graph_from_plan(model: keras.Model, plan: Plan, labels: list[str] | None = N
     input_ids = [c.id for c in plan.calls if c.node.is_input]
     for node in nodes:
         node["is_output"] = node["id"] in output_ids
-    return {
+    spec: GraphSpec = {
         "version": SPEC_VERSION,
         "name": model.name,
         "nodes": nodes,
@@ -60,6 +61,8 @@ def graph_from_plan(model: keras.Model, plan: Plan, labels: list[str] | None = N
         "wiring": "known",
         "wiring_reason": None,
     }
+    spec["groups"] = find_groups(spec)
+    return spec
 
 
 def _untraced_graph(plan: Untraced, labels: list[str] | None) -> GraphSpec:
@@ -90,6 +93,7 @@ def _untraced_graph(plan: Untraced, labels: list[str] | None) -> GraphSpec:
             "layers connect is unknown: they are shown in the order the model tracks them, "
             "without connections. Only the input and the model's output have values."
         ),
+        "groups": [],
     }
 
 

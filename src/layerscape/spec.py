@@ -55,6 +55,16 @@ nothing ran through them.
 A reader treats a missing ``wiring`` as ``"known"`` and a missing ``wiring_reason`` as
 None (graph specs saved in notebooks before they existed); Python always writes both.
 
+Groups
+------
+``groups`` lists the model's blocks, found from the graph's structure (``groups.py``):
+every nested model (``kind == "model"``), every single-entry single-exit region — what
+lies after a fork up to the node where all its paths meet again, plus the shape-keeping
+weightless steps right after it (``"block"``: a residual block, an Inception module) —
+and runs of two or more chained sibling blocks sharing a name stem (``"stage"``). They
+nest: ``parent`` is the smallest group holding all of a group's nodes. Names come from
+the layers' common name prefix, else the exit layer's name.
+
 Activation payload (``LSP1``)
 -----------------------------
 Little-endian throughout::
@@ -123,6 +133,7 @@ U8_NEG_INF = 253
 SectionRole = Literal["full", "summary", "kernel", "bias"]
 Family = Literal["image", "feature_map", "volume", "vector", "sequence", "generic"]
 Wiring = Literal["known", "unknown"]
+GroupKind = Literal["model", "block", "stage"]
 
 
 class NodeSpec(TypedDict):
@@ -169,6 +180,23 @@ class WeightsSpec(TypedDict):
     bias: list[int] | None
 
 
+class GroupSpec(TypedDict):
+    """A block of the graph (``groups.py``): a nested model, a single-entry single-exit
+    region, or a stage of chained regions."""
+
+    id: str
+    name: str
+    kind: GroupKind
+    parent: str | None
+    nodes: list[str]
+    """Every node inside, at any depth, in the graph's (topological) order."""
+    entry: str | None
+    """The one node outside the group whose output enters it (for a region, its fork);
+    None when several nodes (or none) feed it."""
+    exit: str
+    """The last node inside: its output is what leaves the group."""
+
+
 class EdgeSpec(TypedDict):
     source: str
     target: str
@@ -190,6 +218,9 @@ class GraphSpec(TypedDict):
     Always written by Python; a reader takes a missing one as ``"known"``."""
     wiring_reason: NotRequired[str | None]
     """Why the wiring is unknown, in words for the user; None when it is known."""
+    groups: NotRequired[list[GroupSpec]]
+    """The model's blocks, outermost first (``groups.find_groups``). Always written by
+    Python; a reader takes a missing one as none."""
 
 
 class TensorSection(TypedDict):
