@@ -84,20 +84,25 @@ def test_nested_models_are_blocks(zoo_groups):
     assert [(g["kind"], g["name"], len(g["nodes"])) for g in heads] == [("model", "trunk", 4)]
 
 
-def test_groups_nest_and_are_deterministic(zoo_groups):
-    for name, (graph, groups) in zoo_groups.items():
-        assert find_groups(graph) == groups, name
-        ids = [g["id"] for g in groups]
-        assert ids == [f"g{i}" for i in range(len(groups))]
-        by_id = {g["id"]: g for g in groups}
-        for g in groups:
-            if g["parent"] is not None:
-                assert ids.index(g["parent"]) < ids.index(g["id"]), name
-                assert set(g["nodes"]) < set(by_id[g["parent"]]["nodes"]), name
-        for a in groups:  # any two are disjoint or nested
-            for b in groups:
-                sa, sb = set(a["nodes"]), set(b["nodes"])
-                assert not sa & sb or sa <= sb or sb <= sa, (name, a["name"], b["name"])
+@pytest.mark.parametrize("name", sorted(zoo_models.BUILDERS))
+def test_groups_nest_and_are_deterministic_on_the_zoo(name):
+    graph = extract_graph(zoo_models.build(name))
+    groups = find_groups(graph)
+    assert graph["groups"] == groups  # what view.graph carries
+    assert find_groups(graph) == groups
+    ids = [g["id"] for g in groups]
+    assert ids == [f"g{i}" for i in range(len(groups))]
+    by_id = {g["id"]: g for g in groups}
+    for g in groups:
+        assert len(g["nodes"]) >= 2 and g["exit"] in g["nodes"]
+        assert g["entry"] is None or g["entry"] not in g["nodes"]
+        if g["parent"] is not None:
+            assert ids.index(g["parent"]) < ids.index(g["id"])
+            assert set(g["nodes"]) < set(by_id[g["parent"]]["nodes"])
+    for a in groups:  # any two are disjoint or nested
+        for b in groups:
+            sa, sb = set(a["nodes"]), set(b["nodes"])
+            assert not sa & sb or sa <= sb or sb <= sa, (a["name"], b["name"])
 
 
 def test_a_plain_chain_has_no_blocks(lenet):
