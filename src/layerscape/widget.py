@@ -17,6 +17,7 @@ from .encode import CHANNEL_FAMILIES, encode_activations, layers_with_channels
 from .export import EXPORT_MAX_BYTES, save_view
 from .graph import graph_from_plan
 from .inputs import check_labels, check_layer_id, check_openable, means_all
+from .messages import clean_page_state
 from .options import COLOR_SCOPES, SUMMARIES, THEMES, ViewOptions, check_options
 from .plan import plan_model
 from .recording import Recording
@@ -110,6 +111,12 @@ class ModelView(anywidget.AnyWidget):
         # summary changed) still name it.
         self._step: TrainingStep | None = None
         super().__init__(_graph=graph, **options)
+
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """Apply a state update from the page, after dropping what it may not send."""
+        # anywidget instantiates a subclass of its own; the traits declared here are these.
+        own = set(ModelView.class_own_traits())
+        super().set_state(clean_page_state(sync_data, own, set(self._openable_ids())))
 
     @traitlets.observe("summary")
     def _on_summary(self, change: dict[str, Any]) -> None:
