@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import json
+import re
+
 import keras
 import numpy as np
 import pytest
@@ -269,3 +273,61 @@ def test_each_redraw_is_one_message_with_its_history(data):
     assert callback.redraws == 4  # before training and after each of 3 batches
     assert wire.count == callback.redraws, wire.messages
     assert all(buffers > 0 for _, buffers in wire.messages)  # each carries a payload
+
+
+# The exported run ------------------------------------------------------------------------
+
+
+def page_frames(path) -> list[bytes]:
+    text = path.read_text(encoding="utf-8")
+    found = re.search(
+        r'<script id="layerscape-frames" type="application/json">(.*?)</script>', text
+    )
+    assert found, "the page has no frames element"
+    return [base64.b64decode(f) for f in json.loads(found.group(1))]
+
+
+def trained_view(data, every="batch") -> ModelView:
+    x, y = data
+    model = tiny_model()
+    view = ModelView(model)
+    model.fit(
+        x,
+        y,
+        batch_size=8,
+        epochs=2,
+        verbose=0,
+        callbacks=[view.training_callback(x[0], every=every)],
+    )
+    return view
+
+
+def test_save_html_embeds_the_whole_recording(data, tmp_path):
+    view = trained_view(data)
+    path = view.save_html(tmp_path / "run.html")
+    assert page_frames(path) == view._recording.frames
+    assert len(page_frames(path)) == 25  # before training and 12 batches x 2 epochs
+    assert "_history" in path.read_text(encoding="utf-8")
+
+
+def test_save_html_thins_the_run_to_fit_max_bytes(data, tmp_path):
+    view = trained_view(data)
+    frames = view._recording.frames
+    plain = view.save_html(tmp_path / "sizes.html").stat().st_size
+    budget = plain - sum(map(len, frames)) * 4 // 3 // 2  # room for about half the frames
+    with pytest.warns(UserWarning, match=r"holds \d+ of the 25 recorded frames"):
+        path = view.save_html(tmp_path / "thin.html", max_bytes=budget)
+    kept = page_frames(path)
+    assert 2 <= len(kept) < 25
+    assert kept[0] == frames[0] and kept[-1] == frames[-1]
+    assert path.stat().st_size <= budget
+
+
+def test_save_html_says_what_a_run_needs_when_nothing_fits(data, tmp_path):
+    view = trained_view(data, every="epoch")
+    bare = view.save_html(tmp_path / "bare.html").stat().st_size
+    size_without_frames = bare - sum(map(len, view._recording.frames)) * 4 // 3
+    with pytest.raises(ValueError, match="recorded training run does not fit"):
+        view.save_html(tmp_path / "tight.html", max_bytes=size_without_frames + 100)
+    view.clear_history()
+    assert page_frames(view.save_html(tmp_path / "cleared.html")) == []

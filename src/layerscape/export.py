@@ -6,7 +6,9 @@ same ``render()`` the notebook uses through a stand-in for the anywidget model
 fetched: it opens from ``file://`` offline. Scripts on the page reach the view through
 ``window.layerscapePage``: ``model`` (``get``/``set`` traits, e.g.
 ``model.set("color_scope", "channel")``) and ``cleanup`` (the function ``render``
-returned).
+returned). A recorded training run travels as ``#layerscape-frames``: a JSON list of
+base64 ``LSP1`` payloads, oldest first (``[]`` without one), which the stand-in model
+gives the view as ``_frames``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import base64
 import html
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +44,7 @@ TEMPLATE = """<!doctype html>
 <div id="layerscape-root"></div>
 <script id="layerscape-state" type="application/json">{state}</script>
 <script id="layerscape-payload" type="application/octet-stream">{payload}</script>
+<script id="layerscape-frames" type="application/json">{frames}</script>
 <script>{bundle}</script>
 <script>LayerscapeWidget.mountPage();</script>
 </body>
@@ -55,6 +58,7 @@ def save_view(
     encode: Callable[[int], bytes],
     title: str,
     max_bytes: int = EXPORT_MAX_BYTES,
+    frames: Callable[[int], list[bytes]] | None = None,
 ) -> Path:
     """Write a view as a page of at most ``max_bytes``; the body of ``save_html``.
 
@@ -71,6 +75,10 @@ def save_view(
         The page title.
     max_bytes
         Size budget of the whole page.
+    frames
+        A recorded training run: given the bytes of raw payload still free, the frames
+        that fit there (thinned evenly, both ends kept). The shown payload comes first;
+        the frames share what it leaves.
 
     Raises
     ------
@@ -87,7 +95,8 @@ def save_view(
             f"the page needs about {needed:,} bytes for its summaries and open layers; "
             f"got max_bytes={max_bytes:,}. Pass a larger max_bytes or collapse layers."
         )
-    return write_html(path, render_page(bundle, state, payload, title))
+    recorded = frames(room - len(payload) - FRAME_OVERHEAD) if frames is not None else []
+    return write_html(path, render_page(bundle, state, payload, title, recorded))
 
 
 def write_html(path: Path, page: str) -> Path:
@@ -98,7 +107,18 @@ def write_html(path: Path, page: str) -> Path:
     return path
 
 
-def render_page(bundle: Path, state: dict[str, Any], payload: bytes, title: str) -> str:
+FRAME_OVERHEAD = 64
+"""Bytes of raw payload a page keeps free for the frames' JSON quoting (three bytes a
+frame, counted in the room the frames are given)."""
+
+
+def render_page(
+    bundle: Path,
+    state: dict[str, Any],
+    payload: bytes,
+    title: str,
+    frames: Sequence[bytes] = (),
+) -> str:
     """The HTML text of a page showing ``state`` (graph, options) and ``payload``.
 
     Parameters
@@ -111,6 +131,9 @@ def render_page(bundle: Path, state: dict[str, Any], payload: bytes, title: str)
         The activation payload (``LSP1`` bytes), or ``b""`` before any prediction.
     title
         The page title (escaped).
+    frames
+        Recorded training frames (``LSP1`` payloads, oldest first): a JSON list of
+        base64 strings in ``#layerscape-frames``, which the page's scrubber replays.
     """
     if not bundle.exists():
         raise RuntimeError(f"the front-end bundle {bundle} is missing; build js/ first")
@@ -120,6 +143,7 @@ def render_page(bundle: Path, state: dict[str, Any], payload: bytes, title: str)
         title=html.escape(title),
         state=json.dumps(page_state).replace("<", "\\u003c"),
         payload=base64.b64encode(payload).decode("ascii"),
+        frames=json.dumps([base64.b64encode(f).decode("ascii") for f in frames]),
         bundle=_script_safe(bundle.read_text(encoding="utf-8")),
     )
 

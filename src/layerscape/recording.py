@@ -24,17 +24,21 @@ def thin(frames: list[bytes]) -> list[bytes]:
     return [frames[0], *interior[1::2], frames[-1]]
 
 
-def fit_frames(frames: list[bytes], room: int) -> list[bytes]:
-    """The frames thinned until their bytes fit in ``room``.
+def fit_frames(frames: list[bytes], room: int, per_frame: int = 0) -> list[bytes]:
+    """The frames thinned until their bytes (plus ``per_frame`` each) fit in ``room``.
 
     Returns what fits: all frames when they do; an evenly thinned subset with both ends
     otherwise; only the last frame when the two ends do not fit together; nothing
     when not even that fits.
     """
+
+    def size(chosen: list[bytes]) -> int:
+        return sum(map(len, chosen)) + per_frame * len(chosen)
+
     kept = list(frames)
-    while len(kept) > 2 and sum(map(len, kept)) > room:
+    while len(kept) > 2 and size(kept) > room:
         kept = thin(kept)
-    while kept and sum(map(len, kept)) > room:
+    while kept and size(kept) > room:
         kept = kept[1:]
     return kept
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import warnings
 from pathlib import Path
 from typing import Any, cast
 
@@ -20,10 +21,13 @@ from .inputs import check_labels, check_layer_id, check_openable, means_all
 from .messages import clean_page_state
 from .options import COLOR_SCOPES, SUMMARIES, THEMES, ViewOptions, check_options
 from .plan import plan_model
-from .recording import Recording
+from .recording import Recording, fit_frames
 from .runners import runner_for
 from .spec import GraphSpec, TrainingStep
 from .training import Every, TrainingCallback
+
+FRAME_QUOTING = 4
+"""Raw bytes a frame's JSON quoting costs in a page (its quotes, comma, base64 padding)."""
 
 HISTORY_MAX_POINTS = 2000
 """The most steps ``history`` (and the view's curves) keep; beyond, the interior is
@@ -382,17 +386,54 @@ class ModelView(anywidget.AnyWidget):
         ------
         ValueError
             If what the page must hold (summaries, vectors, open layers) does not fit in
-            ``max_bytes``; the message gives the size needed.
+            ``max_bytes``, or not even the last frame of a recorded training run fits
+            beside it; the message gives the size needed.
+
+        Notes
+        -----
+        A view trained with a :class:`TrainingCallback` (``record=True``) saves its
+        recorded frames too, so the page's scrubber replays the run offline. They share
+        what the shown payload leaves of ``max_bytes``; when they do not all fit they
+        are thinned evenly (the first and last kept) and a warning says the size all of
+        them need.
         """
         state = {
             "_graph": self._graph,
             "_open": list(self._open),
             "_focus": dict(self._focus),
+            "_history": list(self._history),
             "theme": self.theme,
             "color_scope": self.color_scope,
             "height": self.height,
         }
         title = title or self._graph.get("name", "layerscape")
         return save_view(
-            Path(path), state, lambda room: self._encode(budget=room), title, max_bytes
+            Path(path),
+            state,
+            lambda room: self._encode(budget=room),
+            title,
+            max_bytes,
+            frames=self._frames_within,
         )
+
+    def _frames_within(self, room: int) -> list[bytes]:
+        """The recording, thinned to fit ``room`` bytes of a page (see ``save_html``)."""
+        frames = self._recording.frames
+        # base64 grows a frame by a third; its quotes and comma cost a few bytes more
+        kept = fit_frames(frames, room, per_frame=FRAME_QUOTING)
+        if frames and not kept:
+            needed = self._recording.nbytes * 4 // 3
+            raise ValueError(
+                f"the recorded training run does not fit the page: its last frame alone "
+                f"needs {len(frames[-1]) * 4 // 3:,} bytes more than max_bytes leaves "
+                f"(all {len(frames)} frames: about {needed:,} bytes). Pass a larger "
+                "max_bytes, or clear_history() to save the view without the run."
+            )
+        if len(kept) < len(frames):
+            warnings.warn(
+                f"layerscape: the page holds {len(kept)} of the {len(frames)} recorded frames "
+                f"(evenly thinned, first and last kept); all of them need about "
+                f"{self._recording.nbytes * 4 // 3:,} bytes more: pass a larger max_bytes",
+                stacklevel=3,
+            )
+        return kept
