@@ -112,7 +112,12 @@ describe("open dimensions of a volume", () => {
       channelsTotal: 4,
       reduce: "mean",
     };
-    const payload = { header: { version: 1, seq: 1, tensors: [] }, seq: 1, nodes: new Map([["v", { summary }]]) };
+    const payload = {
+      header: { version: 1, seq: 1, tensors: [] },
+      seq: 1,
+      nodes: new Map([["v", { summary }]]),
+      step: null,
+    };
     expect(resolveOpenDims(graph, payload).nodes[0].output_shape).toEqual([5, 8, 8, 4]);
   });
 });

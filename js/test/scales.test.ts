@@ -28,7 +28,7 @@ function tensor(shape: number[], values: number[], lo?: number, hi?: number): De
 }
 
 function payload(nodes: Record<string, NodeTensors>): DecodedPayload {
-  return { header: { version: 1, seq: 1, tensors: [] }, seq: 1, nodes: new Map(Object.entries(nodes)) };
+  return { header: { version: 1, seq: 1, tensors: [] }, seq: 1, nodes: new Map(Object.entries(nodes)), step: null };
 }
 
 /** A 2x2 feature map with 2 channels: channel 0 in [0, 1], channel 1 in [-8, 4]. */

@@ -11,7 +11,7 @@ function tensor(shape: number[], channelsTotal: number | null = null): DecodedTe
 }
 
 function payload(entries: Array<[string, { full?: DecodedTensor; summary?: DecodedTensor }]>): DecodedPayload {
-  return { header: { version: 1, seq: 1, tensors: [] }, seq: 1, nodes: new Map(entries) };
+  return { header: { version: 1, seq: 1, tensors: [] }, seq: 1, nodes: new Map(entries), step: null };
 }
 
 function textGraph(): GraphSpec {

@@ -9,6 +9,7 @@ import {
   type PayloadHeader,
   type Reduce,
   type TensorSection,
+  type TrainingStep,
 } from "../spec";
 
 export interface DecodedTensor {
@@ -27,12 +28,33 @@ export interface DecodedTensor {
 export interface NodeTensors {
   full?: DecodedTensor;
   summary?: DecodedTensor;
+  /** The layer's weights, when the payload carries them (spec.ts: "kernel"/"bias"). */
+  kernel?: DecodedTensor;
+  bias?: DecodedTensor;
 }
+
+const ROLES = new Set(["full", "summary", "kernel", "bias"]);
 
 export interface DecodedPayload {
   header: PayloadHeader;
   seq: number;
   nodes: Map<string, NodeTensors>;
+  /** The training step the payload shows (drawn during fit), or null for a predict. */
+  step: TrainingStep | null;
+}
+
+/** The header's `step`, checked: null unless it has a numeric epoch and batch; logs keep only numbers. */
+export function readStep(value: unknown): TrainingStep | null {
+  if (value === null || typeof value !== "object") return null;
+  const raw = value as { epoch?: unknown; batch?: unknown; logs?: unknown };
+  if (typeof raw.epoch !== "number" || typeof raw.batch !== "number") return null;
+  const logs: Record<string, number> = {};
+  if (raw.logs !== null && typeof raw.logs === "object") {
+    for (const [key, v] of Object.entries(raw.logs as Record<string, unknown>)) {
+      if (typeof v === "number") logs[key] = v;
+    }
+  }
+  return { epoch: raw.epoch, batch: raw.batch, logs };
 }
 
 const MAGIC_BYTES = [...PAYLOAD_MAGIC].map((c) => c.charCodeAt(0));
@@ -59,7 +81,7 @@ function fail(message: string): never {
 function checkSection(s: TensorSection, i: number, dataLength: number): void {
   const where = `tensor ${i} (${String(s.node)}/${String(s.role)})`;
   if (typeof s.node !== "string") fail(`${where} has no node id`);
-  if (s.role !== "full" && s.role !== "summary") fail(`${where} has unknown role`);
+  if (!ROLES.has(s.role)) fail(`${where} has unknown role`);
   if (s.dtype !== "u8" && s.dtype !== "f32") fail(`${where} has unknown dtype ${String(s.dtype)}`);
   if (!Array.isArray(s.shape) || !s.shape.every((d) => Number.isInteger(d) && d >= 0)) {
     fail(`${where} has an invalid shape`);
@@ -156,5 +178,5 @@ export function decodePayload(view: DataView): DecodedPayload {
     entry[s.role] = tensor;
     nodes.set(s.node, entry);
   });
-  return { header, seq: Number(header.seq) || 0, nodes };
+  return { header, seq: Number(header.seq) || 0, nodes, step: readStep(header.step) };
 }

@@ -41,3 +41,10 @@ export function formatConfigValue(value: unknown): string {
 export function formatPercent(p: number): string {
   return `${(p * 100).toFixed(1)}%`;
 }
+
+/** A logged loss or metric: three decimals in the usual range, else as formatNumber. */
+export function formatMetric(v: number): string {
+  const a = Math.abs(v);
+  if (Number.isFinite(v) && (a === 0 || (a >= 1e-3 && a < 1e4))) return v.toFixed(3);
+  return formatNumber(v);
+}

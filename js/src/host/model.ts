@@ -9,7 +9,7 @@
  */
 
 import type { ColorScope } from "../data/scales";
-import type { GraphSpec } from "../spec";
+import type { GraphSpec, TrainingStep } from "../spec";
 
 /** `theme` as Python allows it; "auto" follows the host page. */
 export type ThemeSetting = "auto" | "light" | "dark";
@@ -34,6 +34,10 @@ export interface WidgetTraits {
   /** Pixels. */
   height: number;
   color_scope: ColorScope;
+  /** The training steps the readout plots (Python's `view.history`); missing before any training. */
+  _history: TrainingStep[];
+  /** An exported page's recorded training frames (LSP1 payloads, oldest first); a notebook's model has none. */
+  _frames: DataView[];
 }
 
 export type TraitName = keyof WidgetTraits;

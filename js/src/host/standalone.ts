@@ -3,8 +3,9 @@
  * view on the page (src/layerscape/export.py writes `LayerscapeWidget.mountPage()`).
  *
  * The page holds the trait values as JSON in `#layerscape-state` (plus `fill_window`:
- * the view fills the window's height and follows it) and the last payload as base64 in
- * `#layerscape-payload`; the view renders into `#layerscape-root`. Scripts on the page,
+ * the view fills the window's height and follows it), the last payload as base64 in
+ * `#layerscape-payload` and a recorded training run in `#layerscape-frames` (trait
+ * `_frames`, which only pages have); the view renders into `#layerscape-root`. Scripts on the page,
  * and the browser tests, reach it through `window.layerscapePage`: `model` to get and
  * set traits, `cleanup` (what render() returned, once it has run).
  */
@@ -71,6 +72,15 @@ function base64Bytes(text: string): Uint8Array {
   return bytes;
 }
 
+/** The page's recorded training frames: `#layerscape-frames`, a JSON list of base64 payloads. */
+function readFrames(doc: Document): DataView[] {
+  const text = doc.getElementById("layerscape-frames")?.textContent?.trim();
+  if (!text) return [];
+  const list: unknown = JSON.parse(text);
+  if (!Array.isArray(list)) return [];
+  return list.filter((f): f is string => typeof f === "string").map((f) => new DataView(base64Bytes(f).buffer));
+}
+
 /** The height a full-window view gets. */
 function windowHeight(win: Window): number {
   return Math.max(400, win.innerHeight - 4);
@@ -83,6 +93,7 @@ export function mountStandalone(widget: WidgetModule, doc: Document = document):
   const state = JSON.parse(doc.getElementById("layerscape-state")?.textContent ?? "{}") as PageState;
   const b64 = (doc.getElementById("layerscape-payload")?.textContent ?? "").trim();
   state._payload = new DataView(base64Bytes(b64).buffer);
+  state._frames = readFrames(doc);
   if (state.fill_window) state.height = windowHeight(win);
   const model = new StandaloneModel(state);
   if (state.fill_window) win.addEventListener("resize", () => model.set("height", windowHeight(win)));

@@ -108,6 +108,29 @@ export const CSS = `
 .layerscape .ls-legend-bar { height: 8px; border-radius: 2px; border: 1px solid var(--ls-border); }
 .layerscape .ls-legend-ticks { display: flex; justify-content: space-between; font-variant-numeric: tabular-nums; }
 .layerscape .ls-legend-scope { color: var(--ls-muted); font-size: 10px; }
+.layerscape .ls-readout {
+  position: absolute; right: 10px; bottom: 52px; z-index: 1; width: 200px; padding: 6px 8px;
+  background: var(--ls-panel); color: var(--ls-fg); border: 1px solid var(--ls-border); border-radius: 6px;
+  font-variant-numeric: tabular-nums; pointer-events: none;
+}
+.layerscape .ls-readout-step { font-weight: 700; }
+.layerscape .ls-readout-metrics { color: var(--ls-fg); margin: 2px 0 4px; overflow-wrap: anywhere; }
+.layerscape .ls-chart { margin-top: 3px; }
+.layerscape .ls-chart-name { font-size: 11px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.layerscape .ls-chart-canvas { display: block; width: 100%; height: 28px; }
+.layerscape .ls-scrubber {
+  position: absolute; right: 10px; bottom: 10px; z-index: 1; display: flex; align-items: center; gap: 6px;
+  width: min(360px, calc(100% - 220px)); padding: 4px 8px;
+  background: var(--ls-panel); border: 1px solid var(--ls-border); border-radius: 6px;
+}
+.layerscape .ls-scrubber[hidden], .layerscape .ls-readout[hidden] { display: none; }
+.layerscape .ls-play {
+  font: inherit; width: 28px; color: var(--ls-fg); background: var(--ls-button);
+  border: 1px solid var(--ls-border); border-radius: 4px; padding: 2px 0; cursor: pointer;
+}
+.layerscape .ls-play:hover { background: var(--ls-button-hover); }
+.layerscape .ls-scrub { flex: 1; min-width: 60px; accent-color: var(--ls-accent); }
+.layerscape .ls-scrub-position { color: var(--ls-muted); font-variant-numeric: tabular-nums; white-space: nowrap; }
 .layerscape .ls-message {
   position: absolute; left: 50%; top: 50%; transform: translate(-50%, -50%); max-width: 80%;
   text-align: center; color: var(--ls-muted); white-space: pre-wrap; pointer-events: none;

@@ -17,7 +17,10 @@
  * own 2D canvas, so any number of views fits in the browser's limit of live WebGL contexts.
  */
 
-import { asDataView, decodePayload } from "../data/decode";
+import { asDataView, decodePayload, readStep, type DecodedPayload } from "../data/decode";
+import { FrameStore } from "../data/recording";
+import type { TrainingStep } from "../spec";
+import { createTrainingPanel } from "./training";
 import { resolveOpenDims, sameShapes } from "../data/shapes";
 import { formatCount } from "../data/format";
 import { asColorScope } from "../data/scales";
@@ -61,6 +64,10 @@ export interface LayerscapeTestApi {
   screenBox(id: string): { x0: number; y0: number; x1: number; y1: number } | null;
   /** Labels shown after the last frame (level of detail). */
   visibleLabels(): number;
+  /** Recorded training frames the view holds. */
+  frameCount(): number;
+  /** Shows recorded frame `index` as the scrubber does. */
+  showFrame(index: number): void;
 }
 
 export interface LayerscapeTimings {
@@ -74,6 +81,8 @@ export interface LayerscapeTimings {
   payloadApplyMs: number | null;
   /** How long the latest frame took to draw (render + copy to the view's canvas). */
   frameMs: number | null;
+  /** From the latest scrubber input (or play step) to the end of the frame showing that frame. */
+  scrubToFrame: number | null;
 }
 
 export type LayerscapeRoot = HTMLDivElement & { __layerscape?: LayerscapeTestApi };
@@ -140,6 +149,7 @@ function render({ model, el }: RenderProps): () => void {
   root.append(style, viewportEl, title, toolbar, notice, message);
   el.appendChild(root);
 
+  const panel = createTrainingPanel(root, { onPick: (index, at) => showFrame(index, at) });
   let view: SceneView | null = null;
   /** The graph as Python sent it, and as drawn (open dimensions filled in; undefined
    * until the scene is built for the current graph). */
@@ -171,6 +181,7 @@ function render({ model, el }: RenderProps): () => void {
     lastFrame: null,
     payloadApplyMs: null,
     frameMs: null,
+    scrubToFrame: null,
   };
 
   /** After the next frame: ready. */
@@ -197,6 +208,7 @@ function render({ model, el }: RenderProps): () => void {
     const name = resolveTheme(model.get("theme"));
     root.dataset.theme = name;
     view?.setTheme(name);
+    panel.setTheme(name === "dark");
   };
 
   const showTitle = (graph: GraphSpec | null): void => {
@@ -211,40 +223,115 @@ function render({ model, el }: RenderProps): () => void {
     view?.canvas.setAttribute("aria-label", `3D view of the model ${graph.name}: ${flow}`);
   };
 
+  /** Recorded training frames (the scrubber's), and which one is on screen: null while
+   * the view shows a payload that is not a frame (a plain predict). */
+  const frames = new FrameStore();
+  let shownFrame: number | null = null;
+
+  /** Draws one decoded payload (a prediction or a frame); `arrived` starts the timings. */
+  const applyPayload = (decoded: DecodedPayload | null, arrived: number, then?: () => void): void => {
+    if (!view) return;
+    // The scene is built here, from the graph with its open dimensions (None) sized
+    // by this prediction: built once per graph, and again only when those sizes
+    // change, so a fixed-shape model never rebuilds on predict.
+    const shaped = graph ? resolveOpenDims(graph, decoded) : null;
+    const rebuild = shown === undefined || !sameShapes(shaped, shown);
+    if (rebuild) {
+      view.setGraph(shaped);
+      view.setOpenIds(openTrait(), false);
+      // A view that opens after fly_to (another output, a saved page) starts there.
+      onFocusTrait(false);
+      shown = shaped;
+    }
+    view.setPayload(decoded);
+    const seq = decoded?.seq ?? 0;
+    timings.payloadApplyMs = performance.now() - arrived;
+    clearError();
+    markDrawn(() => {
+      const end = view?.frameTimes.last ?? performance.now();
+      timings.payloadToFrame = end - arrived;
+      if (decoded && decoded.nodes.size > 0) timings.firstDataFrame ??= end;
+      root.dataset.predictions = String(seq);
+      then?.();
+    });
+    // A prediction for a scene already on screen is drawn at once; a new scene
+    // waits for the animation frame, after layout has sized its canvas.
+    if (!rebuild && view.frameCount > 0) view.drawNow();
+  };
+
+  const showPanel = (): void => {
+    root.dataset.frames = String(frames.length);
+    root.dataset.frame = shownFrame === null ? "" : String(shownFrame);
+    const step = shownFrame === null ? currentStep : (frames.at(shownFrame)?.step ?? null);
+    panel.show(step, shownFrame, frames.length);
+  };
+  let currentStep: TrainingStep | null = null;
+
+  /** Shows recorded frame `index` (the scrubber, play, the test API). */
+  const showFrame = (index: number, at: number = performance.now()): void => {
+    const frame = frames.at(Math.max(0, Math.min(frames.length - 1, Math.round(index))));
+    if (!frame) return;
+    try {
+      shownFrame = Math.max(0, Math.min(frames.length - 1, Math.round(index)));
+      timings.scrubToFrame = null;
+      applyPayload(decodePayload(frame.data), at, () => {
+        timings.scrubToFrame = (view?.frameTimes.last ?? performance.now()) - at;
+      });
+      showPanel();
+    } catch (err) {
+      fail(err);
+    }
+  };
+
+  /** Keeps a payload that shows a training step; returns whether it is now on screen. */
+  const record = (data: DataView, decoded: DecodedPayload): boolean => {
+    if (!decoded.step) return false;
+    const following = shownFrame === null || shownFrame >= frames.length - 1;
+    const index = frames.add({ data, step: decoded.step, seq: decoded.seq });
+    if (following) shownFrame = index;
+    return following;
+  };
+
   const onPayload = (): void => {
     if (!view) return;
     const arrived = performance.now();
     try {
       const data = asDataView(model.get("_payload"));
       const decoded = data && data.byteLength > 0 ? decodePayload(data) : null;
-      // The scene is built here, from the graph with its open dimensions (None) sized
-      // by this prediction: built once per graph, and again only when those sizes
-      // change, so a fixed-shape model never rebuilds on predict.
-      const shaped = graph ? resolveOpenDims(graph, decoded) : null;
-      const rebuild = shown === undefined || !sameShapes(shaped, shown);
-      if (rebuild) {
-        view.setGraph(shaped);
-        view.setOpenIds(openTrait(), false);
-        // A view that opens after fly_to (another output, a saved page) starts there.
-        onFocusTrait(false);
-        shown = shaped;
+      if (data && decoded?.step) {
+        // A frame drawn during fit joins the recording; while the user has scrubbed
+        // back it waits there instead of replacing what they are looking at.
+        if (!record(data, decoded) && shown !== undefined) {
+          showPanel();
+          return;
+        }
+      } else {
+        shownFrame = null;
       }
-      view.setPayload(decoded);
-      const seq = decoded?.seq ?? 0;
-      timings.payloadApplyMs = performance.now() - arrived;
-      clearError();
-      markDrawn(() => {
-        const end = view?.frameTimes.last ?? performance.now();
-        timings.payloadToFrame = end - arrived;
-        if (decoded && decoded.nodes.size > 0) timings.firstDataFrame ??= end;
-        root.dataset.predictions = String(seq);
-      });
-      // A prediction for a scene already on screen is drawn at once; a new scene
-      // waits for the animation frame, after layout has sized its canvas.
-      if (!rebuild && view.frameCount > 0) view.drawNow();
+      currentStep = decoded?.step ?? null;
+      applyPayload(decoded, arrived);
+      showPanel();
     } catch (err) {
       fail(err);
     }
+  };
+
+  /** The page's recorded frames (`_frames`, exported pages only) seed the scrubber. */
+  const seedFrames = (): void => {
+    const list = model.get("_frames");
+    if (!Array.isArray(list)) return;
+    for (const item of list) {
+      const data = asDataView(item);
+      if (!data) continue;
+      const step = readStep(decodePayload(data).header.step);
+      if (step) frames.add({ data, step, seq: decodePayload(data).seq });
+    }
+  };
+
+  const onHistory = (): void => {
+    const value = model.get("_history");
+    const steps = Array.isArray(value) ? value.map(readStep).filter((s): s is TrainingStep => s !== null) : [];
+    panel.setHistory(steps);
   };
 
   /** The `_open` trait: ids of open layers, shared with Python (expand/collapse). */
@@ -308,6 +395,8 @@ function render({ model, el }: RenderProps): () => void {
     });
     applyTheme();
     applyColorScope();
+    seedFrames();
+    onHistory();
     onGraph();
   } catch (err) {
     fail(err);
@@ -340,6 +429,7 @@ function render({ model, el }: RenderProps): () => void {
     ["_open", onOpenTrait],
     ["color_scope", applyColorScope],
     ["_focus", () => onFocusTrait()],
+    ["_history", onHistory],
   ];
   for (const [name, onChange] of traits) {
     model.on(`change:${name}`, onChange);
@@ -367,12 +457,15 @@ function render({ model, el }: RenderProps): () => void {
     hover: () => view?.hoverState ?? null,
     screenBox: (id) => view?.screenBox(id) ?? null,
     visibleLabels: () => view?.visibleLabels ?? 0,
+    frameCount: () => frames.length,
+    showFrame: (index) => showFrame(index),
   };
 
   return () => {
     disposed = true;
     for (const fn of cleanups) fn();
     cleanups.length = 0;
+    panel.dispose();
     view?.dispose();
     view = null;
     delete root.__layerscape;

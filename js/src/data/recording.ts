@@ -1,0 +1,69 @@
+/**
+ * The training frames a view holds for its scrubber: LSP1 payloads in the order they
+ * were drawn, under a byte budget. Over budget, the interior is thinned (every other
+ * frame between the first and the last dropped) so a long run keeps its start, its end
+ * and an even spread in between — the rule Python's recording.py applies too.
+ */
+
+import type { TrainingStep } from "../spec";
+
+export interface Frame {
+  /** The payload's bytes, as they arrived. */
+  data: DataView;
+  /** The training step it shows (from the payload's header). */
+  step: TrainingStep;
+  /** The payload's sequence number. */
+  seq: number;
+}
+
+/** Frames a live view keeps by default: 64 MB. */
+export const FRAME_BUDGET_BYTES = 64_000_000;
+
+/** Every other interior frame dropped; the first and the last always kept. */
+export function thinFrames<T>(frames: readonly T[]): T[] {
+  if (frames.length <= 2) return [...frames];
+  const kept = [frames[0] as T];
+  for (let i = 2; i < frames.length - 1; i += 2) kept.push(frames[i] as T);
+  kept.push(frames[frames.length - 1] as T);
+  return kept;
+}
+
+export class FrameStore {
+  private list: Frame[] = [];
+  private bytes = 0;
+
+  constructor(private readonly budget = FRAME_BUDGET_BYTES) {}
+
+  get length(): number {
+    return this.list.length;
+  }
+
+  get byteLength(): number {
+    return this.bytes;
+  }
+
+  at(index: number): Frame | undefined {
+    return this.list[index];
+  }
+
+  /** Keeps one more frame (thinning the older ones while over budget); returns its index. */
+  add(frame: Frame): number {
+    const last = this.list[this.list.length - 1];
+    // The same payload again (a re-sent trait, a re-rendered view): nothing new.
+    if (last && last.seq === frame.seq && last.data.byteLength === frame.data.byteLength) {
+      return this.list.length - 1;
+    }
+    this.list.push(frame);
+    this.bytes += frame.data.byteLength;
+    while (this.list.length > 2 && this.bytes > this.budget) {
+      this.list = thinFrames(this.list);
+      this.bytes = this.list.reduce((sum, f) => sum + f.data.byteLength, 0);
+    }
+    return this.list.length - 1;
+  }
+
+  clear(): void {
+    this.list = [];
+    this.bytes = 0;
+  }
+}
