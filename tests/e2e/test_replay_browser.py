@@ -1,0 +1,71 @@
+"""An exported training run replays offline: the scrubber, play and the readout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.chromium import guard_network
+from tests.support.page import open_view, settle, shoot, wait_for
+from tests.support.pixels import assert_drawn, pixel_diff
+from tests.support.training import TrainingPage, write_training_page
+
+pytestmark = pytest.mark.e2e
+
+_STATE = """() => { const r = document.querySelector('.layerscape');
+  return {frames: r.dataset.frames, frame: r.dataset.frame,
+          readout: r.querySelector('.ls-readout').innerText,
+          hidden: r.querySelector('.ls-scrubber').hidden}; }"""
+
+_SCRUB = """(i) => { const s = document.querySelector('.layerscape .ls-scrub');
+  s.value = String(i); s.dispatchEvent(new Event('input', {bubbles: true})); }"""
+
+# Pixels of a chart canvas that are not transparent: the curves drawn on it.
+_CHART_INK = """() => { const c = document.querySelector('.layerscape .ls-chart-canvas');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 40) n++; return n; }"""
+
+
+@pytest.fixture(scope="module", params=["light", "dark"])
+def run(request, tmp_path_factory) -> TrainingPage:
+    return write_training_page(tmp_path_factory.mktemp("replay"), theme=request.param)
+
+
+def test_the_exported_run_scrubs_and_plays_offline(run, page, page_log, artifacts: Path):
+    net = guard_network(page.context)
+    root = open_view(page, run.path)
+    theme = root.get_attribute("data-theme")
+    state = page.evaluate(_STATE)
+    assert int(state["frames"]) == run.frames >= 5, state
+    assert state["frame"] == str(run.frames - 1) and not state["hidden"]
+    last = run.history[-1]
+    assert f"{last['logs']['loss']:.3f}" in state["readout"], state["readout"]
+    assert page.evaluate(_CHART_INK) > 30, "the loss chart is blank"
+    canvas = root.locator("canvas").first
+    end = shoot(canvas, artifacts / f"replay-{theme}-end.png")
+    root.screenshot(path=str(artifacts / f"replay-{theme}-end-widget.png"))
+
+    page.evaluate(_SCRUB, 0)
+    wait_for(page, "() => document.querySelector('.layerscape').dataset.frame === '0'")
+    start = shoot(canvas, artifacts / f"replay-{theme}-start.png")
+    root.screenshot(path=str(artifacts / f"replay-{theme}-start-widget.png"))
+    diff = pixel_diff(end, start)
+    assert diff.changed > 0.003 * diff.total, f"scrubbing to the start: {diff.describe()}"
+    assert "before training" in page.evaluate(_STATE)["readout"]
+    assert_drawn(start, "the untrained network")
+    timing = root.evaluate("(el) => el.__layerscape.timings().scrubToFrame")
+    assert timing is not None and timing >= 0
+
+    root.locator(".ls-play").click()
+    wait_for(
+        page,
+        "(n) => document.querySelector('.layerscape').dataset.frame === String(n - 1)",
+        run.frames,
+        timeout=60,
+        what="play to reach the last frame",
+    )
+    settle(page)
+    assert pixel_diff(end, shoot(canvas)).changed < 0.003 * diff.total  # back at the end
+    assert not net.offending, net.offending
+    assert not page_log.problems(), page_log.problems()

@@ -1,0 +1,36 @@
+"""An exported training run for the browser tests: LeNet on the digits, recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import keras
+
+from layerscape import ModelView
+from layerscape.demo import build_lenet, load_digits
+
+
+@dataclass
+class TrainingPage:
+    path: Path
+    view: Any
+    model: Any
+    frames: int
+    history: list
+
+
+def write_training_page(folder: Path, theme: str = "light") -> TrainingPage:
+    """Train LeNet for two short epochs with the view's callback (a frame every 4
+    batches) and export the view; return the page and what it was made from."""
+    x, y = load_digits()
+    keras.utils.set_random_seed(0)
+    model = build_lenet()
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    view = ModelView(model, labels=[str(d) for d in range(10)], theme=theme)
+    callback = view.training_callback(x[-1], every=4)
+    model.fit(x[:640], y[:640], epochs=2, batch_size=32, validation_split=0.25, verbose=0,
+              callbacks=[callback])  # fmt: skip
+    path = view.save_html(folder / f"training-{theme}.html")
+    return TrainingPage(path, view, model, view.recorded_frames, view.history)
