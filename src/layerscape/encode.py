@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import struct
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Literal
 
 import numpy as np
@@ -44,6 +44,7 @@ the channels of its smallest layers, not 37 MB. Open layers get their channels
 whatever the budget; the others are sent when they are opened."""
 
 Reduce = Literal["mean", "max"]
+Role = Literal["full", "summary", "kernel", "bias"]
 
 
 def encode_activations(
@@ -54,6 +55,7 @@ def encode_activations(
     open_ids: Collection[str] = (),
     budget: int | None = None,
     step: TrainingStep | None = None,
+    weights: Mapping[str, tuple[np.ndarray, np.ndarray | None]] | None = None,
 ) -> bytes:
     """Encode one prediction's activations.
 
@@ -74,6 +76,9 @@ def encode_activations(
         ``PAYLOAD_BUDGET`` by default.
     step
         The training step these activations show (a frame drawn during ``fit``).
+    weights
+        Node id -> (kernel, bias) for the layers whose weights are shown: sent as
+        ``kernel`` and ``bias`` sections (``weights.layer_weights`` gives them).
 
     Returns
     -------
@@ -93,6 +98,20 @@ def encode_activations(
         channels = node["id"] in with_channels
         for role, data, extra in _sections_for(node["family"], values, reduce, channels):
             section, blob = _encode_tensor(node["id"], role, data, offset, **extra)
+            sections.append(section)
+            blobs.append(blob)
+            offset += _pad8(len(blob))
+    for node in graph["nodes"]:
+        shown = (weights or {}).get(node["id"])
+        spec = node.get("weights")
+        if shown is None or spec is None:
+            continue
+        kernel, bias = shown
+        parts: list[tuple[Role, np.ndarray, int | None]] = [("kernel", kernel, spec["kernel"][-1])]
+        if bias is not None:
+            parts.append(("bias", bias, None))
+        for role, data, total in parts:
+            section, blob = _encode_tensor(node["id"], role, data, offset, channels_total=total)
             sections.append(section)
             blobs.append(blob)
             offset += _pad8(len(blob))
@@ -178,7 +197,7 @@ def _sections_for(family: str, values: np.ndarray, reduce: Reduce, channels: boo
 
 def _encode_tensor(
     node_id: str,
-    role: Literal["full", "summary"],
+    role: Role,
     values: np.ndarray,
     offset: int,
     reduce: Reduce | None = None,

@@ -18,6 +18,7 @@ from .groups import find_groups
 from .layer_config import key_config, param_count
 from .plan import Call, Plan, Scope, Untraced, is_one_shape, plan_model, sample_shape
 from .spec import SPEC_VERSION, EdgeSpec, GraphSpec, NodeSpec
+from .weights import weights_spec
 
 
 def extract_graph(model: keras.Model, labels: list[str] | None = None) -> GraphSpec:
@@ -123,6 +124,7 @@ def _loose_node(
         "passthrough": False,
         "reshape": False,
         "opens": False,
+        "weights": None,
     }
     spec["opens"] = can_open(spec)
     return spec
@@ -221,6 +223,7 @@ def _node_spec(call: Call, parent: str | None) -> NodeSpec:
         "passthrough": is_passthrough(operation),
         "reshape": is_reshape(operation),
         "opens": False,
+        "weights": None if node.is_input else weights_spec(operation),
     }
     spec["opens"] = can_open(spec)
     return spec

@@ -187,14 +187,23 @@ def check_layer_id(layer_id: object, ids: list[str]) -> str:
 def check_openable(layer_ids: tuple[str, ...], openable: list[str], ids: list[str]) -> list[str]:
     """``layer_ids`` as a list if every one opens; else a ``ValueError`` saying whether
     they are layers that do not open or not layers at all, and which ones open."""
-    wrong = [i for i in layer_ids if i not in openable]
+    return check_layer_ids(layer_ids, openable, ids, "open", "open")
+
+
+def check_layer_ids(
+    layer_ids: tuple[str, ...], allowed: list[str], ids: list[str], verb: str, what: str
+) -> list[str]:
+    """``layer_ids`` as a list if each is one of ``allowed``; else a ``ValueError``
+    naming the wrong ones, whether they are layers of the model at all, and which
+    layers ``what`` (e.g. "open", "have weights")."""
+    wrong = [i for i in layer_ids if i not in allowed]
     if wrong:
         known = set(ids)
-        in_model = all(i in known for i in wrong)
-        what = "layers that do not open in" if in_model else "not layers of"
-        more = " ..." if len(openable) > 12 else ""
+        in_model = all(isinstance(i, str) and i in known for i in wrong)
+        where = f"layers that do not {what} in" if in_model else "not layers of"
+        more = " ..." if len(allowed) > 12 else ""
         raise ValueError(
-            f"cannot open {wrong}: {what} this model; the layers that open are "
-            f"{openable[:12]}{more}"
+            f"cannot {verb} {wrong}: {where} this model; the layers that {what} are "
+            f"{allowed[:12]}{more}"
         )
     return list(layer_ids)

@@ -1,6 +1,7 @@
 """Check what the page sends back to the kernel before it reaches the traits.
 
-The page legitimately writes only the open layers (``_open``: ids it clicked). Anything
+The page legitimately writes only two lists of layer ids: the open layers (``_open``)
+and the layers showing their weights (``_weights``), each from clicks. Anything
 else it sends for a trait that ``ModelView`` owns, and any malformed value, comes from
 a stale or foreign front end: it is dropped with a warning, never raised inside the
 comm handler (where it would log a traceback and leave the two halves out of step).
@@ -13,7 +14,7 @@ import warnings
 from collections.abc import Collection, Mapping
 from typing import Any
 
-PAGE_WRITABLE = frozenset({"_open"})
+PAGE_WRITABLE = frozenset({"_open", "_weights"})
 """The traits of ``ModelView``'s own the page may set."""
 
 
@@ -22,7 +23,7 @@ class PageMessageWarning(UserWarning):
 
 
 def clean_page_state(
-    sync_data: Mapping[str, Any], owned: Collection[str], openable: Collection[str]
+    sync_data: Mapping[str, Any], owned: Collection[str], choices: Mapping[str, Collection[str]]
 ) -> dict[str, Any]:
     """``sync_data`` with what the page may not send removed (each removal warned).
 
@@ -32,8 +33,8 @@ def clean_page_state(
         The state update the page sent, trait name -> JSON value.
     owned
         The trait names ``ModelView`` itself declares.
-    openable
-        The ids of the layers that open (the only valid members of ``_open``).
+    choices
+        For each list the page may write (``_open``, ``_weights``), the ids it may hold.
     """
     clean: dict[str, Any] = {}
     for name, value in sync_data.items():
@@ -41,21 +42,22 @@ def clean_page_state(
             clean[name] = value
         elif name not in PAGE_WRITABLE:
             _warn(f"the page sent {name!r}, which only Python sets; ignored")
-        elif name == "_open":
-            ids = _open_ids(value, openable)
+        else:
+            ids = _layer_ids(name, value, choices.get(name, ()))
             if ids is not None:
                 clean[name] = ids
     return clean
 
 
-def _open_ids(value: Any, openable: Collection[str]) -> list[str] | None:
+def _layer_ids(name: str, value: Any, valid: Collection[str]) -> list[str] | None:
     if not isinstance(value, list):
-        _warn(f"the page sent _open={value!r:.80}, expected a list of layer ids; ignored")
+        _warn(f"the page sent {name}={value!r:.80}, expected a list of layer ids; ignored")
         return None
-    known = [v for v in value if isinstance(v, str) and v in openable]
+    known = [v for v in value if isinstance(v, str) and v in valid]
     if len(known) != len(value):
         dropped = [v for v in value if v not in known]
-        _warn(f"the page sent _open with ids that are not layers that open: {dropped!r:.120}")
+        what = "layers that open" if name == "_open" else "layers with weights"
+        _warn(f"the page sent {name} with ids that are not {what}: {dropped!r:.120}")
     return list(dict.fromkeys(known))
 
 

@@ -17,7 +17,7 @@ from .bundle import bundle_path
 from .encode import CHANNEL_FAMILIES, encode_activations, layers_with_channels
 from .export import EXPORT_MAX_BYTES, save_view
 from .graph import graph_from_plan
-from .inputs import check_labels, check_layer_id, check_openable, means_all
+from .inputs import check_labels, check_layer_id, check_layer_ids, check_openable, means_all
 from .messages import clean_page_state
 from .options import COLOR_SCOPES, SUMMARIES, THEMES, ViewOptions, check_options
 from .plan import plan_model
@@ -25,6 +25,7 @@ from .recording import Recording, fit_frames
 from .runners import runner_for
 from .spec import GraphSpec, TrainingStep
 from .training import Every, TrainingCallback
+from .weights import layer_weights, layers_by_node
 
 FRAME_QUOTING = 4
 """Raw bytes a frame's JSON quoting costs in a page (its quotes, comma, base64 padding)."""
@@ -93,6 +94,8 @@ class ModelView(anywidget.AnyWidget):
     height = traitlets.Int(560, min=120, max=4000).tag(sync=True)
     summary = traitlets.Enum(SUMMARIES, default_value="mean")
     color_scope = traitlets.Enum(COLOR_SCOPES, default_value="layer").tag(sync=True)
+    # Ids of the layers drawn as their weights: show_weights()/hide_weights() and the view.
+    _weights = traitlets.List(traitlets.Unicode()).tag(sync=True)
     # The training steps plotted in the view's readout (TrainingCallback adds them).
     _history = traitlets.List(traitlets.Dict()).tag(sync=True)
 
@@ -106,6 +109,7 @@ class ModelView(anywidget.AnyWidget):
         plan = plan_model(model)
         # Set before the traits: their observers read these.
         self._runner = runner_for(plan)
+        self._weight_layers = layers_by_node(plan)
         labels = check_labels(self._runner.output_shape, labels)
         graph = graph_from_plan(model, plan, labels)
         self._activations: dict[str, np.ndarray] = {}
@@ -120,7 +124,8 @@ class ModelView(anywidget.AnyWidget):
         """Apply a state update from the page, after dropping what it may not send."""
         # anywidget instantiates a subclass of its own; the traits declared here are these.
         own = set(ModelView.class_own_traits())
-        super().set_state(clean_page_state(sync_data, own, set(self._openable_ids())))
+        choices = {"_open": set(self._openable_ids()), "_weights": set(self._weight_layers)}
+        super().set_state(clean_page_state(sync_data, own, choices))
 
     @traitlets.observe("summary")
     def _on_summary(self, change: dict[str, Any]) -> None:
@@ -294,6 +299,53 @@ class ModelView(anywidget.AnyWidget):
         ids = set(self._open) if means_all(layer_ids) else set(self._openable(layer_ids))
         self._open = [i for i in self._open if i not in ids]
 
+    def show_weights(self, *layer_ids: str) -> None:
+        """Draw layers as their weights instead of their output: ``show_weights("conv2d")``,
+        or ``show_weights("all")`` (or no ids) for every layer that has weights.
+
+        A Conv2D kernel is drawn as a grid of kh x kw tiles, one per (input channel,
+        output filter) pair; a Dense (or Embedding, recurrent) kernel as one heat map
+        (rows: inputs, columns: units); the bias as a row below; all on the diverging
+        map centred at zero. Hover gives each weight's exact value (float32 for up to
+        4,096 weights, else within half a step of 256) and its index. During training
+        the weights redraw with every frame.
+
+        Raises
+        ------
+        ValueError
+            For an id that is not a layer with weights; the message lists those that are.
+        """
+        ids = list(self._weight_layers) if means_all(layer_ids) else self._weighted(layer_ids)
+        wanted = set(self._weights) | set(ids)
+        self._weights = [i for i in self._node_order() if i in wanted]
+
+    def hide_weights(self, *layer_ids: str) -> None:
+        """Draw layers as their output again (``"all"`` or no ids: every one).
+
+        Raises
+        ------
+        ValueError
+            For an id that is not a layer with weights.
+        """
+        ids = set(self._weights) if means_all(layer_ids) else set(self._weighted(layer_ids))
+        self._weights = [i for i in self._weights if i not in ids]
+
+    @property
+    def weights_shown(self) -> list[str]:
+        """Ids of the layers drawn as their weights."""
+        return list(self._weights)
+
+    def _weighted(self, layer_ids: tuple[str, ...]) -> list[str]:
+        allowed = list(self._weight_layers)
+        return check_layer_ids(
+            layer_ids, allowed, self._node_order(), "show weights of", "have weights"
+        )
+
+    @traitlets.observe("_weights")
+    def _on_weights(self, change: dict[str, Any]) -> None:
+        if set(change["new"]) - set(change["old"]) or not self._activations:
+            self._send_payload()
+
     def fly_to(self, layer_id: str) -> None:
         """Move the camera to frame one layer (animated), its neighbours in sight.
 
@@ -337,8 +389,10 @@ class ModelView(anywidget.AnyWidget):
             self._send_payload()
 
     def _encode(self, budget: int | None = None) -> bytes:
-        """The last prediction as a payload for the open layers (``budget``: see encode)."""
-        if not self._activations:
+        """The last prediction as a payload for the open layers (``budget``: see encode),
+        with the weights of the layers that show them (read now: they follow training)."""
+        shown = {i: w for i in self._weights if (w := layer_weights(self._weight_layers[i]))}
+        if not self._activations and not shown:
             return b""
         return encode_activations(
             self._graph,  # type: ignore[arg-type]
@@ -348,6 +402,7 @@ class ModelView(anywidget.AnyWidget):
             open_ids=set(self._open),
             budget=budget,
             step=self._step,
+            weights=shown,
         )
 
     def _send_payload(self) -> bytes:
