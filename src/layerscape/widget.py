@@ -457,6 +457,7 @@ class ModelView(anywidget.AnyWidget):
             "_open": list(self._open),
             "_focus": dict(self._focus),
             "_history": list(self._history),
+            "_weights": list(self._weights),
             "theme": self.theme,
             "color_scope": self.color_scope,
             "height": self.height,

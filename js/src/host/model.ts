@@ -34,6 +34,8 @@ export interface WidgetTraits {
   /** Pixels. */
   height: number;
   color_scope: ColorScope;
+  /** Ids of the layers drawn as their weights: written by the Weights button here, and by Python's show_weights()/hide_weights(). */
+  _weights: string[];
   /** The training steps the readout plots (Python's `view.history`); missing before any training. */
   _history: TrainingStep[];
   /** An exported page's recorded training frames (LSP1 payloads, oldest first); a notebook's model has none. */

@@ -64,6 +64,8 @@ export interface LayerscapeTestApi {
   screenBox(id: string): { x0: number; y0: number; x1: number; y1: number } | null;
   /** Labels shown after the last frame (level of detail). */
   visibleLabels(): number;
+  /** Client coordinates of one weight of a layer drawn as its weights: kernel (kh, kw, in, out) or (in, out), bias (out). */
+  weightPoint(id: string, role: "kernel" | "bias", index: number[]): { x: number; y: number } | null;
   /** Recorded training frames the view holds. */
   frameCount(): number;
   /** Shows recorded frame `index` as the scrubber does. */
@@ -139,8 +141,10 @@ function render({ model, el }: RenderProps): () => void {
   const resetButton = element("button", "ls-reset", "Reset view");
   const openButton = element("button", "ls-open-all", "Open all");
   const closeButton = element("button", "ls-close-all", "Close all");
-  for (const b of [resetButton, openButton, closeButton]) b.type = "button";
-  toolbar.append(resetButton, openButton, closeButton);
+  const weightsButton = element("button", "ls-weights", "Weights");
+  weightsButton.hidden = true;
+  for (const b of [resetButton, openButton, closeButton, weightsButton]) b.type = "button";
+  toolbar.append(resetButton, openButton, closeButton, weightsButton);
   const message = element("div", "ls-message");
   message.hidden = true;
   // Says when the edges are missing because nobody knows them (an untraceable model).
@@ -352,6 +356,32 @@ function render({ model, el }: RenderProps): () => void {
 
   const onOpenTrait = (): void => view?.setOpenIds(openTrait());
 
+  /** The `_weights` trait: ids of the layers drawn as their weights. */
+  const weightsTrait = (): string[] => {
+    const ids = model.get("_weights");
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === "string") : [];
+  };
+  const weightedIds = (): string[] => (graph?.nodes ?? []).filter((n) => n.weights).map((n) => n.id);
+
+  const onWeightsTrait = (): void => {
+    const ids = weightsTrait();
+    root.dataset.weights = ids.join(" ");
+    const all = weightedIds();
+    weightsButton.hidden = all.length === 0;
+    const showing = ids.length > 0;
+    weightsButton.textContent = showing ? "Activations" : "Weights";
+    weightsButton.setAttribute("aria-pressed", String(showing));
+    weightsButton.title = showing ? "Draw every layer's output" : "Draw the layers' weights instead of their outputs";
+    view?.setWeightIds(ids);
+  };
+
+  /** The Weights button: every layer with weights shows them, or none does. */
+  const onWeightsButton = (): void => {
+    model.set("_weights", weightsTrait().length > 0 ? [] : weightedIds());
+    model.save_changes();
+    onWeightsTrait();
+  };
+
   /** The `_focus` trait ({id, n}), set by Python's fly_to: frame that layer. */
   const onFocusTrait = (animate = true): void => {
     const focus = model.get("_focus") as { id?: unknown } | null | undefined;
@@ -375,6 +405,7 @@ function render({ model, el }: RenderProps): () => void {
       message.textContent = "No model to show yet.";
       message.hidden = graph !== null && graph.nodes.length > 0;
       onPayload();
+      onWeightsTrait();
     } catch (err) {
       fail(err);
     }
@@ -416,6 +447,7 @@ function render({ model, el }: RenderProps): () => void {
     [resetButton, onReset],
     [openButton, onOpenAll],
     [closeButton, onCloseAll],
+    [weightsButton, onWeightsButton],
   ];
   for (const [button, onClick] of buttons) {
     button.addEventListener("click", onClick);
@@ -430,6 +462,7 @@ function render({ model, el }: RenderProps): () => void {
     ["color_scope", applyColorScope],
     ["_focus", () => onFocusTrait()],
     ["_history", onHistory],
+    ["_weights", onWeightsTrait],
   ];
   for (const [name, onChange] of traits) {
     model.on(`change:${name}`, onChange);
@@ -457,6 +490,7 @@ function render({ model, el }: RenderProps): () => void {
     hover: () => view?.hoverState ?? null,
     screenBox: (id) => view?.screenBox(id) ?? null,
     visibleLabels: () => view?.visibleLabels ?? 0,
+    weightPoint: (id, role, index) => view?.weightClientPoint(id, role, index) ?? null,
     frameCount: () => frames.length,
     showFrame: (index) => showFrame(index),
   };

@@ -111,9 +111,11 @@ function channelLines(list: number[], relation: ChannelRelation, source: LayerVi
 function relationsOf(
   segments: Segments,
   visual: LayerVisual,
-  element: ElementHit | null,
+  hovered: ElementHit | null,
   inputs: Array<[NodeSpec, LayerVisual]>,
 ): Read[] {
+  // A weight is not an output element: it reads no region of the input.
+  const element = hovered?.weight ? null : hovered;
   const reads: Read[] = [];
   let target = visual.focusPoint(new Vector3());
   if (element) {

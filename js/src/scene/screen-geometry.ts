@@ -8,6 +8,7 @@ import { Vector3, type Camera } from "three";
 
 import type { Layout, NodeLayout } from "../layout";
 import type { LayerVisual } from "../visuals/types";
+import { WeightsVisual } from "../visuals/weights";
 import { elementPoint } from "./relations";
 
 export interface ClientPoint {
@@ -60,6 +61,13 @@ export class ScreenGeometry {
   elementPoint(id: string, index: readonly number[]): ClientPoint | null {
     const visual = this.layers.visuals.get(id);
     const point = visual ? elementPoint(visual, index) : null;
+    return point ? this.point(point) : null;
+  }
+
+  /** Client coordinates of one weight of a layer showing its weights, or null. */
+  weightPoint(id: string, role: "kernel" | "bias", index: readonly number[]): ClientPoint | null {
+    const visual = this.layers.visuals.get(id);
+    const point = visual instanceof WeightsVisual ? visual.weightPoint(role, index, new Vector3()) : null;
     return point ? this.point(point) : null;
   }
 

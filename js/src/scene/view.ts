@@ -45,6 +45,7 @@ export class SceneView {
   private builds = 0;
   private graph: GraphSpec | null = null;
   private payload: DecodedPayload | null = null;
+  private weightIds = new Set<string>();
   private colorScope: ColorScope = "layer";
   /** The scales' plan for this payload and scope (the model's range is computed once). */
   private plan: ScalePlan = LAYER_PLAN;
@@ -190,6 +191,7 @@ export class SceneView {
     const layout = this.open.setGraph(graph);
     this.framing.setModel((graph?.labels?.length ?? 0) > 0);
     this.contents.build(graph, layout, (id) => this.open.has(id));
+    for (const [id, visual] of this.contents.visuals) visual.setWeightsShown?.(this.weightIds.has(id));
     if (!graph || !layout) {
       this.requestRender();
       return;
@@ -257,6 +259,19 @@ export class SceneView {
     this.open.setOpenIds(ids, animate);
   }
 
+  /** Which layers are drawn as their weights; the others as their output. */
+  setWeightIds(ids: Iterable<string>): void {
+    this.weightIds = new Set(ids);
+    this.applyWeights();
+  }
+
+  private applyWeights(): void {
+    for (const [id, visual] of this.contents.visuals) visual.setWeightsShown?.(this.weightIds.has(id));
+    this.hover.clearLegend();
+    this.hover.refresh();
+    this.requestRender();
+  }
+
   // ---------------------------------------------------------------- camera
 
   /** Back to the 3/4 view of the whole model (as it is laid out now). */
@@ -287,6 +302,10 @@ export class SceneView {
   /** Client coordinates of the middle of element `index` of a layer (as elementAt indexes it), or null. */
   elementClientPoint(id: string, index: readonly number[]): ClientPoint | null {
     return this.geometry.elementPoint(id, index);
+  }
+
+  weightClientPoint(id: string, role: "kernel" | "bias", index: readonly number[]): ClientPoint | null {
+    return this.geometry.weightPoint(id, role, index);
   }
 
   // ---------------------------------------------------------------- frame

@@ -11,6 +11,7 @@ import { OutputVisual } from "./output";
 import { PassthroughVisual } from "./passthrough";
 import { SequenceVisual } from "./sequence";
 import { VolumeVisual } from "./volume";
+import { WeightsVisual } from "./weights";
 
 export type { LayerVisual, VisualContext } from "./types";
 
@@ -26,6 +27,11 @@ export function isLabelledOutput(node: NodeSpec, ctx: VisualContext): boolean {
 }
 
 export function createVisual(node: NodeSpec, layout: NodeLayout, ctx: VisualContext): LayerVisual {
+  const visual = createFamilyVisual(node, layout, ctx);
+  return node.weights ? new WeightsVisual(visual, node.weights, layout, ctx.palette) : visual;
+}
+
+function createFamilyVisual(node: NodeSpec, layout: NodeLayout, ctx: VisualContext): LayerVisual {
   try {
     if (node.passthrough && node.family !== "generic") return new PassthroughVisual(node, layout, ctx);
     switch (node.family) {

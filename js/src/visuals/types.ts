@@ -45,6 +45,8 @@ export interface ElementHit {
   note: string | null;
   /** A name for the element, e.g. "class 7". */
   label: string | null;
+  /** The element is one of the layer's weights (drawn instead of its output), not an output element. */
+  weight?: boolean;
 }
 
 /** The interface the scene uses; one implementation per layer family. */
@@ -91,5 +93,7 @@ export interface LayerVisual {
   channelAnchor(channel: number, out: Vector3): Vector3 | null;
   /** World points spread over the visual's front, where a fan of relation lines starts. */
   footprint(): Vector3[];
+  /** Draw the layer's weights instead of its output (only visuals of nodes with `weights`). */
+  setWeightsShown?(on: boolean): void;
   dispose(): void;
 }

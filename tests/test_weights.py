@@ -1,0 +1,144 @@
+"""Weights in the view: which layers have them, their shapes as sent, and the payload."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+from layerscape import ModelView
+from layerscape.encode import decode_payload
+from layerscape.spec import U8_MAX_CODE
+from layerscape.weights import canonical_shape, layer_weights, weights_spec
+
+
+def built(layer: keras.layers.Layer, shape: tuple[int, ...]) -> keras.layers.Layer:
+    layer(keras.Input(shape))
+    return layer
+
+
+@pytest.mark.parametrize(
+    ("layer", "shape", "kernel", "bias"),
+    [
+        (keras.layers.Dense(7), (5,), [5, 7], [7]),
+        (keras.layers.Dense(7, use_bias=False), (5,), [5, 7], None),
+        (keras.layers.Conv1D(4, 3), (10, 2), [1, 3, 2, 4], [4]),
+        (keras.layers.Conv2D(4, 3), (8, 8, 3), [3, 3, 3, 4], [4]),
+        (keras.layers.Conv3D(2, 3), (6, 6, 6, 1), [9, 3, 1, 2], [2]),
+        (keras.layers.DepthwiseConv2D(3), (8, 8, 3), [3, 3, 3, 1], [3]),
+        (keras.layers.Embedding(20, 6), (4,), [20, 6], None),
+        (keras.layers.LSTM(5), (7, 3), [3, 20], [20]),
+    ],
+)
+def test_weights_spec_per_layer_kind(layer, shape, kernel, bias):
+    layer = built(layer, shape)
+    assert weights_spec(layer) == {"kernel": kernel, "bias": bias}
+    values, biases = layer_weights(layer)
+    assert list(values.shape) == kernel
+    assert (biases is None) == (bias is None)
+
+
+@pytest.mark.parametrize(
+    "layer", [keras.layers.MaxPooling2D(), keras.layers.Flatten(), keras.layers.ReLU()]
+)
+def test_layers_without_weights_have_none(layer):
+    assert weights_spec(built(layer, (8, 8, 3))) is None
+
+
+def test_canonical_shapes():
+    assert canonical_shape((4, 5)) == [4, 5]
+    assert canonical_shape((3, 2, 4)) == [1, 3, 2, 4]
+    assert canonical_shape((2, 3, 3, 1, 8)) == [6, 3, 1, 8]
+    assert canonical_shape((4,)) is None
+
+
+def test_shared_and_nested_layers_get_weights_on_every_call():
+    shared = keras.layers.Dense(3, name="shared")
+    inner_in = keras.Input((4,))
+    inner = keras.Model(inner_in, keras.layers.Dense(4, name="deep")(inner_in), name="inner")
+    a, b = keras.Input((4,), name="a"), keras.Input((4,), name="b")
+    out = keras.layers.Add()([shared(inner(a)), shared(b)])
+    view = ModelView(keras.Model([a, b], out))
+    weights = {n["id"]: n["weights"] for n in view.graph["nodes"]}
+    assert weights["shared"] == weights["shared:1"] == {"kernel": [4, 3], "bias": [3]}
+    assert weights["inner/deep"] == {"kernel": [4, 4], "bias": [4]}
+    assert weights["add"] is None and weights["a"] is None
+
+
+def ids_of(view: ModelView, class_name: str) -> list[str]:
+    return [n["id"] for n in view.graph["nodes"] if n["class_name"] == class_name]
+
+
+def test_shown_weights_round_trip(lenet, digits):
+    x, _ = digits
+    view = ModelView(lenet)
+    conv, dense = ids_of(view, "Conv2D")[0], ids_of(view, "Dense")[0]
+    view.show_weights(conv, dense)
+    assert view.weights_shown == [conv, dense]
+    header, arrays = decode_payload(view._payload)  # before any predict: weights only
+    roles = {(s["node"], s["role"]): s for s in header["tensors"]}
+    assert set(roles) == {(conv, "kernel"), (conv, "bias"), (dense, "kernel"), (dense, "bias")}
+    conv_kernel, conv_bias = lenet.get_layer(conv).get_weights()
+    np.testing.assert_array_equal(arrays[(conv, "kernel")], conv_kernel)  # 150 values: f32
+    np.testing.assert_array_equal(arrays[(conv, "bias")], conv_bias)
+    dense_kernel = lenet.get_layer(dense).get_weights()[0]
+    section = roles[(dense, "kernel")]
+    assert section["dtype"] == "u8" and section["channels_total"] == 120
+    half_step = (section["hi"] - section["lo"]) / U8_MAX_CODE / 2
+    np.testing.assert_allclose(arrays[(dense, "kernel")], dense_kernel, atol=half_step * 1.001)
+    view.predict(x[0])
+    _, arrays = decode_payload(view._payload)
+    assert (conv, "summary") in arrays and (dense, "kernel") in arrays
+
+
+def test_weights_follow_set_weights(digits):
+    x, _ = digits
+    from layerscape.demo import build_lenet
+
+    model = build_lenet()
+    view = ModelView(model)
+    conv = ids_of(view, "Conv2D")[0]
+    view.show_weights(conv)
+    view.predict(x[0])
+    kernel, bias = model.get_layer(conv).get_weights()
+    model.get_layer(conv).set_weights([kernel * -2, bias + 1])
+    view.predict(x[0])
+    _, arrays = decode_payload(view._payload)
+    np.testing.assert_array_equal(arrays[(conv, "kernel")], kernel * -2)
+    np.testing.assert_array_equal(arrays[(conv, "bias")], bias + 1)
+
+
+def test_show_and_hide_weights_errors_and_all(lenet):
+    view = ModelView(lenet)
+    weighted = ids_of(view, "Conv2D") + ids_of(view, "Dense")
+    with pytest.raises(
+        ValueError, match=rf"do not have weights.*\['{weighted[0]}', '{weighted[1]}'"
+    ):
+        view.show_weights(ids_of(view, "Flatten")[0])
+    with pytest.raises(ValueError, match="not layers of"):
+        view.show_weights("nope")
+    view.show_weights("all")
+    assert view.weights_shown == weighted
+    view.hide_weights(weighted[2])
+    assert weighted[2] not in view.weights_shown
+    view.hide_weights()
+    assert view.weights_shown == []
+    header, _ = decode_payload(view._payload) if view._payload else ({"tensors": []}, {})
+    assert not [s for s in header["tensors"] if s["role"] == "kernel"]
+
+
+def test_the_page_may_set_weights_but_only_of_layers_with_weights(lenet):
+    view = ModelView(lenet)
+    conv, flat = ids_of(view, "Conv2D")[0], ids_of(view, "Flatten")[0]
+    with pytest.warns(UserWarning, match="not layers with weights"):
+        view.set_state({"_weights": [conv, flat]})
+    assert view.weights_shown == [conv]
+
+
+def test_save_html_keeps_the_weights_shown(lenet, digits, tmp_path):
+    view = ModelView(lenet)
+    view.predict(digits[0][0])
+    conv = ids_of(view, "Conv2D")[0]
+    view.show_weights(conv)
+    page = view.save_html(tmp_path / "w.html").read_text(encoding="utf-8")
+    assert f'"_weights": ["{conv}"]' in page
