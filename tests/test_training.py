@@ -310,7 +310,8 @@ def test_save_html_embeds_the_whole_recording(data, tmp_path):
     assert "_history" in path.read_text(encoding="utf-8")
 
 
-def test_save_html_thins_the_run_to_fit_max_bytes(data, tmp_path):
+def test_save_html_thins_the_run_to_fit_max_bytes(data, tmp_path, monkeypatch):
+    monkeypatch.setattr("layerscape.widget.PAGE_WEIGHTS_BYTES", 0)
     view = trained_view(data)
     frames = view._recording.frames
     plain = view.save_html(tmp_path / "sizes.html").stat().st_size
@@ -323,7 +324,9 @@ def test_save_html_thins_the_run_to_fit_max_bytes(data, tmp_path):
     assert path.stat().st_size <= budget
 
 
-def test_save_html_says_what_a_run_needs_when_nothing_fits(data, tmp_path):
+def test_save_html_says_what_a_run_needs_when_nothing_fits(data, tmp_path, monkeypatch):
+    # Only the run competes for the room here (no weights of layers not showing them).
+    monkeypatch.setattr("layerscape.widget.PAGE_WEIGHTS_BYTES", 0)
     view = trained_view(data, every="epoch")
     bare = view.save_html(tmp_path / "bare.html").stat().st_size
     size_without_frames = bare - sum(map(len, view._recording.frames)) * 4 // 3

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import keras
 import numpy as np
 import pytest
@@ -142,3 +144,15 @@ def test_save_html_keeps_the_weights_shown(lenet, digits, tmp_path):
     view.show_weights(conv)
     page = view.save_html(tmp_path / "w.html").read_text(encoding="utf-8")
     assert f'"_weights": ["{conv}"]' in page
+
+
+def test_a_saved_page_carries_small_layers_weights_for_its_toggle(lenet, digits, tmp_path):
+    import base64
+
+    view = ModelView(lenet)
+    view.predict(digits[0][0])
+    text = view.save_html(tmp_path / "p.html").read_text(encoding="utf-8")
+    b64 = re.search(r'id="layerscape-payload"[^>]*>([^<]*)<', text).group(1)
+    header, _ = decode_payload(base64.b64decode(b64))
+    kernels = {s["node"] for s in header["tensors"] if s["role"] == "kernel"}
+    assert kernels == set(ids_of(view, "Conv2D") + ids_of(view, "Dense"))

@@ -27,6 +27,9 @@ from .spec import GraphSpec, TrainingStep
 from .training import Every, TrainingCallback
 from .weights import layer_weights, layers_by_node
 
+PAGE_WEIGHTS_BYTES = 1_000_000
+"""What a saved page spends, at most, on the weights of layers not showing them."""
+
 FRAME_QUOTING = 4
 """Raw bytes a frame's JSON quoting costs in a page (its quotes, comma, base64 padding)."""
 
@@ -388,10 +391,12 @@ class ModelView(anywidget.AnyWidget):
         if not set(change["new"]) & with_channels <= sent:
             self._send_payload()
 
-    def _encode(self, budget: int | None = None) -> bytes:
+    def _encode(self, budget: int | None = None, weight_ids: list[str] | None = None) -> bytes:
         """The last prediction as a payload for the open layers (``budget``: see encode),
-        with the weights of the layers that show them (read now: they follow training)."""
-        shown = {i: w for i in self._weights if (w := layer_weights(self._weight_layers[i]))}
+        with the weights of the layers that show them (or of ``weight_ids``), read now:
+        they follow training."""
+        ids = self._weights if weight_ids is None else weight_ids
+        shown = {i: w for i in ids if (w := layer_weights(self._weight_layers[i]))}
         if not self._activations and not shown:
             return b""
         return encode_activations(
@@ -466,11 +471,35 @@ class ModelView(anywidget.AnyWidget):
         return save_view(
             Path(path),
             state,
-            lambda room: self._encode(budget=room),
+            self._encode_for_page,
             title,
             max_bytes,
             frames=self._frames_within,
         )
+
+    def _encode_for_page(self, room: int) -> bytes:
+        """The payload of a saved page: the shown weights, then the other layers'
+        (smallest first) while they fit beside the activations, so the page's Weights
+        toggle works offline."""
+        base = self._encode(budget=room)
+        # The recorded run comes before weights nobody asked to see.
+        spare = min(PAGE_WEIGHTS_BYTES, room - len(base) - self._recording.nbytes)
+        ids = list(self._weights)
+        for node_id in sorted(self._weight_layers, key=self._weight_bytes):
+            if node_id in ids:
+                continue
+            cost = self._weight_bytes(node_id)
+            if cost > spare:
+                break
+            spare -= cost
+            ids.append(node_id)
+        return self._encode(budget=room - sum(map(self._weight_bytes, ids)), weight_ids=ids)
+
+    def _weight_bytes(self, node_id: str) -> int:
+        """About what a layer's weights cost in a payload (one byte a weight, or four)."""
+        spec = next(n["weights"] for n in self._graph["nodes"] if n["id"] == node_id)
+        count = int(np.prod(spec["kernel"])) + (spec["bias"][0] if spec["bias"] else 0)
+        return (count if count > 4096 else 4 * count) + 512
 
     def _frames_within(self, room: int) -> list[bytes]:
         """The recording, thinned to fit ``room`` bytes of a page (see ``save_html``)."""
