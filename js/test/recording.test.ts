@@ -31,12 +31,14 @@ describe("the frame store", () => {
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
   });
 
-  it("does not keep the same payload twice", () => {
+  it("replaces a frame re-sent for the same prediction", () => {
     const store = new FrameStore();
     expect(store.add(frame(1))).toBe(0);
     expect(store.add(frame(2))).toBe(1);
-    expect(store.add(frame(2))).toBe(1);
+    expect(store.add(frame(2, 30))).toBe(1);
     expect(store.length).toBe(2);
+    expect(store.byteLength).toBe(40);
+    expect(store.at(1)?.data.byteLength).toBe(30);
   });
 });
 

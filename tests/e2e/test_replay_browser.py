@@ -69,3 +69,28 @@ def test_the_exported_run_scrubs_and_plays_offline(run, page, page_log, artifact
     assert pixel_diff(end, shoot(canvas)).changed < 0.003 * diff.total  # back at the end
     assert not net.offending, net.offending
     assert not page_log.problems(), page_log.problems()
+
+
+def test_the_first_conv_kernels_change_between_the_first_and_last_frame(
+    tmp_path_factory, page, page_log, artifacts: Path
+):
+    run = write_training_page(tmp_path_factory.mktemp("kernels"), weights_of="first conv")
+    conv = run.view.weights_shown[0]
+    root = open_view(page, run.path)
+    assert root.get_attribute("data-weights") == conv
+    box = root.evaluate("(el, id) => el.__layerscape.screenBox(id)", conv)
+    clip = {
+        "x": box["x0"],
+        "y": box["y0"],
+        "width": box["x1"] - box["x0"],
+        "height": box["y1"] - box["y0"],
+    }
+    end = page.screenshot(clip=clip, path=str(artifacts / "kernels-end.png"))
+    page.evaluate(_SCRUB, 0)
+    wait_for(page, "() => document.querySelector('.layerscape').dataset.frame === '0'")
+    settle(page)
+    start = page.screenshot(clip=clip, path=str(artifacts / "kernels-start.png"))
+    root.screenshot(path=str(artifacts / "kernels-start-widget.png"))
+    diff = pixel_diff(start, end)
+    assert diff.changed > 0.02 * diff.total, f"the kernels did not change: {diff.describe()}"
+    assert not page_log.problems(), page_log.problems()

@@ -82,6 +82,10 @@ def test_fit_redraws_the_view_before_the_cell_finishes(page, lab_server, page_lo
         state = page.evaluate(_STATE_JS)
         if state and (not seen_while_running or state["predictions"] > seen_while_running[-1]):
             seen_while_running.append(state["predictions"])
+            if len(seen_while_running) == 3:  # the view mid-training, for the record
+                page.locator(".layerscape").first.screenshot(
+                    path=str(artifacts / "training-lab-mid.png")
+                )
         time.sleep(0.1)
     else:
         pytest.fail(f"the fit cell did not finish:\n{lab.describe_cells()}")

@@ -49,8 +49,11 @@ export class FrameStore {
   /** Keeps one more frame (thinning the older ones while over budget); returns its index. */
   add(frame: Frame): number {
     const last = this.list[this.list.length - 1];
-    // The same payload again (a re-sent trait, a re-rendered view): nothing new.
-    if (last && last.seq === frame.seq && last.data.byteLength === frame.data.byteLength) {
+    // The same prediction again (re-sent with a layer's channels or weights, or a saved
+    // page's fuller payload of its last frame): it replaces the frame, it is not a new one.
+    if (last && last.seq === frame.seq) {
+      this.bytes += frame.data.byteLength - last.data.byteLength;
+      this.list[this.list.length - 1] = frame;
       return this.list.length - 1;
     }
     this.list.push(frame);

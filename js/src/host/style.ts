@@ -109,7 +109,7 @@ export const CSS = `
 .layerscape .ls-legend-ticks { display: flex; justify-content: space-between; font-variant-numeric: tabular-nums; }
 .layerscape .ls-legend-scope { color: var(--ls-muted); font-size: 10px; }
 .layerscape .ls-readout {
-  position: absolute; right: 10px; bottom: 52px; z-index: 1; width: 200px; padding: 6px 8px;
+  position: absolute; right: 10px; bottom: 50px; z-index: 1; width: 180px; padding: 4px 7px;
   background: var(--ls-panel); color: var(--ls-fg); border: 1px solid var(--ls-border); border-radius: 6px;
   font-variant-numeric: tabular-nums; pointer-events: none;
 }
@@ -117,7 +117,7 @@ export const CSS = `
 .layerscape .ls-readout-metrics { color: var(--ls-fg); margin: 2px 0 4px; overflow-wrap: anywhere; }
 .layerscape .ls-chart { margin-top: 3px; }
 .layerscape .ls-chart-name { font-size: 11px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.layerscape .ls-chart-canvas { display: block; width: 100%; height: 28px; }
+.layerscape .ls-chart-canvas { display: block; width: 100%; height: 22px; }
 .layerscape .ls-scrubber {
   position: absolute; right: 10px; bottom: 10px; z-index: 1; display: flex; align-items: center; gap: 6px;
   width: min(360px, calc(100% - 220px)); padding: 4px 8px;
