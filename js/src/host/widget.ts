@@ -25,7 +25,17 @@ import { resolveOpenDims, sameShapes } from "../data/shapes";
 import { formatCount } from "../data/format";
 import { asColorScope } from "../data/scales";
 import { CSS } from "./style";
-import { resolveTheme, watchHostTheme } from "./theme";
+import { hostBackground, resolveTheme, watchHostTheme } from "./theme";
+import { parseCssColor, type Rgb } from "../data/colormap";
+
+/** A CSS colour as RGB, or null when it is not one layerscape reads (#rrggbb, rgb()). */
+function safeColor(css: string): Rgb | null {
+  try {
+    return parseCssColor(css);
+  } catch {
+    return null;
+  }
+}
 import type { HoverState } from "../scene/relations";
 import { SceneView } from "../scene/view";
 import type { GraphSpec } from "../spec";
@@ -209,10 +219,18 @@ function render({ model, el }: RenderProps): () => void {
   };
 
   const applyTheme = (): void => {
-    const name = resolveTheme(model.get("theme"));
+    const setting = model.get("theme");
+    const name = resolveTheme(setting);
     root.dataset.theme = name;
     view?.setTheme(name);
     panel.setTheme(name === "dark");
+    // In VS Code the view takes the editor's background, as the cells around it do.
+    const host = setting === "light" || setting === "dark" ? null : hostBackground();
+    const rgb = host ? safeColor(host) : null;
+    if (rgb) root.style.setProperty("--ls-bg", host);
+    else root.style.removeProperty("--ls-bg");
+    view?.setBackground(rgb ? (rgb[0] << 16) | (rgb[1] << 8) | rgb[2] : null);
+    root.dataset.hostBackground = rgb ? (host ?? "") : "";
   };
 
   const showTitle = (graph: GraphSpec | null): void => {

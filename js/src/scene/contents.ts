@@ -21,6 +21,7 @@ import { ReshapeFans } from "./reshape-fans";
 import { labelImportance } from "./label-importance";
 
 export class SceneContents {
+  private backgroundOverride: number | null = null;
   readonly scene = new Scene();
   private readonly layers = new Map<string, LayerVisual>();
   private readonly edges: EdgeLines;
@@ -102,9 +103,15 @@ export class SceneContents {
     for (const [id, visual] of this.layers) visual.update(payload?.nodes.get(id) ?? null, plan);
   }
 
+  /** The host's own background (VS Code's editor colour) instead of the palette's; null: the palette's. */
+  setBackground(color: number | null): void {
+    this.backgroundOverride = color;
+    this.scene.background = new Color(color ?? this.palette.background);
+  }
+
   setTheme(palette: Palette): void {
     this.palette = palette;
-    this.scene.background = new Color(palette.background);
+    this.scene.background = new Color(this.backgroundOverride ?? palette.background);
     this.edges.setTheme(palette);
     this.groups.setTheme(palette);
     this.fans.setTheme(palette);

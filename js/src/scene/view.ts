@@ -224,6 +224,12 @@ export class SceneView {
     this.requestRender();
   }
 
+  /** Paints the view in the host's background colour (0xRRGGBB), or the theme's (null). */
+  setBackground(color: number | null): void {
+    this.contents.setBackground(color);
+    this.requestRender();
+  }
+
   setTheme(name: ThemeName): void {
     const palette = PALETTES[name];
     if (palette === this.palette) return;
