@@ -17,6 +17,9 @@ export const CSS = `
   --ls-halo: rgba(255, 255, 255, 0.85);
   position: relative;
   width: 100%;
+  /* Inside a row (ipywidgets HBox, marimo hstack) 100% of a box that takes its width from
+     its content is nothing: the view keeps a width of its own there. */
+  min-width: 320px;
   overflow: hidden;
   box-sizing: border-box;
   background: var(--ls-bg);

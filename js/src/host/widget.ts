@@ -162,6 +162,10 @@ function render({ model, el }: RenderProps): () => void {
   notice.hidden = true;
   root.append(style, viewportEl, title, toolbar, notice, message);
   el.appendChild(root);
+  // A flex item (the view in an HBox) shares the row instead of shrinking to nothing,
+  // unless the user's layout says otherwise.
+  const grown = !el.style.flex;
+  if (grown) el.style.flex = "1 1 auto";
 
   const panel = createTrainingPanel(root, { onPick: (index, at) => showFrame(index, at) });
   let view: SceneView | null = null;
@@ -522,6 +526,7 @@ function render({ model, el }: RenderProps): () => void {
     view = null;
     delete root.__layerscape;
     root.remove();
+    if (grown) el.style.removeProperty("flex");
   };
 }
 
