@@ -76,9 +76,11 @@ def save_view(
     max_bytes
         Size budget of the whole page.
     frames
-        A recorded training run: given the bytes of raw payload still free, the frames
-        that fit there (thinned evenly, both ends kept). The shown payload comes first;
-        the frames share what it leaves.
+        A recorded training run: ``frames(room)`` returns the frames (``LSP1`` payloads,
+        oldest first) whose lengths, plus :data:`FRAME_QUOTING` each, fit in ``room``
+        bytes of raw payload (thinned evenly, both ends kept); the page then stays
+        within ``max_bytes``. The shown payload comes first; the frames share what it
+        leaves. None: no frames (an empty ``#layerscape-frames``).
 
     Raises
     ------
@@ -107,9 +109,15 @@ def write_html(path: Path, page: str) -> Path:
     return path
 
 
+FRAME_QUOTING = 5
+"""Raw-payload bytes one frame costs in ``#layerscape-frames`` beyond its own length: up
+to 2 bytes of base64 padding (a frame of ``n`` bytes takes ``4 * ceil(n / 3)`` characters)
+and its two quotes and the ``", "`` between frames (4 characters, 3 raw bytes at 4 per 3).
+A ``frames`` callable given to :func:`save_view` counts it per frame in the room it gets."""
+
 FRAME_OVERHEAD = 64
-"""Bytes of raw payload a page keeps free for the frames' JSON quoting (three bytes a
-frame, counted in the room the frames are given)."""
+"""Raw-payload bytes a page keeps free beside the frames: the shown payload's base64
+padding and the rounding of :func:`payload_room`."""
 
 
 def render_page(
@@ -126,7 +134,8 @@ def render_page(
     bundle
         The IIFE build of the front end (``static/widget.iife.js``).
     state
-        Trait values: ``_graph``, ``_open``, ``theme``, ``height``, ``color_scope``.
+        Trait values: ``_graph``, ``_open``, ``_focus``, ``_history`` (the readout's
+        curves), ``_weights``, ``theme``, ``height``, ``color_scope``.
     payload
         The activation payload (``LSP1`` bytes), or ``b""`` before any prediction.
     title

@@ -15,7 +15,7 @@ from typing_extensions import Unpack
 
 from .bundle import bundle_path
 from .encode import CHANNEL_FAMILIES, encode_activations, layers_with_channels
-from .export import EXPORT_MAX_BYTES, save_view
+from .export import EXPORT_MAX_BYTES, FRAME_QUOTING, save_view
 from .graph import graph_from_plan
 from .inputs import check_labels, check_layer_id, check_layer_ids, check_openable, means_all
 from .messages import clean_page_state
@@ -29,9 +29,6 @@ from .weights import layer_weights, layers_by_node
 
 PAGE_WEIGHTS_BYTES = 1_000_000
 """What a saved page spends, at most, on the weights of layers not showing them."""
-
-FRAME_QUOTING = 4
-"""Raw bytes a frame's JSON quoting costs in a page (its quotes, comma, base64 padding)."""
 
 HISTORY_MAX_POINTS = 2000
 """The most steps ``history`` (and the view's curves) keep; beyond, the interior is
