@@ -31,6 +31,26 @@ describe("the frame store", () => {
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
   });
 
+  it("finds a frame by seq after thinning moved it, or the nearest kept one", () => {
+    const store = new FrameStore(50);
+    for (let seq = 1; seq <= 5; seq++) store.add(frame(seq));
+    expect(store.nearest(4)).toBe(3);
+    store.add(frame(6)); // 60 bytes > 50: thinned to seqs 1, 3, 5, 6
+    expect(Array.from({ length: store.length }, (_, i) => store.at(i)?.seq)).toEqual([1, 3, 5, 6]);
+    expect(store.nearest(5)).toBe(2); // was index 4
+    expect(store.nearest(4)).toBe(2); // dropped: 3 and 5 are as near, the later wins
+    expect(store.nearest(2)).toBe(1);
+    expect(store.nearest(99)).toBe(3);
+    expect(new FrameStore().nearest(1)).toBe(-1);
+  });
+
+  it("never thins below its first and last frame, however small the budget", () => {
+    const store = new FrameStore(1);
+    for (let seq = 1; seq <= 9; seq++) store.add(frame(seq));
+    expect(store.length).toBe(2);
+    expect([store.at(0)?.seq, store.at(1)?.seq]).toEqual([1, 9]);
+  });
+
   it("replaces a frame re-sent for the same prediction", () => {
     const store = new FrameStore();
     expect(store.add(frame(1))).toBe(0);

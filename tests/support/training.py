@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import keras
 
 from layerscape import ModelView
 from layerscape.demo import build_lenet, load_digits
+from layerscape.encode import encode_activations
 
 
 @dataclass
@@ -39,3 +41,10 @@ def write_training_page(
               callbacks=[callback])  # fmt: skip
     path = view.save_html(folder / f"training-{theme}{'-weights' if weights_of else ''}.html")
     return TrainingPage(path, view, model, view.recorded_frames, view.history)
+
+
+def live_payload(view: Any, seq: int, step: dict | None) -> str:
+    """Base64 of a payload as the kernel would send it next: the view's last sample, with
+    ``seq`` and a training ``step`` (a live frame) or none (a plain predict)."""
+    payload = encode_activations(view.graph, view.activations, seq, step=step)  # type: ignore[arg-type]
+    return base64.b64encode(payload).decode("ascii")

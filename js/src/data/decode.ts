@@ -124,11 +124,20 @@ function readF32(view: DataView, byteOffset: number, count: number): Float32Arra
   return values;
 }
 
+/** An LSP1 payload's header and where its data region lies (bytes from the view's start). */
+export interface PayloadFrame {
+  header: PayloadHeader;
+  dataStart: number;
+  dataLength: number;
+}
+
 /**
- * Decodes one LSP1 payload. Throws an Error naming the problem on a bad magic, a
- * truncated buffer or an inconsistent header.
+ * Reads an LSP1 payload's header without decoding its tensors (the exported page reads
+ * every recorded frame's step this way and decodes a frame only when it is shown).
+ * Throws an Error naming the problem on a bad magic, a truncated buffer or a header that
+ * is not JSON with a tensors list.
  */
-export function decodePayload(view: DataView): DecodedPayload {
+export function readHeader(view: DataView): PayloadFrame {
   if (view.byteLength < 8) fail(`truncated: ${view.byteLength} bytes, need at least 8`);
   for (let i = 0; i < 4; i++) {
     if (view.getUint8(i) !== MAGIC_BYTES[i]) {
@@ -151,7 +160,15 @@ export function decodePayload(view: DataView): DecodedPayload {
     fail("header has no tensors list");
   }
   const dataStart = Math.ceil((8 + headerLength) / 8) * 8;
-  const dataLength = Math.max(0, view.byteLength - dataStart);
+  return { header, dataStart, dataLength: Math.max(0, view.byteLength - dataStart) };
+}
+
+/**
+ * Decodes one LSP1 payload. Throws an Error naming the problem on a bad magic, a
+ * truncated buffer or an inconsistent header.
+ */
+export function decodePayload(view: DataView): DecodedPayload {
+  const { header, dataStart, dataLength } = readHeader(view);
 
   const nodes = new Map<string, NodeTensors>();
   header.tensors.forEach((s, i) => {

@@ -46,6 +46,24 @@ export class FrameStore {
     return this.list[index];
   }
 
+  /**
+   * Where the frame of sequence number `seq` is now, or else the kept frame nearest to
+   * it (the later one on a tie); -1 when the store is empty. Thinning moves frames to
+   * lower indices, so a viewer holds on to a frame by its seq, not by its index.
+   */
+  nearest(seq: number): number {
+    let best = -1;
+    let gap = Infinity;
+    this.list.forEach((frame, i) => {
+      const d = Math.abs(frame.seq - seq);
+      if (d <= gap) {
+        best = i;
+        gap = d;
+      }
+    });
+    return best;
+  }
+
   /** Keeps one more frame (thinning the older ones while over budget); returns its index. */
   add(frame: Frame): number {
     const last = this.list[this.list.length - 1];

@@ -112,7 +112,7 @@ export const CSS = `
 .layerscape .ls-legend-ticks { display: flex; justify-content: space-between; font-variant-numeric: tabular-nums; }
 .layerscape .ls-legend-scope { color: var(--ls-muted); font-size: 10px; }
 .layerscape .ls-readout {
-  position: absolute; right: 10px; bottom: 50px; z-index: 1; width: 180px; padding: 4px 7px;
+  position: absolute; right: 10px; bottom: 50px; z-index: 1; width: 210px; padding: 4px 7px;
   background: var(--ls-panel); color: var(--ls-fg); border: 1px solid var(--ls-border); border-radius: 6px;
   font-variant-numeric: tabular-nums; pointer-events: none;
 }

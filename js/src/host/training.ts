@@ -6,7 +6,7 @@
  */
 
 import { curvesOf } from "../data/curves";
-import { formatMetric } from "../data/format";
+import { historyIndex, metricLine, otherMetrics, stepTitle } from "../data/readout";
 import { drawCurve, type ChartColors } from "../render/chart";
 import type { TrainingStep } from "../spec";
 
@@ -37,16 +37,6 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: strin
 
 const LIGHT: ChartColors = { train: "#2563eb", val: "#ea580c", marker: "rgba(107,114,128,0.6)", text: "#1f2937" };
 const DARK: ChartColors = { train: "#60a5fa", val: "#fb923c", marker: "rgba(156,163,175,0.6)", text: "#e5e7eb" };
-
-/** Where a step sits in the history (its place on the curves' x axis), or null. */
-function historyIndex(history: readonly TrainingStep[], step: TrainingStep | null): number | null {
-  if (!step) return null;
-  for (let i = history.length - 1; i >= 0; i--) {
-    const h = history[i] as TrainingStep;
-    if (h.epoch === step.epoch && h.batch === step.batch) return i;
-  }
-  return null;
-}
 
 /** Builds the readout and the scrubber inside `root`; everything it adds goes on dispose(). */
 export function createTrainingPanel(root: HTMLElement, events: TrainingPanelEvents): TrainingPanel {
@@ -85,16 +75,6 @@ export function createTrainingPanel(root: HTMLElement, events: TrainingPanelEven
     play.setAttribute("aria-label", "Play the recorded training");
   };
 
-  /** "loss 0.229 · val 0.437" for the shown step, or the bare name when it did not log it. */
-  const rowText = (name: string): string => {
-    const logs = shown?.logs ?? {};
-    const parts = [name];
-    if (logs[name] !== undefined) parts.push(formatMetric(logs[name] as number));
-    const val = logs[`val_${name}`];
-    if (val !== undefined) parts.push(`· val ${formatMetric(val)}`);
-    return parts.join(" ");
-  };
-
   const drawCharts = (): void => {
     const curves = curvesOf(history);
     while (charts.children.length > curves.length) charts.lastElementChild?.remove();
@@ -106,29 +86,29 @@ export function createTrainingPanel(root: HTMLElement, events: TrainingPanelEven
         row.append(element("div", "ls-chart-name"), element("canvas", "ls-chart-canvas"));
         charts.append(row);
       }
-      (row.firstElementChild as HTMLDivElement).textContent = rowText(curve.name);
+      (row.firstElementChild as HTMLDivElement).textContent = metricLine(curve.name, shown?.logs ?? {});
       drawCurve(row.lastElementChild as HTMLCanvasElement, curve, history.length, at, colors);
     });
   };
 
   const render = (): void => {
     readout.hidden = history.length === 0 && shown === null;
-    if (shown) {
-      heading.textContent =
-        shown.batch < 0 ? `epoch ${shown.epoch} · before training` : `epoch ${shown.epoch} · batch ${shown.batch}`;
-    } else {
-      heading.textContent = history.length ? "a prediction, not a training step" : "";
-    }
+    heading.textContent = stepTitle(shown, history.length > 0);
     // Metrics with no curve yet (no history synced) are still listed.
-    const plotted = new Set(curvesOf(history).flatMap((c) => [c.name, `val_${c.name}`]));
-    const loose = Object.entries(shown?.logs ?? {}).filter(([k]) => !plotted.has(k));
-    metrics.textContent = loose.map(([k, v]) => `${k} ${formatMetric(v)}`).join(" · ");
-    metrics.hidden = loose.length === 0;
+    const loose = otherMetrics(shown?.logs ?? {}, new Set(curvesOf(history).map((c) => c.name)));
+    metrics.textContent = loose;
+    metrics.hidden = loose === "";
     drawCharts();
     scrubber.hidden = count < 2;
     slider.max = String(Math.max(0, count - 1));
-    if (frame !== null) slider.value = String(frame);
+    // Live (a predict on screen, not a frame): the slider rests at the newest frame,
+    // where new frames are followed; the position says "live".
+    slider.value = String(frame ?? Math.max(0, count - 1));
     position.textContent = frame !== null ? `${frame + 1} / ${count}` : `live · ${count} frames`;
+    slider.setAttribute(
+      "aria-valuetext",
+      frame !== null ? `frame ${frame + 1} of ${count}: ${heading.textContent}` : "live",
+    );
   };
 
   const onInput = (event: Event): void => {

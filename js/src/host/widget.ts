@@ -5,10 +5,20 @@
  * ("auto" | "light" | "dark"), `height` (pixels), `color_scope` ("layer" | "channel" |
  * "model": which values share a colour scale; missing means "layer"); `_open` (ids of open layers) is read
  * and written: clicks set it, Python's expand()/collapse() change it; `_focus` ({id, n}: Python's
- * fly_to; the camera flies to layer `id` whenever the counter `n` changes, and when a view opens).
+ * fly_to; the camera flies to layer `id` whenever the counter `n` changes, and when a view opens);
+ * `_history` (the training steps the readout plots) and `_frames` (an exported page's recorded
+ * run; a notebook's model has none).
+ *
+ * Training frames: a payload whose header has a `step` joins the recording (data/recording.ts)
+ * and is shown while the scrubber sits at the newest frame; scrubbed back, new frames are
+ * kept but the shown one stays. A payload without `step` (a plain predict) is shown "live":
+ * it is not recorded, `data-frame` is empty and the slider rests at the newest frame, so
+ * the next training frame is followed again.
+ *
  * The root element reports its state for tests: `data-state` (loading → ready | error),
  * `data-predictions` (seq of the last payload drawn), `data-open` (ids of open layers),
- * `data-color-scope`, `data-focus` (the layer the camera landed on after fly_to), and
+ * `data-color-scope`, `data-focus` (the layer the camera landed on after fly_to),
+ * `data-frames` / `data-frame` (recorded frames held, the 0-based one shown), and
  * `__layerscape` (project a layer or one of its elements to client coordinates; list open
  * layers; what the hover draws; screen boxes and visible labels; frames, draw calls, GPU
  * memory and timings for the benchmarks and the performance tests).
@@ -17,7 +27,7 @@
  * own 2D canvas, so any number of views fits in the browser's limit of live WebGL contexts.
  */
 
-import { asDataView, decodePayload, readStep, type DecodedPayload } from "../data/decode";
+import { asDataView, decodePayload, readHeader, readStep, type DecodedPayload } from "../data/decode";
 import { FrameStore } from "../data/recording";
 import type { TrainingStep } from "../spec";
 import { createTrainingPanel } from "./training";
@@ -249,10 +259,13 @@ function render({ model, el }: RenderProps): () => void {
     view?.canvas.setAttribute("aria-label", `3D view of the model ${graph.name}: ${flow}`);
   };
 
-  /** Recorded training frames (the scrubber's), and which one is on screen: null while
-   * the view shows a payload that is not a frame (a plain predict). */
+  /** Recorded training frames (the scrubber's), and the seq of the one on screen: null
+   * while the view shows a payload that is not a frame (a plain predict: "live"). Held by
+   * seq because thinning moves frames to lower indices. */
   const frames = new FrameStore();
-  let shownFrame: number | null = null;
+  let shownSeq: number | null = null;
+  /** The index of the frame on screen now, or null (live). */
+  const shownIndex = (): number | null => (shownSeq === null ? null : frames.nearest(shownSeq));
 
   /** Draws one decoded payload (a prediction or a frame); `arrived` starts the timings. */
   const applyPayload = (decoded: DecodedPayload | null, arrived: number, then?: () => void): void => {
@@ -286,10 +299,11 @@ function render({ model, el }: RenderProps): () => void {
   };
 
   const showPanel = (): void => {
+    const index = shownIndex();
     root.dataset.frames = String(frames.length);
-    root.dataset.frame = shownFrame === null ? "" : String(shownFrame);
-    const step = shownFrame === null ? currentStep : (frames.at(shownFrame)?.step ?? null);
-    panel.show(step, shownFrame, frames.length);
+    root.dataset.frame = index === null ? "" : String(index);
+    const step = index === null ? currentStep : (frames.at(index)?.step ?? null);
+    panel.show(step, index, frames.length);
   };
   let currentStep: TrainingStep | null = null;
 
@@ -298,7 +312,7 @@ function render({ model, el }: RenderProps): () => void {
     const frame = frames.at(Math.max(0, Math.min(frames.length - 1, Math.round(index))));
     if (!frame) return;
     try {
-      shownFrame = Math.max(0, Math.min(frames.length - 1, Math.round(index)));
+      shownSeq = frame.seq;
       timings.scrubToFrame = null;
       applyPayload(decodePayload(frame.data), at, () => {
         timings.scrubToFrame = (view?.frameTimes.last ?? performance.now()) - at;
@@ -312,10 +326,18 @@ function render({ model, el }: RenderProps): () => void {
   /** Keeps a payload that shows a training step; returns whether it is now on screen. */
   const record = (data: DataView, decoded: DecodedPayload): boolean => {
     if (!decoded.step) return false;
-    const following = shownFrame === null || shownFrame >= frames.length - 1;
-    const index = frames.add({ data, step: decoded.step, seq: decoded.seq });
-    if (following) shownFrame = index;
-    return following;
+    const before = shownIndex();
+    const following = before === null || before >= frames.length - 1;
+    frames.add({ data, step: decoded.step, seq: decoded.seq });
+    if (following) {
+      shownSeq = decoded.seq;
+      return true;
+    }
+    // Thinning dropped the frame the user scrubbed to: show the kept one nearest to it,
+    // so the scene, the slider and the readout agree.
+    const kept = frames.at(shownIndex() ?? 0);
+    if (kept && kept.seq !== shownSeq) showFrame(shownIndex() ?? 0);
+    return false;
   };
 
   const onPayload = (): void => {
@@ -332,7 +354,7 @@ function render({ model, el }: RenderProps): () => void {
           return;
         }
       } else {
-        shownFrame = null;
+        shownSeq = null;
       }
       currentStep = decoded?.step ?? null;
       applyPayload(decoded, arrived);
@@ -342,15 +364,17 @@ function render({ model, el }: RenderProps): () => void {
     }
   };
 
-  /** The page's recorded frames (`_frames`, exported pages only) seed the scrubber. */
+  /** The page's recorded frames (`_frames`, exported pages only) seed the scrubber; only
+   * their headers are read now, each frame is decoded when it is shown. */
   const seedFrames = (): void => {
     const list = model.get("_frames");
     if (!Array.isArray(list)) return;
     for (const item of list) {
       const data = asDataView(item);
       if (!data) continue;
-      const step = readStep(decodePayload(data).header.step);
-      if (step) frames.add({ data, step, seq: decodePayload(data).seq });
+      const { header } = readHeader(data);
+      const step = readStep(header.step);
+      if (step) frames.add({ data, step, seq: Number(header.seq) || 0 });
     }
   };
 
