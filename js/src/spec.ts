@@ -159,7 +159,7 @@ export interface PayloadHeader {
 export interface TrainingStep {
   /** From 0. */
   epoch: number;
-  /** Within the epoch, from 0; -1 before training starts and for an epoch's end entry (val_ metrics). */
+  /** Within the epoch, from 0; -1 before training starts; the epoch's batch count for an epoch's end entry (val_ metrics). */
   batch: number;
   /** Loss and metrics as Keras logged them. */
   logs: Record<string, number>;

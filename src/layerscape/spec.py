@@ -252,7 +252,8 @@ class TrainingStep(TypedDict):
     epoch: int
     """From 0."""
     batch: int
-    """Batch within the epoch, from 0; -1 before training starts, and for the entry
-    of an epoch's end that adds the ``val_`` metrics."""
+    """Batch within the epoch, from 0 (the last batch the step follows); -1 before
+    training starts; the epoch's batch count for the entry an epoch's end adds with
+    the ``val_`` metrics (one past its last batch)."""
     logs: dict[str, float]
     """What Keras logged: ``loss``, metrics, ``val_`` metrics at an epoch's end."""
