@@ -18,7 +18,7 @@ import pytest
 from layerscape.cli import main
 from layerscape.encode import decode_payload
 from layerscape.progress import reported_if_slow, size_text
-from tests.support.custom_layers import Doubler
+from tests.support.custom_layers import Doubler, Negate
 
 # ``layerscape view`` puts the current folder on the import path for --custom-objects,
 # as ``python -m`` does; run from the clone's root, ``tests.support`` is importable.
@@ -148,6 +148,20 @@ def test_custom_objects_load_the_custom_layer(saved, tmp_path, kind):
     dense = values[(node_id(state, "dense"), "full")]
     twice = values[(node_id(state, "twice"), "full")]
     np.testing.assert_allclose(twice, 2 * dense, atol=(twice.max() - twice.min()) / 100)
+
+
+@pytest.mark.parametrize("suffix", [".keras", ".h5"])
+def test_every_unknown_custom_class_is_named(tmp_path, suffix, capsys):
+    inputs = keras.Input((3,), name="x")
+    model = keras.Model(inputs, Negate(name="neg")(Doubler(name="dbl")(inputs)))
+    path = tmp_path / f"two_custom{suffix}"
+    model.save(path)
+    message = usage_error(capsys, ["view", str(path)])
+    assert "Doubler" in message and "Negate" in message
+    negate = CUSTOM.replace("Doubler", "Negate")
+    assert "Negate" in usage_error(capsys, ["view", str(path), "--custom-objects", CUSTOM])
+    argv = ["view", str(path), "--custom-objects", CUSTOM, "--custom-objects", negate]
+    assert main([*argv, "-o", str(tmp_path / "p.html")]) == 0
 
 
 @pytest.mark.parametrize(

@@ -214,7 +214,7 @@ def read_image(path: Path, model_input: ModelInput, scale: float = 1.0) -> np.nd
             pixels = np.asarray(image, dtype=np.float32)
     except (UnidentifiedImageError, OSError) as err:
         raise InputFileError(f"cannot read {path} as an image: {err}") from err
-    if pixels.ndim == 2 and model_input.shape and len(model_input.shape) == 3:
+    if pixels.ndim == 2 and len(model_input.shape) == 3:
         pixels = pixels[..., np.newaxis]
     if first:
         pixels = np.moveaxis(pixels, -1, 0)

@@ -81,7 +81,8 @@ def import_custom_objects(specs: Sequence[str]) -> dict[str, Any]:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as err:
-            if err.name is None or not module_name.startswith(err.name):
+            missing = err.name or ""
+            if module_name != missing and not module_name.startswith(missing + "."):
                 raise  # the module exists but one of its own imports is missing
             raise ModelFileError(
                 f"--custom-objects {spec}: no module named {err.name!r} (it must be "
@@ -306,6 +307,12 @@ def _load_savedmodel(path: Path) -> LoadedModel:
             'model.save("x.keras") and view that file'
         )
     spec = specs[0]
+    if not hasattr(spec, "shape"):  # a nested structure of tensors, not one tensor
+        raise ModelFileError(
+            f"{path}: its {layer.call_endpoint!r} endpoint takes a structure of tensors; a "
+            "SavedModel can be viewed only with one input tensor. Save the Keras model with "
+            'model.save("x.keras") and view that file'
+        )
     shape = tuple(spec.shape)[1:]
     inputs = keras.Input(shape=shape, dtype=spec.dtype.name, name="input")
     outputs = layer(inputs)

@@ -1,4 +1,4 @@
-"""A custom layer Keras does not know by name: deliberately not registered with
+"""Custom layers Keras does not know by name: deliberately not registered with
 ``keras.saving.register_keras_serializable``, so a file that uses it loads only when it
 is passed (``layerscape view --custom-objects tests.support.custom_layers:Doubler``)."""
 
@@ -12,3 +12,10 @@ class Doubler(keras.layers.Layer):
 
     def call(self, x):
         return x * 2.0
+
+
+class Negate(keras.layers.Layer):
+    """Minus its input: a second unknown class, so an error can name several."""
+
+    def call(self, x):
+        return -x
