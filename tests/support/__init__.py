@@ -9,6 +9,7 @@
 ``zoo_models``  the zoo of real Keras graphs, built small and offline.
 ``keras_names`` Keras' automatic layer names, kept or started afresh.
 ``demo``        the trained LeNet demo page, made once per test session.
+``custom_layers`` a layer class Keras does not know, for ``layerscape view``'s tests.
 
 Nothing here imports pytest, so the benchmarks use it as plain Python; from a clone,
 ``python -m benchmarks.run`` (or ``python -c "import tests.support"``) finds it.
