@@ -168,6 +168,7 @@ export function weightPixel(
   role: "kernel" | "bias",
   index: readonly number[],
 ): [number, number] | null {
+  if (!inRange(p, role, index)) return null;
   const step = p.tileW + p.gap;
   let xy: [number, number];
   if (p.rgb) {
@@ -180,6 +181,12 @@ export function weightPixel(
   else xy = [index[1] ?? 0, index[0] ?? 0];
   const [x, y] = xy;
   return x >= 0 && y >= 0 && x < p.width && y < p.height ? xy : null;
+}
+
+/** Whether `index` names a weight the picture holds (the kernel's own axes, or a unit of the bias). */
+function inRange(p: WeightsPicture, role: "kernel" | "bias", index: readonly number[]): boolean {
+  const shape = role === "bias" ? [p.bias] : p.kernel;
+  return index.length === shape.length && index.every((v, i) => Number.isInteger(v) && v >= 0 && v < shape[i]!);
 }
 
 /** A weight as a colour channel byte of an `rgb` tile: 0.5 + w / (2 max|w|), clamped. */
