@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { scaleFor } from "../src/data/colormap";
 import { isRgbKernel, paintWeights, rgbByte, weightAt, weightPixel, weightsPicture } from "../src/data/weights";
-import { closedSize, layoutGraph, PLANE_DEPTH, WEIGHTS_MAX_SIDE, weightsSize } from "../src/layout";
+import {
+  closedSize,
+  layoutGraph,
+  PLANE_DEPTH,
+  WEIGHTS_MAX_PIXEL,
+  WEIGHTS_MAX_SIDE,
+  WEIGHTS_MIN_SIDE,
+  weightsSize,
+} from "../src/layout";
 import { branchGraph, lenetGraph } from "./fixtures";
 
 describe("the weights picture", () => {
@@ -146,6 +154,10 @@ describe("the size of a layer showing its weights", () => {
     const large = weightsSize(byId("conv2d_1"), graph)!;
     expect(large.w).toBeGreaterThan(small.w);
     expect(large.h).toBeGreaterThan(small.h);
+    // small kernels are brought up to a readable size, a tiny one only so far
+    expect(Math.max(small.w, small.h)).toBeCloseTo(WEIGHTS_MIN_SIDE, 6);
+    const tiny = weightsSize({ ...byId("dense"), weights: { kernel: [3, 2], bias: null } }, graph)!;
+    expect([tiny.w, tiny.h]).toEqual([2 * WEIGHTS_MAX_PIXEL, 3 * WEIGHTS_MAX_PIXEL]);
     const huge = { ...byId("dense"), weights: { kernel: [50000, 4096], bias: null } };
     const size = weightsSize(huge, graph)!;
     expect(Math.max(size.w, size.h)).toBeCloseTo(WEIGHTS_MAX_SIDE, 6);

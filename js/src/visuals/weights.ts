@@ -63,12 +63,11 @@ export class WeightsVisual implements LayerVisual {
     this.group.name = `${inner.id}:weights`;
     this.group.add(inner.group, this.holder);
     this.holder.visible = false;
-    const below = (out: Vector3): Vector3 =>
-      out.set(
-        this.holder.position.x,
-        this.holder.position.y - this.size.h / 2,
-        this.holder.position.z + this.size.d / 2,
-      );
+    // Where the layer's own caption would go (visuals/base.ts): under the picture, a
+    // row further down, above it, then the same one font step smaller.
+    const p = this.holder.position;
+    const below = (out: Vector3): Vector3 => out.set(p.x, p.y - this.size.h / 2, p.z + this.size.d / 2);
+    const above = (out: Vector3): Vector3 => out.set(p.x, p.y + this.size.h / 2, p.z + this.size.d / 2);
     this.caption = this.labels.add(
       {
         className: "ls-caption",
@@ -77,7 +76,10 @@ export class WeightsVisual implements LayerVisual {
         anchor: below,
         fallbacks: [
           { align: "below", anchor: below, dy: 30 },
+          { align: "above", anchor: above },
           { align: "below", anchor: below, compact: true },
+          { align: "below", anchor: below, dy: 25, compact: true },
+          { align: "above", anchor: above, compact: true },
         ],
       },
       this.captionLines(),
