@@ -197,3 +197,25 @@ def test_weights_not_sent_say_so(lenet, digits, page, page_log, tmp_path, monkey
         what="the tooltip saying the weights were not sent",
     )
     assert not page_log.problems(), page_log.problems()
+
+
+def test_a_page_saved_showing_weights_switches_back_to_the_same_activations(
+    lenet, digits, page, page_log, artifacts, tmp_path
+):
+    # The layers' own visuals are built at their weights' size there: back to activations,
+    # the picture is the one a page saved without weights draws.
+    view = ModelView(lenet, labels=[str(d) for d in range(10)])
+    view.predict(digits[0][3])
+    plain = view.save_html(tmp_path / "plain.html")
+    view.show_weights("all")
+    shown = view.save_html(tmp_path / "shown.html")
+    root = open_view(page, plain)
+    expected = shoot(root.locator("canvas").first, artifacts / "plain.png")
+    root = open_view(page, shown)
+    assert root.get_attribute("data-weights").split() == view.weights_shown
+    assert root.locator(".ls-weights").inner_text() == "Activations"
+    root.locator(".ls-weights").click()
+    back = shoot(root.locator("canvas").first, artifacts / "switched-back.png")
+    diff = pixel_diff(expected, back)
+    assert diff.changed < 0.002 * diff.total, diff.describe()
+    assert not page_log.problems(), page_log.problems()
