@@ -158,3 +158,47 @@ def test_a_saved_page_carries_small_layers_weights_for_its_toggle(lenet, digits,
     header, _ = decode_payload(base64.b64decode(b64))
     kernels = {s["node"] for s in header["tensors"] if s["role"] == "kernel"}
     assert kernels == set(ids_of(view, "Conv2D") + ids_of(view, "Dense"))
+
+
+@pytest.mark.parametrize(
+    ("layer", "shape", "kernel", "bias"),
+    [
+        # Keras keeps a transposed kernel as (kh, kw, filters, input channels): sent so.
+        (lambda: keras.layers.Conv2DTranspose(4, 3), (6, 6, 2), [3, 3, 4, 2], [4]),
+        (lambda: keras.layers.GRU(3), (5, 2), [2, 9], None),  # its bias is (2, 9): no vector
+        # Wrappers hold their weights in a layer of their own.
+        (lambda: keras.layers.Bidirectional(keras.layers.LSTM(3)), (5, 2), [2, 12], [12]),
+        (lambda: keras.layers.TimeDistributed(keras.layers.Dense(6)), (4, 5), [5, 6], [6]),
+    ],
+)
+def test_weights_spec_of_transposes_grus_and_wrappers(layer, shape, kernel, bias):
+    layer = built(layer(), shape)
+    assert weights_spec(layer) == {"kernel": kernel, "bias": bias}
+    values, biases = layer_weights(layer)
+    first = next(v for v in layer.weights if len(v.shape) >= 2)
+    np.testing.assert_array_equal(values.reshape(-1), keras.ops.convert_to_numpy(first).reshape(-1))
+    assert (biases is None) == (bias is None)
+
+
+def test_an_untraced_model_s_layers_show_their_weights():
+    class Branchy(keras.Model):
+        def __init__(self):
+            super().__init__(name="branchy")
+            self.head = keras.layers.Dense(3, name="head")
+
+        def call(self, x):
+            # Python control flow on a tensor's value: call() cannot be traced.
+            if float(keras.ops.convert_to_numpy(keras.ops.sum(x))) > 0:
+                return self.head(x)
+            return self.head(-x)
+
+    model = Branchy()
+    model(np.ones((1, 4), "f4"))
+    view = ModelView(model)
+    assert view.graph["wiring"] == "unknown"
+    nodes = {n["id"]: n for n in view.graph["nodes"]}
+    assert nodes["head"]["weights"] == {"kernel": [4, 3], "bias": [3]}
+    assert nodes["input"]["weights"] is None
+    view.show_weights("head")
+    _, arrays = decode_payload(view._payload)
+    np.testing.assert_array_equal(arrays[("head", "kernel")], model.head.kernel.numpy())

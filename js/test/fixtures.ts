@@ -52,18 +52,29 @@ export function lenetGraph(): GraphSpec {
     node("conv2d", "Conv2D", "feature_map", [28, 28, 6], {
       params: 156,
       config: { filters: 6, kernel_size: [5, 5], strides: [1, 1], padding: "valid", activation: "relu" },
+      weights: { kernel: [5, 5, 1, 6], bias: [6] },
     }),
     node("max_pooling2d", "MaxPooling2D", "feature_map", [14, 14, 6], { config: { pool_size: [2, 2] } }),
     node("conv2d_1", "Conv2D", "feature_map", [10, 10, 16], {
       params: 2416,
       config: { filters: 16, kernel_size: [5, 5], strides: [1, 1], padding: "valid", activation: "relu" },
+      weights: { kernel: [5, 5, 6, 16], bias: [16] },
     }),
     node("max_pooling2d_1", "MaxPooling2D", "feature_map", [5, 5, 16], { config: { pool_size: [2, 2] } }),
     node("flatten", "Flatten", "vector", [400]),
-    node("dense", "Dense", "vector", [120], { params: 48120, config: { units: 120, activation: "relu" } }),
-    node("dense_1", "Dense", "vector", [84], { params: 10164, config: { units: 84, activation: "relu" } }),
+    node("dense", "Dense", "vector", [120], {
+      params: 48120,
+      config: { units: 120, activation: "relu" },
+      weights: { kernel: [400, 120], bias: [120] },
+    }),
+    node("dense_1", "Dense", "vector", [84], {
+      params: 10164,
+      config: { units: 84, activation: "relu" },
+      weights: { kernel: [120, 84], bias: [84] },
+    }),
     node("dense_2", "Dense", "vector", [10], {
       params: 850,
+      weights: { kernel: [84, 10], bias: [10] },
       config: { units: 10, activation: "softmax" },
       is_output: true,
     }),

@@ -8,6 +8,7 @@ import { lenetGraph } from "./fixtures";
 /** The part of a visual OpenState reads and drives: whether it opens, and its open progress. */
 function visualsOf(ids: string[], openable: Set<string>) {
   const progress = new Map<string, [boolean, number]>();
+  const weights = new Map<string, boolean>();
   const visuals = new Map(
     ids.map((id) => [
       id,
@@ -15,15 +16,16 @@ function visualsOf(ids: string[], openable: Set<string>) {
         id,
         canOpen: openable.has(id),
         setOpen: (open: boolean, t: number) => progress.set(id, [open, t]),
+        setWeightsShown: (on: boolean) => weights.set(id, on),
       } as unknown as LayerVisual,
     ]),
   );
-  return { visuals, progress };
+  return { visuals, progress, weights };
 }
 
 function setup() {
   const graph = lenetGraph();
-  const { visuals, progress } = visualsOf(
+  const { visuals, progress, weights } = visualsOf(
     graph.nodes.map((n) => n.id),
     new Set(["conv2d", "conv2d_1", "max_pooling2d"]),
   );
@@ -36,7 +38,7 @@ function setup() {
     changed: () => changed++,
   });
   const layout = open.setGraph(graph)!;
-  return { graph, open, layout, progress, placed, announced, changed: () => changed };
+  return { graph, open, layout, progress, weights, placed, announced, changed: () => changed };
 }
 
 describe("OpenState", () => {
@@ -113,5 +115,56 @@ describe("OpenState", () => {
     expect(open.setGraph(null)).toBeNull();
     expect(open.layout).toBeNull();
     expect(open.ids()).toEqual([]);
+  });
+
+  it("switches layers to their weights at once and tweens the layout to their pictures", () => {
+    const { open, layout, weights, placed, announced, changed } = setup();
+    const start = performance.now();
+    open.setWeightIds(["dense", "flatten", "nope", "conv2d"]);
+    // only layers with weights; each told once, in the graph's order
+    expect(open.weightIds()).toEqual(["conv2d", "dense"]);
+    expect([...weights]).toEqual([
+      ["conv2d", true],
+      ["dense", true],
+    ]);
+    expect(changed()).toBe(1);
+    expect(announced).toEqual([]); // the open set did not change
+    expect(placed).toHaveLength(0);
+    expect(open.step(start + OPEN_DURATION_MS / 2)).toBe("moving");
+    const mid = placed.at(-1)!.nodes.get("dense")!.size.h;
+    const target = open.layout!.nodes.get("dense")!.size.h;
+    expect(mid).toBeGreaterThan(layout.nodes.get("dense")!.size.h);
+    expect(mid).toBeLessThan(target);
+    expect(open.step(start + OPEN_DURATION_MS + 1000)).toBe("landed");
+    expect(open.shown!.nodes.get("dense")!.weights).toBe(true);
+    // the same set again changes nothing; hiding switches back
+    open.setWeightIds(["conv2d", "dense"], false);
+    expect(changed()).toBe(1);
+    open.setWeightIds(["dense"], false);
+    expect(weights.get("conv2d")).toBe(false);
+    expect(open.shown!.nodes.get("conv2d")!.size).toEqual(layout.nodes.get("conv2d")!.size);
+  });
+
+  it("keeps a layer open underneath its weights", () => {
+    const { open } = setup();
+    open.setOpenIds(["conv2d"], false);
+    open.setWeightIds(["conv2d"], false);
+    open.toggle("conv2d_1", false); // another layer opening leaves conv2d open
+    expect(open.ids()).toEqual(["conv2d", "conv2d_1"]);
+    open.setWeightIds([], false);
+    const n = open.shown!.nodes.get("conv2d")!;
+    expect(n.open).toBe(true);
+    expect(n.size).toEqual(n.opened);
+  });
+
+  it("remembers the weights set across graphs, and for a graph to come", () => {
+    const { open, graph } = setup();
+    open.setWeightIds(["dense", "dense_1"], false);
+    const smaller = { ...graph, nodes: graph.nodes.filter((n) => n.id !== "dense_1") };
+    expect(open.setGraph(smaller)!.nodes.get("dense")!.weights).toBe(true);
+    expect(open.weightIds()).toEqual(["dense"]);
+    open.setGraph(null);
+    open.setWeightIds(["conv2d"]);
+    expect(open.setGraph(graph)!.nodes.get("conv2d")!.weights).toBe(true);
   });
 });

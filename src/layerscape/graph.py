@@ -76,6 +76,7 @@ def _untraced_graph(plan: Untraced, labels: list[str] | None) -> GraphSpec:
         node = _loose_node(layer.name, layer.name, type(layer).__name__, _built_output(layer))
         node["params"] = param_count(layer)
         node["config"] = key_config(layer)
+        node["weights"] = weights_spec(layer)
         nodes.append(node)
     output = _loose_node(plan.output_id, model.name, type(model).__name__, None)
     output["is_output"] = True

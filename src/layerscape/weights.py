@@ -6,7 +6,10 @@ Which weights: the layer's own ``kernel`` (Dense, the convolutions and their
 transposes), else ``depthwise_kernel`` (DepthwiseConv2D: ``(kh, kw, cin, multiplier)``),
 ``embeddings`` (Embedding: ``(vocab, dim)``), or a recurrent layer's cell ``kernel``
 (``(features, gates x units)``); the bias is the layer's (or its cell's) ``bias`` when
-it is a vector. Values are read when a payload is encoded, so they follow training.
+it is a vector. A layer that holds its weights in layers of its own (Bidirectional,
+TimeDistributed, attention) shows its first weight of rank >= 2 (the one named
+``kernel`` if any) and the vector named ``bias`` beside it. Values are read when a
+payload is encoded, so they follow training.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from .plan import Plan, Scope
+from .plan import Plan, Scope, Untraced
 from .spec import WeightsSpec
 
 MAX_ELEMENTS = 1 << 20
@@ -42,7 +45,32 @@ def _variables(layer: Any) -> tuple[Any | None, Any | None]:
                 if not (isinstance(bias, keras.Variable) and len(bias.shape) == 1):
                     bias = None
                 return kernel, bias
-    return None, None
+    return _first_kernel(layer)
+
+
+def _first_kernel(layer: Any) -> tuple[Any | None, Any | None]:
+    """For wrappers: the first weight of rank >= 2 (one named ``kernel`` first) and the
+    rank-1 ``bias`` of the same sublayer."""
+    weights = [v for v in getattr(layer, "weights", None) or [] if isinstance(v, keras.Variable)]
+    kernels = [v for v in weights if len(v.shape) >= 2]
+    if not kernels:
+        return None, None
+    kernel = next((v for v in kernels if _name(v) == "kernel"), kernels[0])
+    owner = _owner(kernel)
+    bias = next(
+        (v for v in weights if len(v.shape) == 1 and _name(v) == "bias" and _owner(v) == owner),
+        None,
+    )
+    return kernel, bias
+
+
+def _name(variable: Any) -> str:
+    return str(variable.path).rsplit("/", 1)[-1]
+
+
+def _owner(variable: Any) -> str:
+    # The sublayer a variable belongs to: its path without the variable's own name.
+    return str(variable.path).rsplit("/", 1)[0]
 
 
 def canonical_shape(shape: tuple[int, ...] | list[int]) -> list[int] | None:
@@ -97,9 +125,10 @@ def _within_limits(kernel: np.ndarray) -> np.ndarray:
 
 
 def layers_by_node(plan: Plan) -> dict[str, Any]:
-    """Node id -> the layer it calls, for every node whose layer has weights to show."""
-    if not isinstance(plan, Scope):
-        return {}
+    """Node id -> the layer it calls, for every node whose layer has weights to show
+    (an untraced model's nodes are its tracked layers, by name)."""
+    if isinstance(plan, Untraced):
+        return {layer.name: layer for layer in plan.model.layers if weights_spec(layer)}
     return {node_id: op for node_id, op in _calls(plan) if weights_spec(op) is not None}
 
 

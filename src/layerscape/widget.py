@@ -306,9 +306,11 @@ class ModelView(anywidget.AnyWidget):
         A Conv2D kernel is drawn as a grid of kh x kw tiles, one per (input channel,
         output filter) pair; a Dense (or Embedding, recurrent) kernel as one heat map
         (rows: inputs, columns: units); the bias as a row below; all on the diverging
-        map centred at zero. Hover gives each weight's exact value (float32 for up to
-        4,096 weights, else within half a step of 256) and its index. During training
-        the weights redraw with every frame.
+        map centred at zero. A first layer on an RGB image shows one colour tile per
+        filter instead (its input channels as red, green and blue around mid-grey). The
+        layer is laid out at its picture's size while it shows them. Hover gives each
+        weight's exact value (float32 for up to 4,096 weights, else within half a step
+        of 256) and its index. During training the weights redraw with every frame.
 
         Raises
         ------

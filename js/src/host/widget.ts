@@ -409,16 +409,18 @@ function render({ model, el }: RenderProps): () => void {
   };
   const weightedIds = (): string[] => (graph?.nodes ?? []).filter((n) => n.weights).map((n) => n.id);
 
-  const onWeightsTrait = (): void => {
+  /** Draws the trait's layers as their weights (tweened unless `animate` is false). */
+  const onWeightsTrait = (animate = true): void => {
     const ids = weightsTrait();
-    root.dataset.weights = ids.join(" ");
+    view?.setWeightIds(ids, animate);
+    // What the view draws: the trait's ids that are layers with weights.
+    root.dataset.weights = (view?.weightIds() ?? []).join(" ");
     const all = weightedIds();
     weightsButton.hidden = all.length === 0;
     const showing = ids.length > 0;
     weightsButton.textContent = showing ? "Activations" : "Weights";
     weightsButton.setAttribute("aria-pressed", String(showing));
     weightsButton.title = showing ? "Draw every layer's output" : "Draw the layers' weights instead of their outputs";
-    view?.setWeightIds(ids);
   };
 
   /** The Weights button: every layer with weights shows them, or none does. */
@@ -451,7 +453,7 @@ function render({ model, el }: RenderProps): () => void {
       message.textContent = "No model to show yet.";
       message.hidden = graph !== null && graph.nodes.length > 0;
       onPayload();
-      onWeightsTrait();
+      onWeightsTrait(false);
     } catch (err) {
       fail(err);
     }
@@ -508,7 +510,7 @@ function render({ model, el }: RenderProps): () => void {
     ["color_scope", applyColorScope],
     ["_focus", () => onFocusTrait()],
     ["_history", onHistory],
-    ["_weights", onWeightsTrait],
+    ["_weights", () => onWeightsTrait()],
   ];
   for (const [name, onChange] of traits) {
     model.on(`change:${name}`, onChange);

@@ -5,5 +5,6 @@ export * from "./layered";
 export * from "./routes";
 export * from "./merges";
 export * from "./sizes";
+export * from "./weights";
 export * from "./groups";
 export * from "./elements";

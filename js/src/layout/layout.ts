@@ -19,6 +19,7 @@ import type { GraphSpec } from "../spec";
 import { layerGraph, type LayeredGraph } from "./layered";
 import { routeEdges, type Columns } from "./routes";
 import { closedSize, openSize } from "./sizes";
+import { weightsSize } from "./weights";
 import type { Bounds, EdgeLayout, Layout, NodeLayout, Vec3 } from "./types";
 
 /** Minimum gaps between layers along x (flow) and y (between branches). */
@@ -61,9 +62,14 @@ function layeredOf(graph: GraphSpec): LayeredGraph {
 
 /**
  * Lays out a graph. `openIds` names the layers drawn open (feature maps spread into
- * their channel grid); other ids are ignored.
+ * their channel grid), `weightIds` those drawn as their weights (sized by their
+ * picture, over being open); other ids are ignored.
  */
-export function layoutGraph(graph: GraphSpec, openIds: ReadonlySet<string> = new Set()): Layout {
+export function layoutGraph(
+  graph: GraphSpec,
+  openIds: ReadonlySet<string> = new Set(),
+  weightIds: ReadonlySet<string> = new Set(),
+): Layout {
   const layered = layeredOf(graph);
   const labels = graph.labels ?? null;
   const n = graph.nodes.length;
@@ -71,15 +77,17 @@ export function layoutGraph(graph: GraphSpec, openIds: ReadonlySet<string> = new
     const closed = closedSize(node, node.id === graph.outputs[0] || graph.outputs.length === 0 ? labels : null);
     const opened = openSize(node);
     const open = opened !== null && openIds.has(node.id);
+    const weights = weightIds.has(node.id) ? weightsSize(node, graph) : null;
     return {
       id: node.id,
       node,
       depth: layered.depth[i],
       position: { x: 0, y: 0, z: 0 },
-      size: open && opened ? opened : closed,
+      size: weights ?? (open && opened ? opened : closed),
       closed,
       opened,
       open,
+      weights: weights !== null,
     };
   });
   const nodes = new Map<string, NodeLayout>(items.map((item) => [item.id, item]));

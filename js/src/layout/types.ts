@@ -21,6 +21,8 @@ export interface NodeLayout {
   /** Size when open, or null for layers that do not open. */
   opened: Size3 | null;
   open: boolean;
+  /** Drawn as its weights (sized by their picture, whether open or not). */
+  weights: boolean;
 }
 
 /**

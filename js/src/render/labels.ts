@@ -78,6 +78,7 @@ export class Label {
   measured = false;
   private compact = false;
   hidden = false;
+  private suppressed = false;
   /** What the DOM shows now (written only on change). */
   shown = true;
   transform = "";
@@ -114,6 +115,20 @@ export class Label {
 
   setHidden(hidden: boolean): void {
     this.hidden = hidden;
+  }
+
+  /**
+   * Keeps the label off screen whatever `setHidden` says, until released: for a
+   * layer whose picture is replaced for a while (by its weights), so that its own
+   * hiding and showing carries on underneath.
+   */
+  setSuppressed(suppressed: boolean): void {
+    this.suppressed = suppressed;
+  }
+
+  /** Whether the label stays off screen (hidden or suppressed). */
+  get off(): boolean {
+    return this.hidden || this.suppressed;
   }
 
   /** Draws the label at its normal size or one step smaller. */
@@ -253,7 +268,7 @@ export class LabelOverlay {
   /** Positions every label for the camera and a viewport of width x height CSS pixels. */
   update(camera: Camera, width: number, height: number): void {
     const all = [...this.labels];
-    measureAll(all.filter((l) => !l.hidden && !l.measured && width > 0));
+    measureAll(all.filter((l) => !l.off && !l.measured && width > 0));
     // Where each label's first anchor lands: its distance from the middle of the view.
     const centre = new Map<Label, number>();
     for (const l of all) {
@@ -273,7 +288,7 @@ export class LabelOverlay {
     let visible = 0;
     for (const label of all) {
       let rect: Rect | null = null;
-      if (!label.hidden && width > 0 && label.measured) {
+      if (!label.off && width > 0 && label.measured) {
         const { anchor, align, fallbacks = [] } = label.options;
         for (const placement of [{ anchor, align }, ...fallbacks] as LabelPlacement[]) {
           rect = this.place(label, placement, camera, width, height, grid);

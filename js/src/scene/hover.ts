@@ -42,6 +42,11 @@ export interface HoverHooks {
   requestRender(): void;
 }
 
+/** A layer that opens does not while it is drawn as its weights (opening would not show). */
+function clickOpens(visual: LayerVisual): boolean {
+  return visual.canOpen && !visual.showingWeights;
+}
+
 type PointerType = "pointermove" | "pointerleave" | "pointerdown" | "pointerup";
 
 export class Hover {
@@ -146,7 +151,7 @@ export class Hover {
       reads: element
         ? this.reads.map((r) => ({ ...r, shape: this.targets.visuals.get(r.source)?.node.output_shape ?? [] }))
         : [],
-      canOpen: visual.canOpen,
+      canOpen: clickOpens(visual),
       openHint: visual.openHint,
       open: this.hooks.isOpen(visual.id),
     });
@@ -217,7 +222,7 @@ export class Hover {
     if (!down || e.button !== 0) return;
     if (Math.hypot(e.clientX - down.x, e.clientY - down.y) > CLICK_SLOP_PX) return;
     const hit = this.pickAt(e.clientX, e.clientY);
-    if (hit?.visual.canOpen) this.hooks.onClick(hit.visual.id);
+    if (hit && clickOpens(hit.visual)) this.hooks.onClick(hit.visual.id);
   }
 
   private setHovered(visual: LayerVisual | null, element: ElementHit | null = null): void {
@@ -226,7 +231,7 @@ export class Hover {
       this.hovered?.setHighlight(false);
       this.hovered = visual;
       visual?.setHighlight(true);
-      this.targets.canvas.style.cursor = visual?.canOpen ? "pointer" : "";
+      this.targets.canvas.style.cursor = visual && clickOpens(visual) ? "pointer" : "";
       this.hooks.requestRender();
     }
     this.redrawRelations();

@@ -1,8 +1,9 @@
 /**
- * Which layers are open, the layout that follows from it, and the tween between the
- * layout drawn and the new one when layers open or close. Knows the visuals only to
- * ask which can open and to drive their open/close progress; moving everything else to
- * a layout is the view's `place` hook.
+ * Which layers are open and which are drawn as their weights, the layout that follows
+ * from both, and the tween between the layout drawn and the new one when layers open,
+ * close or switch between weights and output. Knows the visuals only to ask which can
+ * open and to drive their open/close progress and weights switch; moving everything
+ * else to a layout is the view's `place` hook.
  */
 
 import type { GraphSpec } from "../spec";
@@ -29,12 +30,14 @@ export interface OpenStateHooks {
   place(layout: Layout): void;
   /** The set of open layers changed (ids in the graph's order). */
   onOpenChange?(ids: string[]): void;
-  /** After `setOpenIds` changed something: what is drawn no longer matches the tooltip, a frame is due. */
+  /** After `setOpenIds` or `setWeightIds` changed something: what is drawn no longer matches the tooltip, a frame is due. */
   changed(): void;
 }
 
 export class OpenState {
   private readonly open = new Set<string>();
+  /** Layers drawn as their weights (ids of the graph's nodes that have weights). */
+  private readonly weights = new Set<string>();
   private graph: GraphSpec | null = null;
   /** The layout for the open set (where a tween goes). */
   private target: Layout | null = null;
@@ -61,8 +64,10 @@ export class OpenState {
     }
     const ids = new Set(graph.nodes.map((n) => n.id));
     for (const id of [...this.open]) if (!ids.has(id)) this.open.delete(id);
+    const weighted = new Set(graph.nodes.filter((n) => n.weights).map((n) => n.id));
+    for (const id of [...this.weights]) if (!weighted.has(id)) this.weights.delete(id);
     const started = performance.now();
-    const layout = layoutGraph(graph, this.open);
+    const layout = layoutGraph(graph, this.open, this.weights);
     measure("layerscape:layout", started);
     this.target = this.drawn = layout;
     return layout;
@@ -89,6 +94,38 @@ export class OpenState {
 
   has(id: string): boolean {
     return this.open.has(id);
+  }
+
+  /** Ids of the layers drawn as their weights, in the graph's order. */
+  weightIds(): string[] {
+    return (this.graph?.nodes ?? []).map((n) => n.id).filter((id) => this.weights.has(id));
+  }
+
+  showsWeights(id: string): boolean {
+    return this.weights.has(id);
+  }
+
+  /**
+   * Draws exactly the layers `ids` that have weights as their weights (the others as
+   * their output): each switches at once, and the layout tweens to the new sizes
+   * (unless `animate` is false). Remembered for a graph built later.
+   */
+  setWeightIds(ids: Iterable<string>, animate = true): void {
+    const wanted = new Set(ids);
+    if (!this.graph || !this.target) {
+      this.weights.clear();
+      for (const id of wanted) this.weights.add(id);
+      return;
+    }
+    const weighted = new Set(this.graph.nodes.filter((n) => n.weights).map((n) => n.id));
+    for (const id of [...wanted]) if (!weighted.has(id)) wanted.delete(id);
+    const changed = [...weighted].filter((id) => wanted.has(id) !== this.weights.has(id));
+    if (changed.length === 0) return;
+    this.weights.clear();
+    for (const id of wanted) this.weights.add(id);
+    for (const id of changed) this.visuals.get(id)?.setWeightsShown?.(wanted.has(id));
+    this.relayout(new Map(), animate);
+    this.hooks.changed();
   }
 
   toggle(id: string, animate = true): void {
@@ -120,8 +157,16 @@ export class OpenState {
     if (changes.size === 0) return;
     this.open.clear();
     for (const id of wanted) this.open.add(id);
+    this.relayout(changes, animate);
+    this.hooks.onOpenChange?.(this.ids());
+    this.hooks.changed();
+  }
+
+  /** Lays out the open and weights sets and moves there (tweened), `changes` opening or closing on the way. */
+  private relayout(changes: Map<string, boolean>, animate: boolean): void {
+    if (!this.graph || !this.target) return;
     const started = performance.now();
-    const to = layoutGraph(this.graph, this.open);
+    const to = layoutGraph(this.graph, this.open, this.weights);
     measure("layerscape:relayout", started);
     const from = this.drawn ?? this.target;
     this.target = to;
@@ -135,8 +180,6 @@ export class OpenState {
       this.place(to);
       for (const [id, open] of changes) this.visuals.get(id)?.setOpen(open, 1);
     }
-    this.hooks.onOpenChange?.(this.ids());
-    this.hooks.changed();
   }
 
   /** Moves the tween on to time `now` (performance.now()). */

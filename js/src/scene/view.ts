@@ -45,7 +45,6 @@ export class SceneView {
   private builds = 0;
   private graph: GraphSpec | null = null;
   private payload: DecodedPayload | null = null;
-  private weightIds = new Set<string>();
   private colorScope: ColorScope = "layer";
   /** The scales' plan for this payload and scope (the model's range is computed once). */
   private plan: ScalePlan = LAYER_PLAN;
@@ -191,7 +190,7 @@ export class SceneView {
     const layout = this.open.setGraph(graph);
     this.framing.setModel((graph?.labels?.length ?? 0) > 0);
     this.contents.build(graph, layout, (id) => this.open.has(id));
-    for (const [id, visual] of this.contents.visuals) visual.setWeightsShown?.(this.weightIds.has(id));
+    for (const [id, visual] of this.contents.visuals) visual.setWeightsShown?.(this.open.showsWeights(id));
     if (!graph || !layout) {
       this.requestRender();
       return;
@@ -265,17 +264,16 @@ export class SceneView {
     this.open.setOpenIds(ids, animate);
   }
 
-  /** Which layers are drawn as their weights; the others as their output. */
-  setWeightIds(ids: Iterable<string>): void {
-    this.weightIds = new Set(ids);
-    this.applyWeights();
+  /**
+   * Which layers are drawn as their weights (the others as their output): they switch
+   * at once and the layout tweens to their pictures' sizes (unless `animate` is false).
+   */
+  setWeightIds(ids: Iterable<string>, animate = true): void {
+    this.open.setWeightIds(ids, animate);
   }
 
-  private applyWeights(): void {
-    for (const [id, visual] of this.contents.visuals) visual.setWeightsShown?.(this.weightIds.has(id));
-    this.hover.clearLegend();
-    this.hover.refresh();
-    this.requestRender();
+  weightIds(): string[] {
+    return this.open.weightIds();
   }
 
   // ---------------------------------------------------------------- camera

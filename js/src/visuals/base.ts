@@ -190,6 +190,10 @@ export abstract class BaseVisual implements LayerVisual {
     this.outline.visible = on;
   }
 
+  setLabelsShown(shown: boolean): void {
+    for (const label of this.ownedLabels) label.setSuppressed(!shown);
+  }
+
   legend(_raycaster?: Raycaster): LegendInfo | null {
     return null;
   }

@@ -28,7 +28,7 @@ export function isLabelledOutput(node: NodeSpec, ctx: VisualContext): boolean {
 
 export function createVisual(node: NodeSpec, layout: NodeLayout, ctx: VisualContext): LayerVisual {
   const visual = createFamilyVisual(node, layout, ctx);
-  return node.weights ? new WeightsVisual(visual, node.weights, layout, ctx.palette) : visual;
+  return node.weights ? new WeightsVisual(visual, node.weights, layout, ctx) : visual;
 }
 
 function createFamilyVisual(node: NodeSpec, layout: NodeLayout, ctx: VisualContext): LayerVisual {

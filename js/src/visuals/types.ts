@@ -95,5 +95,9 @@ export interface LayerVisual {
   footprint(): Vector3[];
   /** Draw the layer's weights instead of its output (only visuals of nodes with `weights`). */
   setWeightsShown?(on: boolean): void;
+  /** Whether the layer is drawn as its weights now (a click then does not open it). */
+  readonly showingWeights?: boolean;
+  /** Shows or keeps off screen every label the visual owns (its caption, unit labels, badge). */
+  setLabelsShown(shown: boolean): void;
   dispose(): void;
 }
