@@ -98,8 +98,13 @@ def test_a_saved_model_becomes_a_page_of_its_graph(saved, tmp_path, kind, capsys
     assert state["_graph"]["name"] == "tiny_cnn"
     printed = capsys.readouterr().out
     assert f"wrote {out.resolve()}" in printed and "structure only" in printed
-    # No --input: the page holds no values.
-    assert page_payload(out) == b""
+    # No --input: the page holds no activations, only the saved model's own small
+    # weights (so its Weights button works offline), exactly as they were saved.
+    values = page_values(out)
+    assert {role for _, role in values} == {"kernel", "bias"}
+    model = keras.models.load_model(saved[kind])
+    conv = node_id(state, "conv")
+    np.testing.assert_array_equal(values[(conv, "kernel")], model.get_layer("conv").kernel.numpy())
 
 
 def test_the_page_is_named_after_the_model_by_default(saved, tmp_path, monkeypatch):
