@@ -21,6 +21,7 @@ SUITE = [
     "test_widget.py",
     "test_encode.py",
     "test_training.py",
+    "test_zoo.py",
 ]
 
 

@@ -70,6 +70,8 @@ def zoo_run(name: str) -> Run:
 
 @pytest.fixture(params=ZOO)
 def run(request) -> Run:
+    if request.param == "nasnet_mobile" and keras.backend.backend() == "torch":
+        pytest.skip("Keras itself refuses NASNetMobile on the torch backend (its own open bug)")
     return zoo_run(request.param)
 
 
