@@ -107,7 +107,7 @@ def encode_activations(
     blobs: list[bytes] = []
     offset = 0
     sets = 1 + len(companions or {})
-    share = None if budget is None and sets == 1 else (budget or PAYLOAD_BUDGET) // sets
+    share = budget if sets == 1 else (PAYLOAD_BUDGET if budget is None else budget) // sets
     with_channels = layers_with_channels(graph, activations, open_ids, share)
     for node in graph["nodes"]:
         values = activations.get(node["id"])
