@@ -490,37 +490,46 @@ class ModelView(anywidget.AnyWidget):
         if (self._pair is not None and new - set(change["old"])) or not new <= sent:
             self._send_payload()
 
-    def _encode(self, budget: int | None = None, weight_ids: list[str] | None = None) -> bytes:
+    def _encode(
+        self,
+        budget: int | None = None,
+        weight_ids: list[str] | None = None,
+        index: int | None = None,
+    ) -> bytes:
         """The last prediction as a payload for the open layers (``budget``: see encode),
         with the weights of the layers that show them (or of ``weight_ids``), read now:
-        they follow training."""
+        they follow training. ``index``: sample ``index`` of the kept batch instead of
+        what the view shows (a saved page's picker)."""
         ids = self._weights if weight_ids is None else weight_ids
         shown = {i: w for i in ids if (w := layer_weights(self._weight_layers[i]))}
-        if not self._activations and not shown:
+        pair = self._pair if index is None else None
+        activations = self._activations if index is None else self._batch.sample(index)
+        index = self.sample if index is None else index
+        if not activations and not shown:
             return b""
-        if self._pair is not None:
+        if pair is not None:
             return encode_comparison(
                 self._graph,  # type: ignore[arg-type]
-                self._batch.sample(self._pair["a"]),
-                self._batch.sample(self._pair["b"]),
-                self._pair,
+                self._batch.sample(pair["a"]),
+                self._batch.sample(pair["b"]),
+                pair,
                 self._seq,
                 self.summary,  # type: ignore[arg-type]
                 open_ids=set(self._open),
                 budget=budget,
                 weights=shown,
-                sample=self._batch.info(self.sample),
+                sample=self._batch.info(index),
             )
         return encode_activations(
             self._graph,  # type: ignore[arg-type]
-            self._activations,
+            activations,
             self._seq,
             self.summary,  # type: ignore[arg-type]
             open_ids=set(self._open),
             budget=budget,
             step=self._step,
             weights=shown,
-            sample=self._batch.info(self.sample) if self._batch.kept > 1 else None,
+            sample=self._batch.info(index) if self._batch.kept > 1 else None,
         )
 
     def _send_payload(self) -> bytes:
@@ -588,12 +597,15 @@ class ModelView(anywidget.AnyWidget):
             title,
             max_bytes,
             frames=self._frames_within,
+            samples=self._samples_within,
         )
 
     def _encode_for_page(self, room: int) -> bytes:
         """The payload of a saved page: the shown weights, then the other layers'
         (smallest first) while they fit beside the activations, so the page's Weights
         toggle works offline."""
+        # Each kept sample's smallest payload is set aside first, so the picker works.
+        room -= self._samples_reserve(room)
         base = self._encode(budget=room)
         # The recorded run comes before weights nobody asked to see.
         spare = min(PAGE_WEIGHTS_BYTES, room - len(base) - self._recording.nbytes)
@@ -607,6 +619,33 @@ class ModelView(anywidget.AnyWidget):
             spare -= cost
             ids.append(node_id)
         return self._encode(budget=room - sum(map(self._weight_bytes, ids)), weight_ids=ids)
+
+    def _samples_reserve(self, room: int) -> int:
+        """What the kept samples' smallest payloads cost on a page (0 when they would
+        take more than half of ``room``: then the page has no picker)."""
+        if self._batch.kept < 2:
+            return 0
+        cost = sum(len(self._encode(0, index=i)) + FRAME_QUOTING for i in range(self._batch.kept))
+        return cost if cost <= room // 2 else 0
+
+    def _samples_within(self, room: int) -> list[bytes]:
+        """One payload per kept sample for a saved page's picker, within ``room`` bytes:
+        each with the closed layers' channels while they fit, else only what they must
+        hold; none (and a warning) when not even that fits."""
+        kept = self._batch.kept
+        if kept < 2:
+            return []
+        for budget in (room // kept, 0):
+            payloads = [self._encode(budget, index=i) for i in range(kept)]
+            if sum(len(p) + FRAME_QUOTING for p in payloads) <= room:
+                return payloads
+        warnings.warn(
+            f"layerscape: the page shows sample {self.sample} only: the {kept} kept samples "
+            f"need about {sum(map(len, payloads)) * 4 // 3:,} bytes more than max_bytes "
+            "leaves, so its sample picker is hidden; pass a larger max_bytes",
+            stacklevel=3,
+        )
+        return []
 
     def _weight_bytes(self, node_id: str) -> int:
         """About what a layer's weights cost in a payload (one byte a weight, or four)."""

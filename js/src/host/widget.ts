@@ -185,11 +185,21 @@ function render({ model, el }: RenderProps): () => void {
   if (grown) el.style.flex = "1 1 auto";
 
   const panel = createTrainingPanel(root, { onPick: (index, at) => showFrame(index, at) });
-  // The picker asks Python for another sample of the kept batch; an exported page has
-  // no kernel behind it, so it shows only the payload it holds (no picker).
-  const live = !(model instanceof StandaloneModel);
+  // The picker asks Python for another sample of the kept batch. An exported page has no
+  // kernel behind it: it shows the samples it holds (`_samples`), or has no picker.
+  const kernel = !(model instanceof StandaloneModel);
+  const pageSamples = (): DataView[] => {
+    const list = model.get("_samples");
+    return Array.isArray(list) ? list : [];
+  };
+  const canPick = (kept: number): boolean => kernel || pageSamples().length >= kept;
   const samplePanel = createSamplePanel(root, {
     onPick: (index) => {
+      const held = kernel ? undefined : pageSamples()[index];
+      if (held) {
+        model.set("_payload", held);
+        return;
+      }
       model.set("sample", index);
       model.save_changes();
     },
@@ -377,7 +387,7 @@ function render({ model, el }: RenderProps): () => void {
       currentStep = decoded?.step ?? null;
       applyPayload(decoded, arrived);
       showPanel();
-      samplePanel.show(decoded?.sample ?? null, decoded?.compare ?? null, live);
+      samplePanel.show(decoded?.sample ?? null, decoded?.compare ?? null, canPick(decoded?.sample?.kept ?? 0));
     } catch (err) {
       fail(err);
     }
