@@ -7,7 +7,8 @@
  * and written: clicks set it, Python's expand()/collapse() change it; `_focus` ({id, n}: Python's
  * fly_to; the camera flies to layer `id` whenever the counter `n` changes, and when a view opens);
  * `_history` (the training steps the readout plots) and `_frames` (an exported page's recorded
- * run; a notebook's model has none); `sample` is written by the sample picker (shown when the
+ * run; a notebook's model has none) and `_samples` (an exported page's kept samples, one payload
+ * each, which its picker shows offline); `sample` is written by the sample picker (shown when the
  * payload says a batch of several is kept, and a kernel is behind the view: host/samples.ts).
  *
  * Training frames: a payload whose header has a `step` joins the recording (data/recording.ts)
