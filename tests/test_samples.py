@@ -257,3 +257,51 @@ def test_training_redraws_keep_one_sample(view, lenet, digits):
     callback.on_train_begin()
     assert view.batch_size == 1
     assert "sample" not in shown(view)[0]
+
+
+def test_opening_a_layer_while_comparing_sends_its_channels_for_a_b_and_the_difference(
+    view, digits
+):
+    view.predict(digits[0][:2])
+    view.compare(0, 1)
+    view.expand("conv2d_1")
+    header, arrays = shown(view)
+    assert header["compare"] == {"a": 0, "b": 1}
+    for role in ("full", "full:a", "full:b"):
+        assert arrays[("conv2d_1", role)].shape == (10, 10, 16), role
+
+
+def _page_samples(path) -> list[bytes]:
+    import base64
+    import json
+    import re
+
+    text = path.read_text()
+    found = re.search(r'id="layerscape-samples"[^>]*>([^<]*)<', text).group(1)
+    return [base64.b64decode(s) for s in json.loads(found)]
+
+
+def test_a_saved_page_holds_every_kept_sample_for_its_picker(view, lenet, digits, tmp_path):
+    batch = digits[0][:3]
+    view.predict(batch)
+    view.compare(0, 2)
+    samples = _page_samples(view.save_html(tmp_path / "page.html"))
+    assert len(samples) == 3
+    for i, payload in enumerate(samples):
+        header, arrays = decode_payload(payload)
+        assert header["sample"]["index"] == i and "compare" not in header
+        expected = fresh(lenet, batch[i])["dense_2"]
+        np.testing.assert_allclose(arrays[("dense_2", "full")], expected, atol=1e-5)
+    # One sample: nothing to pick.
+    view.predict(batch[0])
+    assert _page_samples(view.save_html(tmp_path / "one.html")) == []
+
+
+def test_samples_that_do_not_fit_the_page_leave_it_without_a_picker(view, digits, tmp_path):
+    view.predict(digits[0][0])
+    single = view.save_html(tmp_path / "single.html").stat().st_size
+    view.predict(digits[0][:40])  # 40 samples: some 0.8 MB of payloads more
+    with pytest.warns(UserWarning, match="sample picker is hidden"):
+        path = view.save_html(tmp_path / "small.html", max_bytes=single + 100_000)
+    assert _page_samples(path) == []
+    assert path.stat().st_size <= single + 100_000
