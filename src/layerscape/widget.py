@@ -108,7 +108,11 @@ class ModelView(anywidget.AnyWidget):
     # The training steps plotted in the view's readout (TrainingCallback adds them).
     _history = traitlets.List(traitlets.Dict()).tag(sync=True)
     # The sample of the kept batch shown: view.sample = i and the view's picker.
-    sample = traitlets.Int(0).tag(sync=True)
+    sample = traitlets.Int(
+        0,
+        help="The sample of the last batch shown (0 <= sample < batch_size); setting it "
+        "redraws that sample without running the model, and ends a comparison.",
+    ).tag(sync=True)
 
     def __init__(
         self,
