@@ -305,3 +305,24 @@ def test_samples_that_do_not_fit_the_page_leave_it_without_a_picker(view, digits
         path = view.save_html(tmp_path / "small.html", max_bytes=single + 100_000)
     assert _page_samples(path) == []
     assert path.stat().st_size <= single + 100_000
+
+
+def test_an_untraced_model_keeps_its_batch_and_compares_input_and_output():
+    import keras
+
+    from tests.support import zoo_models
+
+    model = zoo_models.build("gated_net")
+    view = ModelView(model)
+    x = (np.random.default_rng(1).random((3, 6)) * 4).astype("float32")
+    want = keras.ops.convert_to_numpy(model(x, training=False))
+    view.predict(x)
+    view.sample = 2
+    np.testing.assert_array_equal(view.activations["input"], x[2])
+    np.testing.assert_allclose(view.activations["gated_net_output"], want[2], atol=1e-6)
+    view.compare(0, 2)
+    _, arrays = shown(view)
+    np.testing.assert_allclose(arrays[("input", "full")], x[2] - x[0], atol=1e-6)
+    np.testing.assert_allclose(
+        arrays[("gated_net_output", "full")], want[2] - want[0], rtol=1e-5, atol=1e-6
+    )
