@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import numbers
 import warnings
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .encode import CHANNEL_FAMILIES, Reduce, encode_activations
+from .export import FRAME_QUOTING
 from .runners import Runner
 from .spec import ComparePair, GraphSpec, SampleInfo
 
@@ -270,3 +271,37 @@ def encode_comparison(
         sample=sample,
         compare=pair,
     )
+
+
+EncodeSample = Callable[[int, int], bytes]
+"""``encode(index, budget)``: sample ``index``'s plain payload within ``budget`` bytes."""
+
+
+def samples_reserve(encode: EncodeSample, kept: int, room: int) -> int:
+    """What a saved page sets aside for its picker before the shown payload: every kept
+    sample's smallest payload (0 with one sample, or when they would take more than
+    half of ``room``: then the page has no picker)."""
+    if kept < 2:
+        return 0
+    cost = sum(len(encode(i, 0)) + FRAME_QUOTING for i in range(kept))
+    return cost if cost <= room // 2 else 0
+
+
+def page_samples(encode: EncodeSample, kept: int, room: int, shown: int) -> list[bytes]:
+    """One payload per kept sample for a saved page's picker, within ``room`` bytes:
+    each with the closed layers' channels while they fit, else only what it must hold;
+    none, with a warning, when not even that fits (``shown`` is the sample on the page)."""
+    if kept < 2:
+        return []
+    payloads: list[bytes] = []
+    for budget in (room // kept, 0):
+        payloads = [encode(i, budget) for i in range(kept)]
+        if sum(len(p) + FRAME_QUOTING for p in payloads) <= room:
+            return payloads
+    warnings.warn(
+        f"layerscape: the page shows sample {shown} only: the {kept} kept samples need "
+        f"about {sum(map(len, payloads)) * 4 // 3:,} bytes more than max_bytes leaves, so "
+        "its sample picker is hidden; pass a larger max_bytes",
+        stacklevel=5,
+    )
+    return []

@@ -29,8 +29,10 @@ from .samples import (
     check_index,
     encode_comparison,
     keep_batch,
+    page_samples,
     pair_batch,
     resolve_pair,
+    samples_reserve,
 )
 from .spec import ComparePair, GraphSpec, TrainingStep
 from .training import Every, TrainingCallback
@@ -625,31 +627,13 @@ class ModelView(anywidget.AnyWidget):
         return self._encode(budget=room - sum(map(self._weight_bytes, ids)), weight_ids=ids)
 
     def _samples_reserve(self, room: int) -> int:
-        """What the kept samples' smallest payloads cost on a page (0 when they would
-        take more than half of ``room``: then the page has no picker)."""
-        if self._batch.kept < 2:
-            return 0
-        cost = sum(len(self._encode(0, index=i)) + FRAME_QUOTING for i in range(self._batch.kept))
-        return cost if cost <= room // 2 else 0
+        return samples_reserve(self._encode_sample, self._batch.kept, room)
 
     def _samples_within(self, room: int) -> list[bytes]:
-        """One payload per kept sample for a saved page's picker, within ``room`` bytes:
-        each with the closed layers' channels while they fit, else only what they must
-        hold; none (and a warning) when not even that fits."""
-        kept = self._batch.kept
-        if kept < 2:
-            return []
-        for budget in (room // kept, 0):
-            payloads = [self._encode(budget, index=i) for i in range(kept)]
-            if sum(len(p) + FRAME_QUOTING for p in payloads) <= room:
-                return payloads
-        warnings.warn(
-            f"layerscape: the page shows sample {self.sample} only: the {kept} kept samples "
-            f"need about {sum(map(len, payloads)) * 4 // 3:,} bytes more than max_bytes "
-            "leaves, so its sample picker is hidden; pass a larger max_bytes",
-            stacklevel=3,
-        )
-        return []
+        return page_samples(self._encode_sample, self._batch.kept, room, self.sample)
+
+    def _encode_sample(self, index: int, budget: int) -> bytes:
+        return self._encode(budget, index=index)
 
     def _weight_bytes(self, node_id: str) -> int:
         """About what a layer's weights cost in a payload (one byte a weight, or four)."""
