@@ -4,7 +4,9 @@ Python is the reference for the contract: this script writes, with the package's
 code, the graph spec of the demo's LeNet (``lenet.graph.json``), one ``LSP1`` payload for
 it (``lenet.payload.bin``) and what that payload holds once decoded
 (``lenet.expected.json``: per section its metadata, counts of NaN and +-Inf, the sum of
-its finite values and its first values). ``js/test/golden.test.ts`` decodes the payload
+its finite values and its first values), and a comparison of two fixed samples
+(``lenet.compare.bin``: ``b - a`` with ``a`` and ``b`` beside it, ``samples.py``).
+``js/test/golden.test.ts`` decodes the payload
 with the real decoder and checks it against those facts; ``tests/test_golden.py`` fails
 when the committed files are no longer what this script writes (the contract changed:
 run it again and commit the result).
@@ -105,10 +107,24 @@ def fixtures() -> dict[str, bytes]:
     graph = lenet_graph()
     payload = encode_activations(graph, activations(graph), SEQ, "mean", open_ids=OPEN, budget=0)  # type: ignore[arg-type]
     return {
+        "lenet.compare.bin": comparison(graph),
         "lenet.graph.json": (json.dumps(graph, indent=1) + "\n").encode(),
         "lenet.payload.bin": payload,
         "lenet.expected.json": (json.dumps(expected(payload), indent=1) + "\n").encode(),
     }
+
+
+def comparison(graph: dict) -> bytes:
+    """A comparison payload: ``a`` the fixed activations without the special values,
+    ``b`` the same reversed (still multiples of 1/16), LeNet's conv2d open."""
+    from layerscape.samples import encode_comparison
+
+    fixed = activations(graph).items()
+    a = {k: np.nan_to_num(v, nan=0.0, posinf=1.0, neginf=-1.0) for k, v in fixed}
+    b = {k: v.reshape(-1)[::-1].reshape(v.shape).copy() for k, v in a.items()}
+    info = {"index": 0, "kept": 3, "given": 3}
+    pair = {"a": 0, "b": 2}
+    return encode_comparison(graph, a, b, pair, SEQ, "mean", OPEN, budget=0, sample=info)  # type: ignore[arg-type]
 
 
 def main(argv: list[str]) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "js" / "test" / "golden"
-NAMES = ("lenet.graph.json", "lenet.payload.bin", "lenet.expected.json")
+NAMES = ("lenet.graph.json", "lenet.payload.bin", "lenet.expected.json", "lenet.compare.bin")
 
 
 def test_committed_fixtures_are_what_the_script_writes(tmp_path):

@@ -25,6 +25,8 @@ INTERFACES = (
     "TensorSection",
     "PayloadHeader",
     "TrainingStep",
+    "SampleInfo",
+    "ComparePair",
 )
 
 

@@ -129,6 +129,8 @@ export interface GraphSpec {
  * output columns (last axis) limited like channels (`channels_total`).
  */
 export type SectionRole = "full" | "summary" | "kernel" | "bias";
+/** A comparison's companion sections: the same section of sample a or b, beside the shown b − a. */
+export type SampleTag = "a" | "b";
 export type SectionDtype = "u8" | "f32";
 export type Reduce = "mean" | "max";
 
@@ -145,6 +147,8 @@ export interface TensorSection {
   hi: number;
   channels_total: number | null;
   reduce: Reduce | null;
+  /** In a comparison: "a" or "b" for that sample's copy of a shown (b − a) section, for hover; missing or null: drawn. */
+  sample?: SampleTag | null;
 }
 
 export interface PayloadHeader {
@@ -154,6 +158,26 @@ export interface PayloadHeader {
   tensors: TensorSection[];
   /** The training step this payload shows (drawn during fit); null or missing for a predict. */
   step?: TrainingStep | null;
+  /** Which sample of the kept batch this shows (Python's `view.sample`); missing for one sample. */
+  sample?: SampleInfo | null;
+  /** Set while Python's `view.compare(a, b)` is on: every drawn section holds b − a (diverging map, centred at zero). */
+  compare?: ComparePair | null;
+}
+
+export interface SampleInfo {
+  /** The sample shown, from 0. */
+  index: number;
+  /** How many samples of the batch the view keeps (the picker's range). */
+  kept: number;
+  /** How many samples the batch had (more than `kept` beyond Python's memory bound). */
+  given: number;
+}
+
+export interface ComparePair {
+  /** Index of the sample subtracted. */
+  a: number;
+  /** Index of the sample it is subtracted from: the view shows b − a. */
+  b: number;
 }
 
 export interface TrainingStep {

@@ -12,6 +12,7 @@ its output. Nothing is guessed for the layers in between.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import keras
@@ -22,7 +23,9 @@ from . import _keras
 from .plan import Scope, Untraced
 
 
-def run_with_activations(plan: Scope, inputs: list[Any]) -> tuple[list[Any], dict[str, np.ndarray]]:
+def run_with_activations(
+    plan: Scope, inputs: list[Any], whole_batch: bool = False
+) -> tuple[list[Any], dict[str, np.ndarray]]:
     """Run the planned graph on batched ``inputs``.
 
     Parameters
@@ -31,44 +34,60 @@ def run_with_activations(plan: Scope, inputs: list[Any]) -> tuple[list[Any], dic
         From :func:`layerscape.plan.plan_model`.
     inputs
         One batched array per model input, in ``model.inputs`` order.
+    whole_batch
+        Keep every sample: each activation keeps its batch dimension.
 
     Returns
     -------
     outputs, activations
         The model's outputs (flat list, in ``model.outputs`` order, as numpy) and, per
         node id, that node's first output for the *first* sample (batch dimension
-        removed) as float32 numpy.
+        removed) as float32 numpy; with ``whole_batch``, for every sample (batch first).
     """
     functional = plan.functional
     tensors = [
         keras.ops.convert_to_tensor(x, dtype=t.dtype) for x, t in zip(inputs, functional.inputs)
     ]
     activations: dict[str, np.ndarray] = {}
-    outputs = _run_scope(plan, tensors, activations)
+    keep = _as_batch if whole_batch else _first_sample
+    outputs = _run_scope(plan, tensors, activations, keep)
     return [keras.ops.convert_to_numpy(y) for y in outputs], activations
 
 
-def _run_scope(scope: Scope, inputs: list[Any], record: dict[str, np.ndarray]) -> list[Any]:
+def _run_scope(
+    scope: Scope,
+    inputs: list[Any],
+    record: dict[str, np.ndarray],
+    keep: Callable[[Any], np.ndarray],
+) -> list[Any]:
     values = {id(t): v for t, v in zip(scope.functional.inputs, inputs)}
     for call in scope.calls:
         node = call.node
         if node.is_input:
-            record[call.id] = _first_sample(values[id(node.outputs[0])])
+            record[call.id] = keep(values[id(node.outputs[0])])
             continue
         if call.inner is not None:
             flat = [values[id(t)] for t in node.input_tensors]
-            outputs = _run_scope(call.inner, flat, record)
+            outputs = _run_scope(call.inner, flat, record, keep)
         else:
             outputs = tree.flatten(_keras.run_node(node, values))
-            record[call.id] = _first_sample(outputs[0])
+            record[call.id] = keep(outputs[0])
         for symbolic, value in zip(node.outputs, outputs):
             values[id(symbolic)] = value
     return [values[id(t)] for t in scope.functional.outputs]
 
 
-def _first_sample(value: Any) -> np.ndarray:
+def _as_batch(value: Any) -> np.ndarray:
     # np.asarray shares the backend's CPU buffer (TensorFlow, JAX, torch without grad):
     # copying every activation into fresh memory made capture ~1.5x a forward pass.
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError, RuntimeError):
+        array = keras.ops.convert_to_numpy(value)
+    return np.asarray(array, dtype=np.float32)
+
+
+def _first_sample(value: Any) -> np.ndarray:
     try:
         array = np.asarray(value)
     except (TypeError, ValueError, RuntimeError):
@@ -76,7 +95,9 @@ def _first_sample(value: Any) -> np.ndarray:
     return np.asarray(array[0], dtype=np.float32)
 
 
-def run_untraced(plan: Untraced, batch: Any) -> tuple[Any, dict[str, np.ndarray]]:
+def run_untraced(
+    plan: Untraced, batch: Any, whole_batch: bool = False
+) -> tuple[Any, dict[str, np.ndarray]]:
     """Call an untraced model on ``batch`` as the user would, in inference mode.
 
     Parameters
@@ -87,6 +108,8 @@ def run_untraced(plan: Untraced, batch: Any) -> tuple[Any, dict[str, np.ndarray]
     batch
         What the model's ``call()`` takes, with the batch dimension; for a ``call()``
         with several input arguments, a list or tuple of them.
+    whole_batch
+        Keep every sample (batch first) instead of the first one.
 
     Returns
     -------
@@ -106,10 +129,11 @@ def run_untraced(plan: Untraced, batch: Any) -> tuple[Any, dict[str, np.ndarray]
         returned = plan.model(batch, training=False)
     outputs = keras.tree.map_structure(keras.ops.convert_to_numpy, returned)
     record: dict[str, np.ndarray] = {}
+    keep = _as_batch if whole_batch else _first_sample
     given = tree.flatten(batch)
     if len(given) == 1 and np.ndim(given[0]) >= 1:
-        record[plan.input_id] = _first_sample(given[0])
+        record[plan.input_id] = keep(given[0])
     leaves = tree.flatten(outputs)
     if leaves and np.ndim(leaves[0]) >= 1:
-        record[plan.output_id] = _first_sample(leaves[0])
+        record[plan.output_id] = keep(leaves[0])
     return outputs, record

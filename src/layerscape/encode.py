@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import struct
 from collections.abc import Collection, Mapping
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -22,8 +22,11 @@ from .spec import (
     U8_NAN,
     U8_NEG_INF,
     U8_POS_INF,
+    ComparePair,
     GraphSpec,
     PayloadHeader,
+    SampleInfo,
+    SampleTag,
     TensorSection,
     TrainingStep,
 )
@@ -56,6 +59,10 @@ def encode_activations(
     budget: int | None = None,
     step: TrainingStep | None = None,
     weights: Mapping[str, tuple[np.ndarray, np.ndarray | None]] | None = None,
+    summaries: Mapping[str, np.ndarray] | None = None,
+    companions: Mapping[SampleTag, Mapping[str, np.ndarray]] | None = None,
+    sample: SampleInfo | None = None,
+    compare: ComparePair | None = None,
 ) -> bytes:
     """Encode one prediction's activations.
 
@@ -79,6 +86,17 @@ def encode_activations(
     weights
         Node id -> (kernel, bias) for the layers whose weights are shown: sent as
         ``kernel`` and ``bias`` sections (``weights.layer_weights`` gives them).
+    summaries
+        Node id -> the summary section to send instead of reducing ``activations``
+        (a comparison sends the difference of two summaries).
+    companions
+        ``"a"``/``"b"`` -> activations sent beside each shown section, with the same
+        roles and channels, tagged ``sample`` (a comparison's two samples). The
+        channel budget is shared: every layer's channels cost once per set.
+    sample
+        The header's ``sample``: which sample of the kept batch this shows.
+    compare
+        The header's ``compare``: the payload shows ``b - a`` of these samples.
 
     Returns
     -------
@@ -88,7 +106,9 @@ def encode_activations(
     sections: list[TensorSection] = []
     blobs: list[bytes] = []
     offset = 0
-    with_channels = layers_with_channels(graph, activations, open_ids, budget)
+    sets = 1 + len(companions or {})
+    share = budget if sets == 1 else (PAYLOAD_BUDGET if budget is None else budget) // sets
+    with_channels = layers_with_channels(graph, activations, open_ids, share)
     for node in graph["nodes"]:
         values = activations.get(node["id"])
         # Generic nodes are not pictured; passthrough layers (identity at inference) are
@@ -96,11 +116,22 @@ def encode_activations(
         if values is None or node["family"] == "generic" or node.get("passthrough"):
             continue
         channels = node["id"] in with_channels
-        for role, data, extra in _sections_for(node["family"], values, reduce, channels):
-            section, blob = _encode_tensor(node["id"], role, data, offset, **extra)
-            sections.append(section)
-            blobs.append(blob)
-            offset += _pad8(len(blob))
+        summary = (summaries or {}).get(node["id"])
+        sets_of: list[tuple[SampleTag | None, Any]] = [
+            (None, _sections_for(node["family"], values, reduce, channels, summary))
+        ]
+        for name, acts in (companions or {}).items():
+            other = acts.get(node["id"])
+            if other is not None:
+                sets_of.append((name, _sections_for(node["family"], other, reduce, channels)))
+        for tag, produced in sets_of:
+            for role, data, extra in produced:
+                section, blob = _encode_tensor(node["id"], role, data, offset, **extra)
+                if tag is not None:
+                    section["sample"] = tag
+                sections.append(section)
+                blobs.append(blob)
+                offset += _pad8(len(blob))
     for node in graph["nodes"]:
         shown = (weights or {}).get(node["id"])
         spec = node.get("weights")
@@ -118,6 +149,10 @@ def encode_activations(
     header: PayloadHeader = {"version": SPEC_VERSION, "seq": seq, "tensors": sections}
     if step is not None:
         header["step"] = step
+    if sample is not None:
+        header["sample"] = sample
+    if compare is not None:
+        header["compare"] = compare
     head = json.dumps(header, separators=(",", ":")).encode()
     out = bytearray(PAYLOAD_MAGIC + struct.pack("<I", len(head)) + head)
     out += bytes(_pad8(len(out)) - len(out))
@@ -182,11 +217,18 @@ def _kept_channels(values: np.ndarray) -> int:
     return max(1, min(channels, FULL_MAX_ELEMENTS // max(1, values[..., 0].size)))
 
 
-def _sections_for(family: str, values: np.ndarray, reduce: Reduce, channels: bool):
+def _sections_for(
+    family: str,
+    values: np.ndarray,
+    reduce: Reduce,
+    channels: bool,
+    summary: np.ndarray | None = None,
+):
     values = np.asarray(values, dtype=np.float32)
     if CHANNEL_FAMILIES.get(family) == values.ndim:
-        with np.errstate(invalid="ignore"):
-            summary = values.mean(axis=-1) if reduce == "mean" else values.max(axis=-1)
+        if summary is None:
+            with np.errstate(invalid="ignore"):
+                summary = values.mean(axis=-1) if reduce == "mean" else values.max(axis=-1)
         yield "summary", summary, {"reduce": reduce, "channels_total": values.shape[-1]}
         if channels:
             kept = values[..., : _kept_channels(values)]
@@ -251,7 +293,10 @@ def dequantize_u8(codes: np.ndarray, lo: float, hi: float) -> np.ndarray:
 
 
 def decode_payload(payload: bytes) -> tuple[PayloadHeader, dict[tuple[str, str], np.ndarray]]:
-    """Read a payload back (for tests and tools): header and (node, role) -> array."""
+    """Read a payload back (for tests and tools): header and (node, role) -> array.
+
+    A comparison's ``a``/``b`` sections are keyed ``(node, "full:a")``, ``(node,
+    "summary:b")``, ...; the shown ones (the difference) by their role alone."""
     if payload[:4] != PAYLOAD_MAGIC:
         raise ValueError(f"not an LSP1 payload: starts with {payload[:4]!r}")
     (length,) = struct.unpack("<I", payload[4:8])
@@ -264,7 +309,8 @@ def decode_payload(payload: bytes) -> tuple[PayloadHeader, dict[tuple[str, str],
             array = np.frombuffer(raw, dtype="<f4")
         else:
             array = dequantize_u8(np.frombuffer(raw, dtype=np.uint8), s["lo"], s["hi"])
-        arrays[(s["node"], s["role"])] = array.reshape(s["shape"])
+        role = s["role"] if not s.get("sample") else f"{s['role']}:{s.get('sample')}"
+        arrays[(s["node"], role)] = array.reshape(s["shape"])
     return header, arrays
 
 

@@ -8,7 +8,9 @@ fetched: it opens from ``file://`` offline. Scripts on the page reach the view t
 ``model.set("color_scope", "channel")``) and ``cleanup`` (the function ``render``
 returned). A recorded training run travels as ``#layerscape-frames``: a JSON list of
 base64 ``LSP1`` payloads, oldest first (``[]`` without one), which the stand-in model
-gives the view as ``_frames``.
+gives the view as ``_frames``. The samples of a kept batch travel as
+``#layerscape-samples`` (the same form, one payload per sample, sample 0 first; ``[]``
+without them), given to the view as ``_samples``: its picker then works offline.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ TEMPLATE = """<!doctype html>
 <script id="layerscape-state" type="application/json">{state}</script>
 <script id="layerscape-payload" type="application/octet-stream">{payload}</script>
 <script id="layerscape-frames" type="application/json">{frames}</script>
+<script id="layerscape-samples" type="application/json">{samples}</script>
 <script>{bundle}</script>
 <script>LayerscapeWidget.mountPage();</script>
 </body>
@@ -59,6 +62,7 @@ def save_view(
     title: str,
     max_bytes: int = EXPORT_MAX_BYTES,
     frames: Callable[[int], list[bytes]] | None = None,
+    samples: Callable[[int], list[bytes]] | None = None,
 ) -> Path:
     """Write a view as a page of at most ``max_bytes``; the body of ``save_html``.
 
@@ -81,6 +85,10 @@ def save_view(
         bytes of raw payload (thinned evenly, both ends kept); the page then stays
         within ``max_bytes``. The shown payload comes first; the frames share what it
         leaves. None: no frames (an empty ``#layerscape-frames``).
+    samples
+        The kept batch's samples: ``samples(room)`` returns one payload per sample
+        (all of them, or none) whose lengths, plus :data:`FRAME_QUOTING` each, fit in
+        ``room``: what the payload and the frames leave. None: no samples.
 
     Raises
     ------
@@ -98,7 +106,9 @@ def save_view(
             f"got max_bytes={max_bytes:,}. Pass a larger max_bytes or collapse layers."
         )
     recorded = frames(room - len(payload) - FRAME_OVERHEAD) if frames is not None else []
-    return write_html(path, render_page(bundle, state, payload, title, recorded))
+    left = room - len(payload) - FRAME_OVERHEAD - sum(len(f) + FRAME_QUOTING for f in recorded)
+    kept = samples(left) if samples is not None else []
+    return write_html(path, render_page(bundle, state, payload, title, recorded, kept))
 
 
 def write_html(path: Path, page: str) -> Path:
@@ -126,6 +136,7 @@ def render_page(
     payload: bytes,
     title: str,
     frames: Sequence[bytes] = (),
+    samples: Sequence[bytes] = (),
 ) -> str:
     """The HTML text of a page showing ``state`` (graph, options) and ``payload``.
 
@@ -143,6 +154,9 @@ def render_page(
     frames
         Recorded training frames (``LSP1`` payloads, oldest first): a JSON list of
         base64 strings in ``#layerscape-frames``, which the page's scrubber replays.
+    samples
+        One payload per kept sample, in ``#layerscape-samples`` (the same form), which
+        the page's sample picker shows.
     """
     if not bundle.exists():
         raise RuntimeError(f"the front-end bundle {bundle} is missing; build js/ first")
@@ -153,6 +167,7 @@ def render_page(
         state=json.dumps(page_state).replace("<", "\\u003c"),
         payload=base64.b64encode(payload).decode("ascii"),
         frames=json.dumps([base64.b64encode(f).decode("ascii") for f in frames]),
+        samples=json.dumps([base64.b64encode(f).decode("ascii") for f in samples]),
         bundle=_script_safe(bundle.read_text(encoding="utf-8")),
     )
 

@@ -1,7 +1,8 @@
 """Check what the page sends back to the kernel before it reaches the traits.
 
-The page legitimately writes only two lists of layer ids: the open layers (``_open``)
-and the layers showing their weights (``_weights``), each from clicks. Anything
+The page legitimately writes two lists of layer ids: the open layers (``_open``)
+and the layers showing their weights (``_weights``), each from clicks, and the sample
+its picker shows (``sample``: an int index into the kept batch). Anything
 else it sends for a trait that ``ModelView`` owns, and any malformed value, comes from
 a stale or foreign front end: it is dropped with a warning, never raised inside the
 comm handler (where it would log a traceback and leave the two halves out of step).
@@ -14,7 +15,7 @@ import warnings
 from collections.abc import Collection, Mapping
 from typing import Any
 
-PAGE_WRITABLE = frozenset({"_open", "_weights"})
+PAGE_WRITABLE = frozenset({"_open", "_weights", "sample"})
 """The traits of ``ModelView``'s own the page may set."""
 
 
@@ -23,7 +24,10 @@ class PageMessageWarning(UserWarning):
 
 
 def clean_page_state(
-    sync_data: Mapping[str, Any], owned: Collection[str], choices: Mapping[str, Collection[str]]
+    sync_data: Mapping[str, Any],
+    owned: Collection[str],
+    choices: Mapping[str, Collection[str]],
+    samples: int = 1,
 ) -> dict[str, Any]:
     """``sync_data`` with what the page may not send removed (each removal warned).
 
@@ -35,6 +39,8 @@ def clean_page_state(
         The trait names ``ModelView`` itself declares.
     choices
         For each list the page may write (``_open``, ``_weights``), the ids it may hold.
+    samples
+        How many samples the view keeps: ``sample`` must be an int in ``0..samples-1``.
     """
     clean: dict[str, Any] = {}
     for name, value in sync_data.items():
@@ -42,6 +48,11 @@ def clean_page_state(
             clean[name] = value
         elif name not in PAGE_WRITABLE:
             _warn(f"the page sent {name!r}, which only Python sets; ignored")
+        elif name == "sample":
+            if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < samples:
+                clean[name] = value
+            else:
+                _warn(f"the page sent sample={value!r:.40}, not an index below {samples}; ignored")
         else:
             ids = _layer_ids(name, value, choices.get(name, ()))
             if ids is not None:

@@ -30,8 +30,13 @@ class Prediction:
     outputs: Any
     """What the model returns, as numpy, in the model's own structure: for one sample
     without its batch dimension, for a batch with it."""
-    activations: dict[str, np.ndarray]
-    """Node id -> that node's output for the first sample (no batch), float32."""
+    batch: dict[str, np.ndarray]
+    """Node id -> that node's output for every sample (batch first), float32."""
+
+    @property
+    def activations(self) -> dict[str, np.ndarray]:
+        """Node id -> that node's output for the first sample (no batch)."""
+        return {k: v[0] for k, v in self.batch.items()}
 
 
 class Runner(Protocol):
@@ -72,7 +77,7 @@ class TracedRunner:
         arrays, batched = prepare_inputs(
             x, names=self._names, shapes=self._shapes, dtypes=self._dtypes
         )
-        outputs, activations = run_with_activations(self._plan, arrays)
+        outputs, activations = run_with_activations(self._plan, arrays, whole_batch=True)
         if not batched:
             outputs = [y[0] for y in outputs]
         structure = _keras.outputs_structure(self._plan.functional)
@@ -102,10 +107,10 @@ class UntracedRunner:
         else:
             batched = True
             x = keras.tree.map_structure(numeric, x)
-        outputs, activations = run_untraced(plan, x)
+        outputs, activations = run_untraced(plan, x, whole_batch=True)
         if labels is not None:  # only now is the output's shape known
             output = activations.get(plan.output_id)
-            check_labels(None if output is None else output.shape, labels)
+            check_labels(None if output is None else output.shape[1:], labels)
         if not batched:
             outputs = keras.tree.map_structure(lambda y: y[0], outputs)
         return Prediction(outputs, activations)

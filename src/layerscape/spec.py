@@ -107,6 +107,15 @@ node sends at most two sections:
   first ``shape[-1]`` output columns are sent and ``channels_total`` gives how many
   there are. A bias is rank 1 ``(cout,)``. The same f32/u8 rule as activations applies.
 
+Several samples and comparisons
+-------------------------------
+A ``predict`` of a batch keeps every sample (``samples.py``); its payload's header has
+``sample``: the index shown, how many are kept and how many the batch had. While
+``view.compare(a, b)`` is on, the header has ``compare`` (``{"a": i, "b": j}``): each
+shown section holds ``b - a`` (a closed layer's summary: ``summary(b) - summary(a)``),
+the front end draws it on the diverging map centred at zero, and each is followed by
+the same section of ``a`` and of ``b`` (``sample: "a"`` / ``"b"``) for hover.
+
 Training frames
 ---------------
 A payload drawn during ``fit`` (``TrainingCallback``) carries ``step``: the epoch (from
@@ -131,6 +140,7 @@ U8_POS_INF = 252
 U8_NEG_INF = 253
 
 SectionRole = Literal["full", "summary", "kernel", "bias"]
+SampleTag = Literal["a", "b"]
 Family = Literal["image", "feature_map", "volume", "vector", "sequence", "generic"]
 Wiring = Literal["known", "unknown"]
 GroupKind = Literal["model", "block", "stage"]
@@ -235,6 +245,10 @@ class TensorSection(TypedDict):
     hi: float
     channels_total: int | None
     reduce: Literal["mean", "max"] | None
+    sample: NotRequired["SampleTag | None"]
+    """In a comparison (the header has ``compare``): ``"a"`` or ``"b"`` for the same
+    section of that sample, sent beside the shown one (``b - a``) for hover; missing or
+    None for what the view draws."""
 
 
 class PayloadHeader(TypedDict):
@@ -246,6 +260,28 @@ class PayloadHeader(TypedDict):
     step: NotRequired["TrainingStep | None"]
     """The training step this payload shows (``TrainingCallback``); None or missing for
     a ``predict``."""
+    sample: NotRequired["SampleInfo | None"]
+    """Which sample of the kept batch this shows (``view.sample``); missing for a
+    payload of one sample (training frames, older payloads)."""
+    compare: NotRequired["ComparePair | None"]
+    """Set while ``view.compare(a, b)`` is on: every shown section holds ``b - a`` (drawn
+    on the diverging map centred at zero), with ``a``'s and ``b``'s beside it."""
+
+
+class SampleInfo(TypedDict):
+    index: int
+    """The sample shown, from 0."""
+    kept: int
+    """How many samples of the batch the view keeps (the picker's range)."""
+    given: int
+    """How many samples the batch had (more than ``kept`` beyond the memory bound)."""
+
+
+class ComparePair(TypedDict):
+    a: int
+    """Index (in the kept batch) of the sample subtracted."""
+    b: int
+    """Index of the sample it is subtracted from: the view shows ``b - a``."""
 
 
 class TrainingStep(TypedDict):

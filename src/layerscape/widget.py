@@ -23,7 +23,18 @@ from .options import COLOR_SCOPES, SUMMARIES, THEMES, ViewOptions, check_options
 from .plan import plan_model
 from .recording import Recording, fit_frames
 from .runners import runner_for
-from .spec import GraphSpec, TrainingStep
+from .samples import (
+    MAX_BATCH_BYTES,
+    Batch,
+    check_index,
+    encode_comparison,
+    keep_batch,
+    page_samples,
+    pair_batch,
+    resolve_pair,
+    samples_reserve,
+)
+from .spec import ComparePair, GraphSpec, TrainingStep
 from .training import Every, TrainingCallback
 from .weights import layer_weights, layers_by_node
 
@@ -98,6 +109,12 @@ class ModelView(anywidget.AnyWidget):
     _weights = traitlets.List(traitlets.Unicode()).tag(sync=True)
     # The training steps plotted in the view's readout (TrainingCallback adds them).
     _history = traitlets.List(traitlets.Dict()).tag(sync=True)
+    # The sample of the kept batch shown: view.sample = i and the view's picker.
+    sample = traitlets.Int(
+        0,
+        help="The sample of the last batch shown (0 <= sample < batch_size); setting it "
+        "redraws that sample without running the model, and ends a comparison.",
+    ).tag(sync=True)
 
     def __init__(
         self,
@@ -113,6 +130,9 @@ class ModelView(anywidget.AnyWidget):
         labels = check_labels(self._runner.output_shape, labels)
         graph = graph_from_plan(model, plan, labels)
         self._activations: dict[str, np.ndarray] = {}
+        self._batch = Batch({}, 1)
+        self._pair: ComparePair | None = None
+        self._quiet = False
         self._seq = 0
         self._recording = Recording()
         # The step the last payload showed: re-sent payloads (a layer opened, the
@@ -125,7 +145,7 @@ class ModelView(anywidget.AnyWidget):
         # anywidget instantiates a subclass of its own; the traits declared here are these.
         own = set(ModelView.class_own_traits())
         choices = {"_open": set(self._openable_ids()), "_weights": set(self._weight_layers)}
-        super().set_state(clean_page_state(sync_data, own, choices))
+        super().set_state(clean_page_state(sync_data, own, choices, samples=self._batch.kept))
 
     @traitlets.observe("summary")
     def _on_summary(self, change: dict[str, Any]) -> None:
@@ -139,8 +159,84 @@ class ModelView(anywidget.AnyWidget):
 
     @property
     def activations(self) -> dict[str, np.ndarray]:
-        """Node id -> that layer's output for the last predicted sample (no batch)."""
+        """Node id -> that layer's output for the shown sample (no batch): the last
+        predicted one, or sample :attr:`sample` of the last batch."""
         return dict(self._activations)
+
+    @property
+    def batch_size(self) -> int:
+        """How many samples of the last batch the view keeps (1 after a single sample)."""
+        return self._batch.kept
+
+    @traitlets.validate("sample")
+    def _valid_sample(self, proposal: dict[str, Any]) -> int:
+        return check_index(proposal["value"], self._batch.kept)
+
+    @traitlets.observe("sample")
+    def _on_sample(self, change: dict[str, Any]) -> None:
+        self._activations = self._batch.sample(change["new"])
+        if self._quiet or not self._batch.activations:
+            return
+        # Another sample is shown, without running the model; a comparison ends.
+        self._pair = None
+        self._send_payload()
+
+    def _show_sample(self, index: int) -> None:
+        """Show sample ``index`` of a new batch, leaving the payload to the caller."""
+        self._quiet = True
+        try:
+            self.sample = index
+        finally:
+            self._quiet = False
+        self._activations = self._batch.sample(index)
+
+    def compare(self, a: Any, b: Any = None) -> None:
+        """Draw, per layer, ``b - a`` on the diverging map centred at zero; ``compare(None)``
+        ends it and shows :attr:`sample` again.
+
+        Parameters
+        ----------
+        a, b
+            Two indices into the last batch (``0 <= i < batch_size``), or two samples
+            (what :meth:`predict` takes for one sample): the model then runs on them
+            and they become the kept batch, ``a`` as sample 0 and ``b`` as sample 1.
+
+        Hovering an element gives ``a``, ``b`` and ``b - a`` there; a closed layer's
+        summary shows the difference of the two summaries. Setting :attr:`sample` (or
+        the view's picker), or a new :meth:`predict`, ends the comparison.
+
+        Raises
+        ------
+        TypeError
+            For an index that is not an int, an index beside a sample, or a batch of
+            several samples where one is expected.
+        ValueError
+            For an index out of range, samples that do not fit the model (the errors
+            :meth:`predict` gives) or samples whose layers differ in shape.
+        """
+        if a is None and b is None:
+            if self._pair is not None:
+                self._pair = None
+                self._send_payload()
+            return
+        pair = resolve_pair(a, b, self._batch.kept if self._batch.activations else 0)
+        with self.hold_sync():
+            if pair is None:  # two samples: run them, they become the batch
+                batch, graph = pair_batch(self._runner, self._graph, a, b)  # type: ignore[arg-type]
+                self._seq += 1
+                self._step = None
+                self._batch = batch
+                if graph is not self._graph:
+                    self._graph = cast("dict[str, Any]", graph)  # the trait holds the spec
+                self._show_sample(0)
+                pair = {"a": 0, "b": 1}
+            self._pair = pair
+            self._send_payload()
+
+    @property
+    def comparing(self) -> tuple[int, int] | None:
+        """The samples ``(a, b)`` whose difference ``b - a`` the view shows, or None."""
+        return None if self._pair is None else (self._pair["a"], self._pair["b"])
 
     @property
     def prediction_count(self) -> int:
@@ -153,10 +249,15 @@ class ModelView(anywidget.AnyWidget):
         Parameters
         ----------
         x
-            One sample without the batch dimension, or a batch (the view shows the
-            first sample). For several inputs, a list in input order or a dict keyed
-            by input name. For a subclassed model that could not be traced and whose
-            input shape Keras never recorded, ``x`` is what ``model(x)`` takes: a batch
+            One sample without the batch dimension, or a batch: the view shows its
+            first sample and keeps every sample's activations, so :attr:`sample`
+            (and the view's picker) switch between them without running the model
+            again, and :meth:`compare` draws the difference of two. At most
+            ``samples.MAX_BATCH_BYTES`` (256 MB) of activations are kept: beyond it
+            the first samples that fit, with a ``SamplesWarning``. For several
+            inputs, a list in input order or a dict keyed by input name. For a
+            subclassed model that could not be traced and whose input shape Keras
+            never recorded, ``x`` is what ``model(x)`` takes: a batch
             (a list of batches, one per argument, when its ``call()`` takes several).
 
         Returns
@@ -178,8 +279,11 @@ class ModelView(anywidget.AnyWidget):
         """Run the model on ``x``, send the payload (with ``step`` during training) and
         return the model's outputs and the payload sent."""
         prediction = self._runner.run(x, self._graph["labels"])
+        # A training redraw shows (and keeps) its first sample only.
+        self._batch = keep_batch(prediction.batch, MAX_BATCH_BYTES, 1 if step is not None else None)
         self._seq += 1
-        self._activations = prediction.activations
+        self._pair = None
+        self._show_sample(0)
         self._step = step
         graph = self._runner.observed(self._graph, prediction.activations)  # type: ignore[arg-type]
         with self.hold_sync():
@@ -387,26 +491,51 @@ class ModelView(anywidget.AnyWidget):
             return
         sent = layers_with_channels(self._graph, self._activations, change["old"])  # type: ignore[arg-type]
         with_channels = {n["id"] for n in self._graph["nodes"] if n["family"] in CHANNEL_FAMILIES}
-        if not set(change["new"]) & with_channels <= sent:
+        new = set(change["new"]) & with_channels
+        # A comparison shares the channel budget three ways: re-send for any newly open.
+        if (self._pair is not None and new - set(change["old"])) or not new <= sent:
             self._send_payload()
 
-    def _encode(self, budget: int | None = None, weight_ids: list[str] | None = None) -> bytes:
+    def _encode(
+        self,
+        budget: int | None = None,
+        weight_ids: list[str] | None = None,
+        index: int | None = None,
+    ) -> bytes:
         """The last prediction as a payload for the open layers (``budget``: see encode),
         with the weights of the layers that show them (or of ``weight_ids``), read now:
-        they follow training."""
+        they follow training. ``index``: sample ``index`` of the kept batch instead of
+        what the view shows (a saved page's picker)."""
         ids = self._weights if weight_ids is None else weight_ids
         shown = {i: w for i in ids if (w := layer_weights(self._weight_layers[i]))}
-        if not self._activations and not shown:
+        pair = self._pair if index is None else None
+        activations = self._activations if index is None else self._batch.sample(index)
+        index = self.sample if index is None else index
+        if not activations and not shown:
             return b""
+        if pair is not None:
+            return encode_comparison(
+                self._graph,  # type: ignore[arg-type]
+                self._batch.sample(pair["a"]),
+                self._batch.sample(pair["b"]),
+                pair,
+                self._seq,
+                self.summary,  # type: ignore[arg-type]
+                open_ids=set(self._open),
+                budget=budget,
+                weights=shown,
+                sample=self._batch.info(index),
+            )
         return encode_activations(
             self._graph,  # type: ignore[arg-type]
-            self._activations,
+            activations,
             self._seq,
             self.summary,  # type: ignore[arg-type]
             open_ids=set(self._open),
             budget=budget,
             step=self._step,
             weights=shown,
+            sample=self._batch.info(index) if self._batch.kept > 1 else None,
         )
 
     def _send_payload(self) -> bytes:
@@ -474,12 +603,15 @@ class ModelView(anywidget.AnyWidget):
             title,
             max_bytes,
             frames=self._frames_within,
+            samples=self._samples_within,
         )
 
     def _encode_for_page(self, room: int) -> bytes:
         """The payload of a saved page: the shown weights, then the other layers'
         (smallest first) while they fit beside the activations, so the page's Weights
         toggle works offline."""
+        # Each kept sample's smallest payload is set aside first, so the picker works.
+        room -= self._samples_reserve(room)
         base = self._encode(budget=room)
         # The recorded run comes before weights nobody asked to see.
         spare = min(PAGE_WEIGHTS_BYTES, room - len(base) - self._recording.nbytes)
@@ -493,6 +625,15 @@ class ModelView(anywidget.AnyWidget):
             spare -= cost
             ids.append(node_id)
         return self._encode(budget=room - sum(map(self._weight_bytes, ids)), weight_ids=ids)
+
+    def _samples_reserve(self, room: int) -> int:
+        return samples_reserve(self._encode_sample, self._batch.kept, room)
+
+    def _samples_within(self, room: int) -> list[bytes]:
+        return page_samples(self._encode_sample, self._batch.kept, room, self.sample)
+
+    def _encode_sample(self, index: int, budget: int) -> bytes:
+        return self._encode(budget, index=index)
 
     def _weight_bytes(self, node_id: str) -> int:
         """About what a layer's weights cost in a payload (one byte a weight, or four)."""

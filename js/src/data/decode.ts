@@ -6,8 +6,10 @@ import {
   U8_NAN,
   U8_NEG_INF,
   U8_POS_INF,
+  type ComparePair,
   type PayloadHeader,
   type Reduce,
+  type SampleInfo,
   type TensorSection,
   type TrainingStep,
 } from "../spec";
@@ -41,6 +43,35 @@ export interface DecodedPayload {
   nodes: Map<string, NodeTensors>;
   /** The training step the payload shows (drawn during fit), or null for a predict. */
   step: TrainingStep | null;
+  /** Which sample of the kept batch it shows (null: a payload of one sample). */
+  sample?: SampleInfo | null;
+  /** The pair a comparison shows b − a of (null: not a comparison). */
+  compare?: ComparePair | null;
+  /** A comparison's values of a and b, by node, with the same roles as `nodes` (null: none sent). */
+  samples?: { a: Map<string, NodeTensors>; b: Map<string, NodeTensors> } | null;
+}
+
+function whole(value: unknown): number | null {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : null;
+}
+
+/** The header's `sample`, checked: null unless index, kept and given are whole numbers with index < kept. */
+export function readSampleInfo(value: unknown): SampleInfo | null {
+  if (value === null || typeof value !== "object") return null;
+  const raw = value as Record<string, unknown>;
+  const index = whole(raw.index);
+  const kept = whole(raw.kept);
+  if (index === null || kept === null || index >= kept) return null;
+  return { index, kept, given: Math.max(kept, whole(raw.given) ?? kept) };
+}
+
+/** The header's `compare`, checked: null unless a and b are whole numbers. */
+export function readComparePair(value: unknown): ComparePair | null {
+  if (value === null || typeof value !== "object") return null;
+  const raw = value as Record<string, unknown>;
+  const a = whole(raw.a);
+  const b = whole(raw.b);
+  return a === null || b === null ? null : { a, b };
 }
 
 /** The header's `step`, checked: null unless it has a numeric epoch and batch; logs keep only numbers. */
@@ -171,6 +202,8 @@ export function decodePayload(view: DataView): DecodedPayload {
   const { header, dataStart, dataLength } = readHeader(view);
 
   const nodes = new Map<string, NodeTensors>();
+  const compare = readComparePair(header.compare);
+  const samples = compare ? { a: new Map<string, NodeTensors>(), b: new Map<string, NodeTensors>() } : null;
   header.tensors.forEach((s, i) => {
     checkSection(s, i, dataLength);
     const count = product(s.shape);
@@ -191,9 +224,21 @@ export function decodePayload(view: DataView): DecodedPayload {
       channelsTotal: s.channels_total ?? null,
       reduce: s.reduce ?? null,
     };
-    const entry = nodes.get(s.node) ?? {};
+    // A comparison's copies of a and b go beside the drawn sections (outside one: ignored).
+    const tag = s.sample === "a" || s.sample === "b" ? s.sample : null;
+    if (tag && !samples) return;
+    const into = tag && samples ? samples[tag] : nodes;
+    const entry = into.get(s.node) ?? {};
     entry[s.role] = tensor;
-    nodes.set(s.node, entry);
+    into.set(s.node, entry);
   });
-  return { header, seq: Number(header.seq) || 0, nodes, step: readStep(header.step) };
+  return {
+    header,
+    seq: Number(header.seq) || 0,
+    nodes,
+    step: readStep(header.step),
+    sample: readSampleInfo(header.sample),
+    compare,
+    samples,
+  };
 }

@@ -13,6 +13,7 @@
  */
 
 import { scaleFor, type ColorScale } from "./colormap";
+import { differenceScale } from "./compare";
 import type { DecodedPayload } from "./decode";
 import { formatNumber } from "./format";
 
@@ -81,12 +82,14 @@ export interface ScalePlan {
   scope: ColorScope;
   /** The model's range (only computed for the "model" scope; null when none is finite). */
   model: Range | null;
+  /** A comparison (b − a): every scale is diverging and centred at zero, whatever the range's sign. */
+  centered?: boolean;
 }
 
 export const LAYER_PLAN: ScalePlan = { scope: "layer", model: null };
 
 export function planScales(scope: ColorScope, payload: DecodedPayload | null): ScalePlan {
-  return { scope, model: scope === "model" ? modelRange(payload) : null };
+  return { scope, model: scope === "model" ? modelRange(payload) : null, centered: Boolean(payload?.compare) };
 }
 
 /** Which values a scale was made from. */
@@ -104,23 +107,25 @@ export interface ScaleChoice {
   finite: boolean;
 }
 
-function choose(range: Range, basis: ScaleBasis, scope: ColorScope, finite = true): ScaleChoice {
-  return { scale: scaleFor(range.lo, range.hi), lo: range.lo, hi: range.hi, basis, scope, finite };
+function choose(range: Range, basis: ScaleBasis, scope: ColorScope, finite = true, centered = false): ScaleChoice {
+  const scale = centered ? differenceScale(range.lo, range.hi) : scaleFor(range.lo, range.hi);
+  return { scale, lo: range.lo, hi: range.hi, basis, scope, finite };
 }
 
 /** The model's scale when the scope is "model" and the model has a range. */
 function modelChoice(plan: ScalePlan): ScaleChoice | null {
-  return plan.scope === "model" && plan.model ? choose(plan.model, "model", "model") : null;
+  return plan.scope === "model" && plan.model ? choose(plan.model, "model", "model", true, plan.centered) : null;
 }
 
 /** A whole layer's values (vectors, sequences): its own range, or the model's. */
 export function layerScale(plan: ScalePlan, layer: Range): ScaleChoice {
-  return modelChoice(plan) ?? choose(layer, "layer", plan.scope);
+  return modelChoice(plan) ?? choose(layer, "layer", plan.scope, true, plan.centered);
 }
 
 /** A closed feature map's summary plane: the model's range for "model", else its own. */
 export function summaryScale(plan: ScalePlan, summary: Range): ScaleChoice {
-  return modelChoice(plan) ?? choose(summary, plan.scope === "channel" ? "summary" : "layer", plan.scope);
+  const basis = plan.scope === "channel" ? "summary" : "layer";
+  return modelChoice(plan) ?? choose(summary, basis, plan.scope, true, plan.centered);
 }
 
 /** The part of a decoded channels-last tensor the tile scales read. */
@@ -143,7 +148,12 @@ export function tileScales(plan: ScalePlan, t: ChannelsLast): ScaleChoice[] {
   const choices: ScaleChoice[] = [];
   for (let c = 0; c < channels; c++) {
     const r = channelRange(t.values, channels, c);
-    choices.push(r ? choose(r, "channel", "channel") : choose(finiteOr(layer), "channel", "channel", false));
+    const centered = plan.centered;
+    choices.push(
+      r
+        ? choose(r, "channel", "channel", true, centered)
+        : choose(finiteOr(layer), "channel", "channel", false, centered),
+    );
   }
   return choices;
 }

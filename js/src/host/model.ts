@@ -40,6 +40,10 @@ export interface WidgetTraits {
   _history: TrainingStep[];
   /** An exported page's recorded training frames (LSP1 payloads, oldest first); a notebook's model has none. */
   _frames: DataView[];
+  /** An exported page's kept samples (one LSP1 payload each, sample 0 first), for its picker; a notebook's model has none. */
+  _samples: DataView[];
+  /** The sample of the kept batch shown: written by the picker here, and by Python's `view.sample = i`. */
+  sample: number;
 }
 
 export type TraitName = keyof WidgetTraits;

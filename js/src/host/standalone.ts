@@ -4,8 +4,9 @@
  *
  * The page holds the trait values as JSON in `#layerscape-state` (plus `fill_window`:
  * the view fills the window's height and follows it), the last payload as base64 in
- * `#layerscape-payload` and a recorded training run in `#layerscape-frames` (trait
- * `_frames`, which only pages have); the view renders into `#layerscape-root`. Scripts on the page,
+ * `#layerscape-payload`, a recorded training run in `#layerscape-frames` (trait
+ * `_frames`, which only pages have) and the kept samples of a batch in
+ * `#layerscape-samples` (trait `_samples`, for the sample picker); the view renders into `#layerscape-root`. Scripts on the page,
  * and the browser tests, reach it through `window.layerscapePage`: `model` to get and
  * set traits, `cleanup` (what render() returned, once it has run).
  */
@@ -72,9 +73,10 @@ function base64Bytes(text: string): Uint8Array {
   return bytes;
 }
 
-/** The page's recorded training frames: `#layerscape-frames`, a JSON list of base64 payloads. */
-function readFrames(doc: Document): DataView[] {
-  const text = doc.getElementById("layerscape-frames")?.textContent?.trim();
+/** The page's recorded training frames (`#layerscape-frames`) or kept samples
+ * (`#layerscape-samples`): a JSON list of base64 payloads. */
+function readPayloads(doc: Document, id = "layerscape-frames"): DataView[] {
+  const text = doc.getElementById(id)?.textContent?.trim();
   if (!text) return [];
   const list: unknown = JSON.parse(text);
   if (!Array.isArray(list)) return [];
@@ -93,7 +95,8 @@ export function mountStandalone(widget: WidgetModule, doc: Document = document):
   const state = JSON.parse(doc.getElementById("layerscape-state")?.textContent ?? "{}") as PageState;
   const b64 = (doc.getElementById("layerscape-payload")?.textContent ?? "").trim();
   state._payload = new DataView(base64Bytes(b64).buffer);
-  state._frames = readFrames(doc);
+  state._frames = readPayloads(doc);
+  state._samples = readPayloads(doc, "layerscape-samples");
   if (state.fill_window) state.height = windowHeight(win);
   const model = new StandaloneModel(state);
   if (state.fill_window) win.addEventListener("resize", () => model.set("height", windowHeight(win)));

@@ -127,6 +127,25 @@ export const CSS = `
   background: var(--ls-panel); border: 1px solid var(--ls-border); border-radius: 6px;
 }
 .layerscape .ls-scrubber[hidden], .layerscape .ls-readout[hidden] { display: none; }
+.layerscape .ls-samples {
+  position: absolute; right: 8px; top: 40px; z-index: 1; display: flex; align-items: center; gap: 5px;
+  padding: 3px 7px; background: var(--ls-panel); border: 1px solid var(--ls-border); border-radius: 6px;
+  font-variant-numeric: tabular-nums;
+}
+.layerscape .ls-samples button {
+  font: inherit; width: 24px; color: var(--ls-fg); background: var(--ls-button);
+  border: 1px solid var(--ls-border); border-radius: 4px; padding: 1px 0; cursor: pointer;
+}
+.layerscape .ls-samples button:hover { background: var(--ls-button-hover); }
+.layerscape .ls-samples button:disabled { opacity: 0.4; cursor: default; }
+.layerscape .ls-sample-slider { width: 110px; accent-color: var(--ls-accent); }
+.layerscape .ls-sample-position { color: var(--ls-fg); white-space: nowrap; }
+.layerscape .ls-compare {
+  position: absolute; left: 10px; top: 32px; z-index: 1; padding: 3px 9px; pointer-events: none;
+  background: var(--ls-panel); border: 1px solid var(--ls-accent); border-radius: 12px;
+  color: var(--ls-accent); font-weight: 700; font-size: 12px;
+}
+.layerscape .ls-samples[hidden], .layerscape .ls-compare[hidden] { display: none; }
 .layerscape .ls-play {
   font: inherit; width: 28px; color: var(--ls-fg); background: var(--ls-button);
   border: 1px solid var(--ls-border); border-radius: 4px; padding: 2px 0; cursor: pointer;

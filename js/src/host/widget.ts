@@ -7,7 +7,9 @@
  * and written: clicks set it, Python's expand()/collapse() change it; `_focus` ({id, n}: Python's
  * fly_to; the camera flies to layer `id` whenever the counter `n` changes, and when a view opens);
  * `_history` (the training steps the readout plots) and `_frames` (an exported page's recorded
- * run; a notebook's model has none).
+ * run; a notebook's model has none) and `_samples` (an exported page's kept samples, one payload
+ * each, which its picker shows offline); `sample` is written by the sample picker (shown when the
+ * payload says a batch of several is kept, and a kernel is behind the view: host/samples.ts).
  *
  * Training frames: a payload whose header has a `step` joins the recording (data/recording.ts)
  * and is shown while the scrubber sits at the newest frame; scrubbed back, new frames are
@@ -18,7 +20,9 @@
  * The root element reports its state for tests: `data-state` (loading → ready | error),
  * `data-predictions` (seq of the last payload drawn), `data-open` (ids of open layers),
  * `data-color-scope`, `data-focus` (the layer the camera landed on after fly_to),
- * `data-frames` / `data-frame` (recorded frames held, the 0-based one shown), and
+ * `data-frames` / `data-frame` (recorded frames held, the 0-based one shown), `data-sample` (the
+ * sample of the kept batch drawn, "" before any payload) / `data-compare` ("a,b" while a
+ * comparison b − a is drawn, else ""), and
  * `__layerscape` (project a layer or one of its elements to client coordinates; list open
  * layers; what the hover draws; screen boxes and visible labels; frames, draw calls, GPU
  * memory and timings for the benchmarks and the performance tests).
@@ -31,6 +35,8 @@ import { asDataView, decodePayload, readHeader, readStep, type DecodedPayload } 
 import { FrameStore } from "../data/recording";
 import type { TrainingStep } from "../spec";
 import { createTrainingPanel } from "./training";
+import { createSamplePanel } from "./samples";
+import { compareAttribute } from "../data/compare";
 import { resolveOpenDims, sameShapes } from "../data/shapes";
 import { formatCount } from "../data/format";
 import { asColorScope } from "../data/scales";
@@ -50,7 +56,7 @@ import type { HoverState } from "../scene/relations";
 import { SceneView } from "../scene/view";
 import type { GraphSpec } from "../spec";
 import type { RenderProps, TraitName, WidgetModel, WidgetModule } from "./model";
-import { mountStandalone, type PageHandle } from "./standalone";
+import { mountStandalone, StandaloneModel, type PageHandle } from "./standalone";
 
 export type { RenderProps, WidgetModel } from "./model";
 
@@ -150,6 +156,8 @@ function render({ model, el }: RenderProps): () => void {
   root.dataset.state = "loading";
   root.dataset.predictions = "0";
   root.dataset.open = "";
+  root.dataset.sample = "";
+  root.dataset.compare = "";
   const style = element("style", "");
   style.textContent = CSS;
   const viewportEl = element("div", "ls-viewport");
@@ -178,6 +186,25 @@ function render({ model, el }: RenderProps): () => void {
   if (grown) el.style.flex = "1 1 auto";
 
   const panel = createTrainingPanel(root, { onPick: (index, at) => showFrame(index, at) });
+  // The picker asks Python for another sample of the kept batch. An exported page has no
+  // kernel behind it: it shows the samples it holds (`_samples`), or has no picker.
+  const kernel = !(model instanceof StandaloneModel);
+  const pageSamples = (): DataView[] => {
+    const list = model.get("_samples");
+    return Array.isArray(list) ? list : [];
+  };
+  const canPick = (kept: number): boolean => kernel || pageSamples().length >= kept;
+  const samplePanel = createSamplePanel(root, {
+    onPick: (index) => {
+      const held = kernel ? undefined : pageSamples()[index];
+      if (held) {
+        model.set("_payload", held);
+        return;
+      }
+      model.set("sample", index);
+      model.save_changes();
+    },
+  });
   let view: SceneView | null = null;
   /** The graph as Python sent it, and as drawn (open dimensions filled in; undefined
    * until the scene is built for the current graph). */
@@ -291,6 +318,8 @@ function render({ model, el }: RenderProps): () => void {
       timings.payloadToFrame = end - arrived;
       if (decoded && decoded.nodes.size > 0) timings.firstDataFrame ??= end;
       root.dataset.predictions = String(seq);
+      root.dataset.sample = decoded ? String(decoded.sample?.index ?? 0) : "";
+      root.dataset.compare = compareAttribute(decoded?.compare);
       then?.();
     });
     // A prediction for a scene already on screen is drawn at once; a new scene
@@ -359,6 +388,7 @@ function render({ model, el }: RenderProps): () => void {
       currentStep = decoded?.step ?? null;
       applyPayload(decoded, arrived);
       showPanel();
+      samplePanel.show(decoded?.sample ?? null, decoded?.compare ?? null, canPick(decoded?.sample?.kept ?? 0));
     } catch (err) {
       fail(err);
     }
@@ -548,6 +578,7 @@ function render({ model, el }: RenderProps): () => void {
     for (const fn of cleanups) fn();
     cleanups.length = 0;
     panel.dispose();
+    samplePanel.dispose();
     view?.dispose();
     view = null;
     delete root.__layerscape;

@@ -8,6 +8,7 @@
 
 import type { Camera, Scene } from "three";
 
+import { differenceNote } from "../data/compare";
 import type { Palette } from "../render/palette";
 import type { GraphSpec } from "../spec";
 import type { ElementHit, LayerVisual } from "../visuals/types";
@@ -40,6 +41,10 @@ export interface HoverHooks {
   /** The user clicked a layer that opens. */
   onClick(id: string): void;
   requestRender(): void;
+  /** In a comparison: the values of a and b at `index` of layer `id` (null: not comparing, or not sent). */
+  compareAt?(id: string, index: readonly number[]): { a: number[]; b: number[] } | null;
+  /** Whether the payload drawn is a comparison (b − a). */
+  comparing?(): boolean;
 }
 
 /** A layer that opens does not while it is drawn as its weights (opening would not show). */
@@ -136,17 +141,23 @@ export class Hover {
   refresh(): void {
     if (!this.pointer) return;
     const hit = this.pickAt(this.pointer.x, this.pointer.y);
-    const element = hit ? hit.visual.elementAt(hit.raycaster) : null;
+    let element = hit ? hit.visual.elementAt(hit.raycaster) : null;
+    const compared = hit && element && !element.weight ? this.hooks.compareAt?.(hit.visual.id, element.index) : null;
+    if (element && compared) element = { ...element, compare: compared };
     this.setHovered(hit?.visual ?? null, element);
     if (!hit) {
       this.tooltip.hide();
       return;
     }
     const { visual, raycaster } = hit;
+    const shown = visual.legend(raycaster);
+    // A comparison's colours show b − a (a layer drawn as its weights shows weights).
+    const difference = this.hooks.comparing?.() && !visual.showingWeights;
+    const legend = shown && difference ? { ...shown, note: differenceNote(shown.note) } : shown;
     const info = describeLayer({
       node: visual.node,
       dataRows: visual.dataRows(),
-      legend: visual.legend(raycaster),
+      legend,
       element,
       reads: element
         ? this.reads.map((r) => ({ ...r, shape: this.targets.visuals.get(r.source)?.node.output_shape ?? [] }))

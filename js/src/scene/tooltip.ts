@@ -6,6 +6,7 @@
  */
 
 import { cssGradient } from "../data/colormap";
+import { compareRows } from "../data/compare";
 import { formatNumber } from "../data/format";
 import type { IndexRange, Region } from "../data/receptive";
 import type { ElementHit, LegendInfo } from "../visuals/types";
@@ -56,10 +57,22 @@ export function elementLines(
   const index = hit.index.length === 1 ? String(hit.index[0]) : `(${hit.index.join(", ")})`;
   rows.push([hit.axes.length === 1 ? hit.axes[0] : `(${hit.axes.join(", ")})`, index]);
   if (hit.label) rows.push(["name", hit.label]);
-  const value = hit.values.length === 0 ? "not sent" : hit.values.map(formatNumber).join(", ");
-  rows.push(["value", hit.note && hit.values.length > 0 ? `${value} (${hit.note})` : value]);
+  if (hit.compare) {
+    const compared = compareRows(hit.compare.a, hit.compare.b, hit.values);
+    if (hit.note) compared[2][1] = `${compared[2][1]} (${hit.note})`;
+    rows.push(...compared);
+  } else {
+    const value = hit.values.length === 0 ? "not sent" : hit.values.map(formatNumber).join(", ");
+    rows.push(["value", hit.note && hit.values.length > 0 ? `${value} (${hit.note})` : value]);
+  }
   for (const r of reads) rows.push(["reads", `${r.source}: ${describeRegion(r.region, r.rank, r.channels)}`]);
   return rows;
+}
+
+/** The class of an element row's value: value, reads, name, a / b / diff (a comparison), else index. */
+function elementClass(key: string): string {
+  if (key === "value" || key === "reads" || key === "name" || key === "a" || key === "b") return key;
+  return key === "b − a" ? "diff" : "index";
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
@@ -147,10 +160,7 @@ export class Tooltip {
     if (info.element) {
       const table = el("dl", "ls-tt-rows ls-tt-element");
       for (const [k, v] of info.element) {
-        table.append(
-          el("dt", "", k),
-          el("dd", `ls-tt-el-${k === "value" || k === "reads" || k === "name" ? k : "index"}`, v),
-        );
+        table.append(el("dt", "", k), el("dd", `ls-tt-el-${elementClass(k)}`, v));
       }
       parts.push(table);
     }

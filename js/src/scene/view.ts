@@ -7,6 +7,7 @@
  * Knows nothing about anywidget.
  */
 
+import { compareValuesAt } from "../data/compare";
 import type { DecodedPayload } from "../data/decode";
 import { LAYER_PLAN, planScales, type ColorScope, type ScalePlan } from "../data/scales";
 import { FrameScheduler } from "../render/frames";
@@ -93,6 +94,8 @@ export class SceneView {
       {
         graph: () => this.graph,
         isOpen: (id) => this.open.has(id),
+        compareAt: (id, index) => compareValuesAt(this.payload, id, index),
+        comparing: () => Boolean(this.payload?.compare),
         onClick: (id) => {
           this.open.toggle(id);
           callbacks.onUserToggle?.(this.open.ids());

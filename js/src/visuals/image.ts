@@ -3,12 +3,17 @@
  * true colour. An RGB image opens into its three colour planes side by side (red,
  * green, blue: what adds up to the picture), one texture for the three.
  * Pixel values are shown on their natural range: [0, 1] or [0, 255] when they fit,
- * otherwise stretched from their minimum to their maximum.
+ * otherwise stretched from their minimum to their maximum. In a comparison the pixels
+ * are a difference (b − a): drawn on the diverging map centred at zero, an RGB pixel by
+ * the mean of its three differences (its planes, open, each by its own).
  */
 
 import type { Raycaster } from "three";
 
+import { colorOf, type ColorScale } from "../data/colormap";
+import { differenceScale } from "../data/compare";
 import type { DecodedTensor, NodeTensors } from "../data/decode";
+import { LAYER_PLAN, type ScalePlan } from "../data/scales";
 import type { Region } from "../data/receptive";
 import { formatNumber } from "../data/format";
 import { colorPlanesGrid, dim, type NodeLayout } from "../layout";
@@ -36,6 +41,8 @@ function toByte(v: number, lo: number, span: number): number {
 export class ImageVisual extends TexturedPlaneVisual {
   override readonly openHint = "click to open: its red, green and blue planes";
   private full: DecodedTensor | null = null;
+  /** In a comparison: the diverging scale of the difference (null: real pixels). */
+  private difference: ColorScale | null = null;
 
   constructor(node: NodeSpec, layout: NodeLayout, ctx: VisualContext) {
     super(node, layout, ctx, dim(node.output_shape, 1), dim(node.output_shape, 0));
@@ -62,7 +69,8 @@ export class ImageVisual extends TexturedPlaneVisual {
           for (let x = 0; x < grid.tileW; x++) {
             const v = f.values[(y * grid.tileW + x) * 3 + c];
             const o = view.offset(x0 + x, y0 + y);
-            if (Number.isNaN(v)) out.set([255, 0, 255], o);
+            if (this.difference) out.set(colorOf(v, this.difference), o);
+            else if (Number.isNaN(v)) out.set([255, 0, 255], o);
             else out[o + c] = toByte(v, lo, hi - lo);
             out[o + 3] = 255;
           }
@@ -76,9 +84,10 @@ export class ImageVisual extends TexturedPlaneVisual {
     return this.full !== null;
   }
 
-  update(data: NodeTensors | null): void {
+  update(data: NodeTensors | null, plan: ScalePlan = LAYER_PLAN): void {
     const full = data?.full;
     this.full = full && full.shape.length >= 2 ? full : null;
+    this.difference = this.full && plan.centered ? differenceScale(this.full.lo, this.full.hi) : null;
     if (!this.full) {
       this.showNeutral();
       return;
@@ -86,6 +95,10 @@ export class ImageVisual extends TexturedPlaneVisual {
     const [h, w] = this.full.shape;
     const c = this.full.shape[2] ?? 1;
     this.plane.resize(w, h);
+    if (this.difference) {
+      this.drawDifference(this.full, this.difference);
+      return;
+    }
     const [lo, hi] = displayRange(this.full.lo, this.full.hi);
     const span = hi - lo;
     const out = this.plane.pixels;
@@ -109,6 +122,24 @@ export class ImageVisual extends TexturedPlaneVisual {
           out[o + 1] = 0;
           out[o + 2] = 255;
         }
+        out[o + 3] = 255;
+      }
+    }
+    this.plane.written();
+    if (this.openView) this.drawPlanes(this.openView);
+  }
+
+  /** A comparison's pixels: each the (mean over channels of the) difference, on the diverging map. */
+  private drawDifference(f: DecodedTensor, scale: ColorScale): void {
+    const [h, w] = f.shape;
+    const c = f.shape[2] ?? 1;
+    const out = this.plane.pixels;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        let sum = 0;
+        for (let k = 0; k < c; k++) sum += f.values[(y * w + x) * c + k];
+        const o = this.plane.offset(x, y);
+        out.set(colorOf(sum / c, scale), o);
         out[o + 3] = 255;
       }
     }
@@ -167,11 +198,16 @@ export class ImageVisual extends TexturedPlaneVisual {
   }
 
   override legend(): LegendInfo | null {
-    return null;
+    if (!this.difference || !this.full) return null;
+    const c = this.full.shape[2] ?? 1;
+    const note = c > 1 && !this.openView ? "pixels, mean over red, green and blue" : "pixels";
+    const scope = `one scale for this input, centred at zero (${formatNumber(this.full.lo)} … ${formatNumber(this.full.hi)})`;
+    return { scale: this.difference, note, scope };
   }
 
   override dataRows(): Array<[string, string]> {
     if (!this.full) return [];
+    if (this.difference) return [["b − a", `${formatNumber(this.full.lo)} … ${formatNumber(this.full.hi)}`]];
     const [lo, hi] = displayRange(this.full.lo, this.full.hi);
     return [
       ["pixels", `${formatNumber(this.full.lo)} … ${formatNumber(this.full.hi)} (shown on ${lo}…${formatNumber(hi)})`],

@@ -38,6 +38,8 @@ export class NeuronsVisual extends BaseVisual {
   private readonly material: MeshLambertMaterial;
   protected full: DecodedTensor | null = null;
   protected choice: ScaleChoice | null = null;
+  /** The plan of the last update (a comparison's is `centered`). */
+  protected plan: ScalePlan = LAYER_PLAN;
   private readonly rgba: Uint8Array;
   private readonly plate: Mesh;
   private readonly plateMaterial: MeshBasicMaterial;
@@ -95,6 +97,7 @@ export class NeuronsVisual extends BaseVisual {
   }
 
   update(data: NodeTensors | null, plan: ScalePlan = LAYER_PLAN): void {
+    this.plan = plan;
     const full = data?.full ?? null;
     this.full = full && full.values.length > 0 ? full : null;
     if (!this.full) {

@@ -16,6 +16,11 @@ import { NeuronsVisual } from "./neurons";
 
 const SUM_TOLERANCE = 1e-2;
 
+/** A difference with its sign: "+0.42", "-0.1", "0". */
+function signed(v: number): string {
+  return v > 0 ? `+${formatNumber(v)}` : formatNumber(v);
+}
+
 export class OutputVisual extends NeuronsVisual {
   private readonly classLabels: readonly string[];
   private readonly unitLabels: Label[] = [];
@@ -95,6 +100,10 @@ export class OutputVisual extends NeuronsVisual {
       this.unitLabels.forEach((l, i) => l.setLines([{ text: this.unitName(i) }]));
       return;
     }
+    if (this.plan.centered) {
+      this.showDifference(values);
+      return;
+    }
     const activation = this.node.config.activation;
     let sum = 0;
     let inUnit = true;
@@ -122,6 +131,20 @@ export class OutputVisual extends NeuronsVisual {
     }
   }
 
+  /** A comparison's output: b − a per class; the badge names the class that gained most. */
+  private showDifference(values: Float32Array): void {
+    this.probabilities = false;
+    let top = 0;
+    for (let i = 0; i < values.length; i++) if (values[i] > values[top] || Number.isNaN(values[top])) top = i;
+    this.badge.setLines([{ text: `b − a, most raised: ${this.unitName(top)} (${signed(values[top])})` }]);
+    this.badge.setHidden(false);
+    this.unitLabels.forEach((label, i) => {
+      const v = i < values.length ? signed(values[i]) : "";
+      label.setLines([{ text: `${this.unitName(i)}  ${v}`, className: i === top ? "ls-unit-top" : undefined }]);
+    });
+    this.marker.visible = false;
+  }
+
   protected override applyTheme(palette: Palette): void {
     super.applyTheme(palette);
     this.markerMaterial.color.setHex(palette.accent);
@@ -143,6 +166,9 @@ export class OutputVisual extends NeuronsVisual {
       .filter((i) => !Number.isNaN(values[i]))
       .sort((a, b) => values[b] - values[a])
       .slice(0, 3);
+    if (this.plan.centered) {
+      return order.map((i, rank) => [`b − a top ${rank + 1}`, `${this.unitName(i)} (${signed(values[i])})`]);
+    }
     return order.map((i, rank) => [`top ${rank + 1}`, `${this.unitName(i)} (${this.formatScore(values[i])})`]);
   }
 }

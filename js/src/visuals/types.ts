@@ -47,6 +47,8 @@ export interface ElementHit {
   label: string | null;
   /** The element is one of the layer's weights (drawn instead of its output), not an output element. */
   weight?: boolean;
+  /** In a comparison (`values` is b − a): the values of a and b there. */
+  compare?: { a: number[]; b: number[] };
 }
 
 /** The interface the scene uses; one implementation per layer family. */
