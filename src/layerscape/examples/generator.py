@@ -151,6 +151,6 @@ def generate(decoder, digit: int | list[int], n: int = 1, seed: int = 0) -> np.n
         float32 (n, 28, 28, 1) in [0, 1].
     """
     digits = np.full(n, digit, dtype=np.int64) if np.isscalar(digit) else np.asarray(digit)
-    latent = decoder.get_layer("code").input[0].shape[-1]
+    latent = decoder.inputs[0].shape[-1]
     noise = np.random.default_rng(seed).standard_normal((len(digits), latent)).astype("float32")
     return np.asarray(decoder.predict([noise, one_hot(digits)], verbose=0), dtype=np.float32)
