@@ -47,7 +47,8 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"Python {platform.python_version()}, Keras {keras.__version__} "
-        f"({keras.backend.backend()}), {os.cpu_count()} CPUs"
+        f"({keras.backend.backend()}), {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
     decoder, gen_s = timed(train_digit_generator, seed=args.seed)
     print(f"generator  train_digit_generator(): {gen_s:5.1f} s, {decoder.count_params():,} params")
@@ -60,6 +61,8 @@ def main() -> None:
     per_class = " ".join(f"{d}:{share:.2f}" for d, share in enumerate(gen["per_class"]))
     print(f"generated digits read as asked: {gen['agreement']:.3f}  ({per_class})")
     det = detector_quality(detector, n=300)
+    # Other jobs on a shared machine stretch the training times; say how busy it was.
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     print(
         f"detector on 300 held-out scenes: mean IoU {det['mean_iou']:.3f}, "
         f"recall {det['recall']:.3f}, precision {det['precision']:.3f} (IoU >= 0.5), "

@@ -95,7 +95,7 @@ def build_cvae(seed: int = 0, latent: int = LATENT):
     return keras.Model([image, label], redrawn, name="cvae"), decoder
 
 
-def train_digit_generator(seed: int = 0, epochs: int = 30, batch_size: int = 64, verbose: int = 0):
+def train_digit_generator(seed: int = 0, epochs: int = 20, batch_size: int = 64, verbose: int = 0):
     """Train the conditional VAE on the training split of the digits; return its decoder.
 
     Parameters
@@ -103,7 +103,8 @@ def train_digit_generator(seed: int = 0, epochs: int = 30, batch_size: int = 64,
     seed
         Seeds Keras (weights, shuffling, the sampling noise), so runs repeat.
     epochs
-        Passes over the 1,497 training digits (30: about 40 s on two idle cores).
+        Passes over the 1,497 training digits (20: about 30 s on two idle cores, a
+        minute on busy ones).
     batch_size
         Digits per step.
     verbose
