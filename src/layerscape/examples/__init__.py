@@ -19,17 +19,21 @@ from __future__ import annotations
 
 from .detector import CHANNELS, GRID, box_iou, build_detector, decode_boxes, train_shape_detector
 from .digits28 import load_digits28, one_hot, split_digits
+from .gallery import CLASSIFIERS, alexnet, build_classifier, picture
 from .generator import LATENT, build_decoder, generate, train_digit_generator
 from .quality import detector_quality, generator_quality, train_digit_classifier
 from .scenes import SHAPES, Scenes, make_scenes
 
 __all__ = [
     "CHANNELS",
+    "CLASSIFIERS",
     "GRID",
     "LATENT",
     "SHAPES",
     "Scenes",
+    "alexnet",
     "box_iou",
+    "build_classifier",
     "build_decoder",
     "build_detector",
     "decode_boxes",
@@ -39,6 +43,7 @@ __all__ = [
     "load_digits28",
     "make_scenes",
     "one_hot",
+    "picture",
     "split_digits",
     "train_digit_classifier",
     "train_digit_generator",

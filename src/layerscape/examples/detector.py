@@ -209,13 +209,14 @@ def _suppress(found: list[dict], iou_threshold: float) -> list[dict]:
     # Class-agnostic: shapes in a scene never overlap, so two overlapping boxes are one shape.
     kept: list[dict] = []
     for box in sorted(found, key=lambda b: -b["score"]):
-        xyxy = _xyxy(box)
-        if all(box_iou(xyxy, _xyxy(k)) <= iou_threshold for k in kept):
+        xyxy = box_corners(box)
+        if all(box_iou(xyxy, box_corners(k)) <= iou_threshold for k in kept):
             kept.append(box)
     return kept
 
 
-def _xyxy(box: dict) -> np.ndarray:
+def box_corners(box: dict) -> np.ndarray:
+    """A box dict's ``x0, y0, x1, y1`` as a float32 array."""
     return np.array([box["x0"], box["y0"], box["x1"], box["y1"]], dtype=np.float32)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .detector import box_iou, decode_boxes
+from .detector import box_corners, box_iou, decode_boxes
 from .digits28 import split_digits
 from .generator import generate
 from .scenes import SHAPES, make_scenes
@@ -103,7 +103,7 @@ def detector_quality(
         found = decode_boxes(out, threshold=threshold)
         predicted += len(found)
         for t, p in _match(boxes, found):
-            ious.append(box_iou(boxes[t], _xyxy(found[p])))
+            ious.append(box_iou(boxes[t], box_corners(found[p])))
             right_class.append(found[p]["label"] == SHAPES[classes[t]])
     ious_arr = np.asarray(ious)
     hits = ious_arr >= 0.5
@@ -118,14 +118,10 @@ def detector_quality(
     }
 
 
-def _xyxy(box: dict) -> np.ndarray:
-    return np.array([box["x0"], box["y0"], box["x1"], box["y1"]], dtype=np.float32)
-
-
 def _match(truth: np.ndarray, found: list[dict]) -> list[tuple[int, int]]:
     """Pairs (true index, found index), greedily by IoU, each used once, IoU > 0."""
     pairs = sorted(
-        ((box_iou(t, _xyxy(f)), i, j) for i, t in enumerate(truth) for j, f in enumerate(found)),
+        ((box_iou(t, box_corners(f)), i, j) for i, t in enumerate(truth) for j, f in enumerate(found)),
         reverse=True,
     )
     used_t: set[int] = set()
