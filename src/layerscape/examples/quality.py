@@ -121,7 +121,11 @@ def detector_quality(
 def _match(truth: np.ndarray, found: list[dict]) -> list[tuple[int, int]]:
     """Pairs (true index, found index), greedily by IoU, each used once, IoU > 0."""
     pairs = sorted(
-        ((box_iou(t, box_corners(f)), i, j) for i, t in enumerate(truth) for j, f in enumerate(found)),
+        (
+            (box_iou(t, box_corners(f)), i, j)
+            for i, t in enumerate(truth)
+            for j, f in enumerate(found)
+        ),
         reverse=True,
     )
     used_t: set[int] = set()
