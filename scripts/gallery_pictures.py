@@ -20,9 +20,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.support: the browser the tests drive
 
-from tests.support.chromium import launch, new_page  # noqa: E402
-from tests.support.page import open_view, shoot  # noqa: E402
-
 from layerscape import ModelView  # noqa: E402
 from layerscape.demo import load_digits, train_lenet  # noqa: E402
 from layerscape.examples import (  # noqa: E402
@@ -36,6 +33,8 @@ from layerscape.examples import (  # noqa: E402
     train_digit_generator,
     train_shape_detector,
 )
+from tests.support.chromium import launch, new_page  # noqa: E402
+from tests.support.page import open_view, shoot  # noqa: E402
 
 OUT = ROOT / "docs" / "gallery"
 DIGITS = [str(d) for d in range(10)]
