@@ -133,8 +133,22 @@ def test_integer_inputs_refuse_fractions():
     view = ModelView(model)
     assert view.predict(np.array([1, 2, 3, 4, 5])).shape == (5, 3)
     assert view.predict(np.array([1.0, 2, 3, 4, 5])).shape == (5, 3)
-    with pytest.raises(TypeError, match="takes integers"):
+    with pytest.raises(TypeError, match=r"takes integers \(int32.*shaped \(5,\); .*float64"):
         view.predict(np.array([1.5, 2, 3, 4, 5]))
+
+
+def test_a_dict_of_inputs_must_name_each_input_and_nothing_else():
+    a, b = keras.Input((3,), name="a"), keras.Input((2,), name="b")
+    view = ModelView(keras.Model([a, b], keras.layers.Concatenate()([a, b])))
+    assert view.predict({"a": np.ones(3), "b": np.ones(2)}).shape == (5,)
+    shapes = r"\['a', 'b'\], shaped \[\(3,\), \(2,\)\]"
+    with pytest.raises(TypeError, match=shapes + r"; it lacks \['b'\]$"):
+        view.predict({"a": np.ones(3)})
+    with pytest.raises(TypeError, match=shapes + r"; it has keys the model does not take: \['c'\]"):
+        view.predict({"a": np.ones(3), "b": np.ones(2), "c": np.ones(1)})
+    single = ModelView(keras.Model(a, keras.layers.Dense(1)(a)))
+    with pytest.raises(TypeError, match=r"\['a'\], shaped \(3,\); .*does not take: \['extra'\]"):
+        single.predict({"a": np.ones(3), "extra": np.ones(3)})
 
 
 def test_unknown_options_are_rejected(lenet):

@@ -70,25 +70,35 @@ def prepare_inputs(
 
 
 def _split(x: Any, names: list[str], expected: str) -> list[Any]:
-    if len(names) == 1:
-        if isinstance(x, Mapping):
-            if set(x) != set(names):
-                raise TypeError(f"expected a dict with key {names[0]!r}; got keys {sorted(x)}")
-            return [x[names[0]]]
-        return [x]
     if isinstance(x, Mapping):
-        missing = [n for n in names if n not in x]
-        if missing:
-            raise TypeError(
-                f"the model has inputs {names}; the dict lacks {missing} (expected {expected})"
-            )
+        _check_keys(x, names, expected)
         return [x[n] for n in names]
+    if len(names) == 1:
+        return [x]
     if isinstance(x, Sequence) and not isinstance(x, (str, bytes)) and len(x) == len(names):
         return list(x)
     raise TypeError(
         f"the model has {len(names)} inputs {names}: pass a list of {len(names)} arrays "
         f"or a dict keyed by input name, shaped {expected}; got {type(x).__name__}"
     )
+
+
+def _check_keys(x: Mapping, names: list[str], expected: str) -> None:
+    """A dict of inputs must name each input once and nothing else."""
+    missing = [n for n in names if n not in x]
+    unknown = sorted(str(k) for k in x if k not in names)
+    if missing or unknown:
+        wrong = "; ".join(
+            part
+            for part in (
+                f"it lacks {missing}" if missing else "",
+                f"it has keys the model does not take: {unknown}" if unknown else "",
+            )
+            if part
+        )
+        raise TypeError(
+            f"expected a dict keyed by the model's input names {names}, shaped {expected}; {wrong}"
+        )
 
 
 def _one_input(
@@ -101,15 +111,17 @@ def _one_input(
     except (ValueError, TypeError) as err:
         raise TypeError(f"{who}: expected a numeric array shaped {expected}; {err}") from err
     if array.dtype.kind not in "biuf":
-        raise TypeError(f"{who}: expected numbers (shape {expected}); got dtype {array.dtype}")
+        raise TypeError(
+            f"{who}: expected numbers ({dtype}) shaped {expected}; got dtype {array.dtype}"
+        )
     wants_int = np.dtype(dtype).kind in "iu"
     fractional = array.dtype.kind == "f" and (
         not np.all(np.isfinite(array)) or np.any(array != np.round(array))
     )
     if wants_int and fractional:
         raise TypeError(
-            f"{who} takes integers ({dtype}, e.g. token ids); got "
-            f"non-integer values of dtype {array.dtype}"
+            f"{who} takes integers ({dtype}, e.g. token ids) shaped {expected}; got "
+            f"non-integer values of dtype {array.dtype}, shape {tuple(array.shape)}"
         )
     if array.ndim == len(shape):
         batched = False
