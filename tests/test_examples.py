@@ -235,3 +235,30 @@ def test_decode_boxes_reads_the_trained_detector(detector):
         assert all(0 <= b["x0"] < b["x1"] <= 64 and 0 <= b["y0"] < b["y1"] <= 64 for b in found)
         assert all(0 <= r < GRID and 0 <= c < GRID for b in found for r, c in [b["cell"]])
         assert len(found) >= 1 and len(found) <= len(truth) + 1
+
+
+def test_gallery_classifiers_are_the_real_stacks_built_offline():
+    from layerscape.examples import CLASSIFIERS, alexnet, build_classifier
+
+    model = alexnet()
+    assert model.input_shape == (None, 227, 227, 3) and model.output_shape == (None, 1000)
+    convs = [layer for layer in model.layers if layer.__class__.__name__ == "Conv2D"]
+    assert [c.filters for c in convs] == [96, 256, 384, 384, 256]
+    assert [c.kernel_size for c in convs] == [(11, 11), (5, 5), (3, 3), (3, 3), (3, 3)]
+    assert model.get_layer("pool5").output.shape[1:] == (6, 6, 256)
+    assert CLASSIFIERS == ("alexnet", "vgg16", "mobilenet", "resnet50", "inception_v3")
+    assert build_classifier("mobilenet").name.startswith("mobilenet")
+    with pytest.raises(ValueError, match="expected one of alexnet, vgg16.*got 'lenet'"):
+        build_classifier("lenet")
+
+
+def test_gallery_picture_is_a_repeatable_colour_image():
+    from layerscape.examples import picture
+
+    a = picture(224, 200, seed=3)
+    assert a.shape == (224, 200, 3) and a.dtype == np.float32
+    assert 0.0 <= a.min() and a.max() <= 255.0 and a.std() > 10
+    np.testing.assert_array_equal(a, picture(224, 200, seed=3))
+    assert not np.array_equal(a[..., 0], a[..., 2])  # tinted, not grey
+    with pytest.raises(ValueError, match="at least 8 x 8 pixels; got 4 x 224"):
+        picture(4, 224)

@@ -83,3 +83,21 @@ def test_training_executes_records_and_exports_the_run(tmp_path):
     assert "largest change of one weight" in text
     page = (tmp_path / "training.html").read_text()
     assert page.count('id="layerscape-frames"') == 1
+
+
+def test_gallery_executes_every_entry_live(tmp_path):
+    outputs = _execute("gallery.ipynb", tmp_path)
+    # LeNet, five classifiers, the detector, the generator, the dashboard's HBox.
+    assert len(_widgets(outputs)) == 9
+    text = _text(outputs)
+    assert "samples kept: 8" in text and "comparing samples (0, 1)" in text
+    for line in ("alexnet: 14 layers", "vgg16: 23 layers", "resnet50: 177 layers"):
+        assert line in text, text
+    assert "true boxes:" in text and " at cell (" in text
+    iou = float(text.split("mean IoU ")[1].split(",")[0])
+    assert iou > 0.6, text
+    agreement = float(text.split("reads as the class asked: ")[1].split("%")[0])
+    assert agreement > 80, text
+    assert "LeNet reads it as 7" in text
+    assert (tmp_path / "detector.html").stat().st_size > 100_000
+    assert (tmp_path / "generator.html").stat().st_size > 100_000
