@@ -9,6 +9,7 @@ which kind of plan it holds.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -92,6 +93,9 @@ class UntracedRunner:
 
     def __init__(self, plan: Untraced):
         self._plan = plan
+        # Per-sample shape of the one input array: Keras' record, else the first batch
+        # that ran, so that single samples are accepted from then on.
+        self._input_shape = plan.input_shape
 
     @property
     def output_shape(self) -> tuple[int | None, ...] | None:
@@ -99,15 +103,17 @@ class UntracedRunner:
 
     def run(self, x: Any, labels: list[str] | None) -> Prediction:
         plan = self._plan
-        if plan.input_shape is not None:
+        if self._input_shape is not None:
             (array,), batched = prepare_inputs(
-                x, names=[plan.input_id], shapes=[plan.input_shape], dtypes=["float32"]
+                x, names=[plan.input_id], shapes=[self._input_shape], dtypes=["float32"]
             )
             x = array
         else:
             batched = True
             x = keras.tree.map_structure(numeric, x)
-        outputs, activations = run_untraced(plan, x, whole_batch=True)
+        outputs, activations = self._call(x)
+        if self._input_shape is None and self._one_array(x):
+            self._input_shape = [int(d) for d in x.shape[1:]]
         if labels is not None:  # only now is the output's shape known
             output = activations.get(plan.output_id)
             check_labels(None if output is None else output.shape[1:], labels)
@@ -115,8 +121,39 @@ class UntracedRunner:
             outputs = keras.tree.map_structure(lambda y: y[0], outputs)
         return Prediction(outputs, activations)
 
+    def _one_array(self, x: Any) -> bool:
+        return isinstance(x, np.ndarray) and self._plan.arguments == 1
+
+    def _call(self, x: Any) -> tuple[Any, dict[str, np.ndarray]]:
+        # Only one array of unknown sample shape is guessed at; a list for several
+        # arguments gets capture's own errors.
+        if self._input_shape is not None or not self._one_array(x):
+            return run_untraced(self._plan, x, whole_batch=True)
+        try:
+            return run_untraced(self._plan, x, whole_batch=True)
+        except Exception as err:  # Keras' own error, from deep inside call()
+            first = _gist(err)
+            hint = f" (for one sample of shape {np.shape(x)}, x[None])"
+            raise ValueError(
+                f"{self._plan.model.name}'s input shape is unknown (Keras recorded none and "
+                f"its call() cannot be traced), so x went to the model as given and the "
+                f"call failed: {first} Pass a batch, as model(x) takes it{hint}; once one "
+                f"batch has run, single samples of its shape are accepted."
+            ) from err
+
     def observed(self, graph: GraphSpec, activations: dict[str, np.ndarray]) -> GraphSpec:
         return with_observed_shapes(graph, self._plan, activations)
+
+
+def _gist(err: Exception) -> str:
+    """The line of a Keras call error that says what went wrong (no colour codes)."""
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in str(err).splitlines()]
+    told = [line for line in lines if line and not line.startswith(_KERAS_FRAMING)]
+    text = told[0] if told else type(err).__name__
+    return text if text.endswith(".") else text + "."
+
+
+_KERAS_FRAMING = ("Exception encountered when calling", "Arguments received by", "•")
 
 
 def runner_for(plan: Plan) -> Runner:
