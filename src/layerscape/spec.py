@@ -14,7 +14,9 @@ produces a tensor to the node that consumes it.
 ``family`` tells the front end which visual to draw, decided from the output shape
 (without batch):
 
-- ``"image"``: a model input of shape (H, W, 1) or (H, W, 3): greyscale or RGB plane.
+- ``"image"``: a model input of shape (H, W, 1) or (H, W, 3): greyscale or RGB plane;
+  also a layer's output of that shape that ``ModelView``'s ``images`` option draws as a
+  picture (``images.py``: every model output by default), with its ``image_range``.
 - ``"feature_map"``: rank 3 (H, W, C): stacked planes, one per channel.
 - ``"volume"``: rank 4 (D, H, W, C), e.g. Conv3D: a stack of D depth slices.
 - ``"vector"``: rank 1 (N,): a row of neurons. A model output with labels draws as
@@ -170,6 +172,21 @@ class NodeSpec(TypedDict):
     weights: NotRequired["WeightsSpec | None"]
     """The layer's weights the view can show instead of its output, or None. Always
     written by Python; a reader takes a missing one as None."""
+    image_range: NotRequired["ImageRange | None"]
+    """Only on a layer's output drawn as a picture (``images.py``; never on a model
+    input): the values shown black and white, read from the layer's activation
+    (``tanh``: -1..1, ``sigmoid``: 0..1), or None for the data's own range (its minimum
+    to its maximum). Missing on every other node; a model input is shown on its natural
+    range ([0, 1] or [0, 255] when its values fit, else theirs)."""
+
+
+class ImageRange(TypedDict):
+    """The values a picture shows black (``lo``) and white (``hi``), per channel."""
+
+    lo: float
+    hi: float
+    source: str
+    """What says so: the activation's name (``"tanh"``, ``"sigmoid"``, ...)."""
 
 
 class WeightsSpec(TypedDict):
@@ -246,6 +263,39 @@ class PayloadHeader(TypedDict):
     step: NotRequired["TrainingStep | None"]
     """The training step this payload shows (``TrainingCallback``); None or missing for
     a ``predict``."""
+
+
+class BoxSpec(TypedDict):
+    """One detection drawn by the view (``ModelView(boxes=fn)``, ``boxes.py``)."""
+
+    x0: float
+    """Left edge, in pixels of the model's (first) input image: 0 is its left side."""
+    y0: float
+    """Top edge, in input pixels: 0 is the top row."""
+    x1: float
+    """Right edge (> x0)."""
+    y1: float
+    """Bottom edge (> y0)."""
+    label: str
+    score: float
+    cell: list[int] | None
+    """(row, col) of the cell of the grid output (``BoxesState.grid``) that produced
+    the box, or None."""
+
+
+class BoxesState(TypedDict):
+    """The ``_boxes`` trait: the detections of the last prediction, or why there are none."""
+
+    boxes: list[BoxSpec]
+    error: str | None
+    """The boxes function failed (or returned something malformed): the message the
+    view shows as a notice; ``boxes`` is then empty."""
+    seq: int
+    """The prediction the boxes belong to (the payload's ``seq``)."""
+    image: str | None
+    """The node whose picture the boxes are drawn on (the model's first image input)."""
+    grid: str | None
+    """The node whose cells ``cell`` indexes (the first model output of rank 3), or None."""
 
 
 class TrainingStep(TypedDict):
