@@ -25,6 +25,9 @@ INTERFACES = (
     "TensorSection",
     "PayloadHeader",
     "TrainingStep",
+    "ImageRange",
+    "BoxSpec",
+    "BoxesState",
 )
 
 

@@ -43,7 +43,7 @@ def check_images(images: object) -> str | list[str] | None:
         was given.
     """
     if images is None or images == "auto":
-        return images  # type: ignore[return-value]
+        return images
     if isinstance(images, (list, tuple)) and all(isinstance(i, str) for i in images):
         return list(images)
     raise TypeError(
