@@ -109,6 +109,16 @@ node sends at most two sections:
   first ``shape[-1]`` output columns are sent and ``channels_total`` gives how many
   there are. A bias is rank 1 ``(cout,)``. The same f32/u8 rule as activations applies.
 
+Detections
+----------
+With ``ModelView(boxes=fn)`` the trait ``_boxes`` holds a ``BoxesState`` after every
+prediction: the boxes ``fn`` returned (``BoxSpec``: ``x0, y0, x1, y1`` in pixels of the
+first image input, (0, 0) top left and y down; ``label``; ``score``; ``cell``, the
+(row, col) of the grid output that produced it, or None), the error when ``fn`` failed
+(no boxes then), the prediction's ``seq``, the node the boxes are drawn on (``image``)
+and the node ``cell`` indexes (``grid``: the first model output of rank 3). Without a
+boxes function it is ``{}``. ``boxes.py`` documents and checks what ``fn`` returns.
+
 Training frames
 ---------------
 A payload drawn during ``fit`` (``TrainingCallback``) carries ``step``: the epoch (from
