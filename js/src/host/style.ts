@@ -61,7 +61,11 @@ export const CSS = `
   border-radius: 4px; background: var(--ls-panel); border: 1px solid var(--ls-border);
   color: var(--ls-fg); font-size: 11px; line-height: 1.35; pointer-events: none;
 }
-.layerscape .ls-notice.ls-boxes-error { bottom: auto; top: 34px; border-color: var(--ls-accent); color: var(--ls-accent); }
+.layerscape .ls-boxes-error {
+  position: absolute; left: 8px; right: 8px; top: 34px; max-width: 640px; padding: 6px 10px;
+  border-radius: 4px; background: var(--ls-panel); border: 1px solid var(--ls-accent);
+  color: var(--ls-accent); font-size: 11px; line-height: 1.35; pointer-events: none;
+}
 .layerscape .ls-box-label {
   font-size: 10px; line-height: 1.1; font-weight: 700; color: #0b2530; background: #00d5ff;
   padding: 1px 4px; border-radius: 2px; text-shadow: none; font-variant-numeric: tabular-nums;

@@ -174,7 +174,7 @@ function render({ model, el }: RenderProps): () => void {
   const notice = element("div", "ls-notice");
   notice.hidden = true;
   // Says why no boxes are drawn when the boxes function failed (Python's `boxes=fn`).
-  const boxNotice = element("div", "ls-notice ls-boxes-error");
+  const boxNotice = element("div", "ls-boxes-error");
   boxNotice.hidden = true;
   root.dataset.boxes = "0";
   root.append(style, viewportEl, title, toolbar, notice, boxNotice, message);
