@@ -158,6 +158,24 @@ def test_boxes_are_outlined_on_the_input_closed_and_open(detector_pages, page, p
     assert root.get_attribute("data-boxes") == "1"
     opened = _box_coloured(_crop(png, page, canvas, "picture"))
     assert opened > plain + 20, f"open input: {opened} box-coloured pixels (without: {plain})"
+
+    # A new prediction's boxes replace the old ones (what a notebook's predict sends).
+    state = page.evaluate("() => window.layerscapePage.model.get('_boxes')")
+    two = {
+        **state,
+        "seq": 2,
+        "boxes": [
+            {**BOX, "cell": None},
+            {**BOX, "label": "disc", "x0": 20, "x1": 30, "cell": [3, 3]},
+        ],
+    }
+    page.evaluate("(s) => window.layerscapePage.model.set('_boxes', s)", two)
+    wait_for(page, f"() => {_ROOT}.dataset.boxes === '2'", what="data-boxes to be 2")
+    labels = sorted(t for t in root.locator(".ls-box-label").all_inner_texts())
+    assert labels == ["disc 0.93", "square 0.93"]
+    page.evaluate("() => window.layerscapePage.model.set('_boxes', {})")
+    wait_for(page, f"() => {_ROOT}.dataset.boxes === '0'", what="data-boxes to be 0")
+    assert root.locator(".ls-box-label").count() == 0
     assert page_log.problems() == []
 
 
