@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from layerscape import ModelView
+from tests.support.leaks import RENDER_JS, SNAPSHOT_JS, clean_up, instrument
 from tests.support.page import API, open_view, settle, shoot, wait_for
 from tests.support.pixels import decode_png
 
@@ -190,4 +191,27 @@ def test_a_failing_boxes_function_is_a_notice_not_a_blank_view(
     assert root.get_attribute("data-boxes") == "0"
     assert root.get_attribute("data-predictions") == "1"
     page.screenshot(path=str(artifacts / "boxes-error-page.png"))
+    assert page_log.problems() == []
+
+
+def test_boxes_and_pictures_are_cleaned_up(detector_pages, page, page_log, tmp_path):
+    with_boxes, _, _ = detector_pages
+    html = instrument(with_boxes, tmp_path / "boxes-counted.html")
+    open_view(page, html)
+    clean_up(page)
+    baseline = page.evaluate(SNAPSHOT_JS)
+    assert page.evaluate(RENDER_JS) == "ready"
+    wait_for(page, f"() => {_ROOT}.dataset.boxes === '1'", what="data-boxes to be 1")
+    # Boxes on an open input, then other boxes, then none: each outline buffer is freed.
+    page.evaluate("api.toggle('picture'); api.toggle('grid')")
+    settle(page)
+    page.evaluate(
+        "() => { const m = layerscapePage.model; const s = m.get('_boxes');"
+        " m.set('_boxes', {...s, boxes: [...s.boxes, ...s.boxes, ...s.boxes]}); }"
+    )
+    wait_for(page, f"() => {_ROOT}.dataset.boxes === '3'", what="data-boxes to be 3")
+    assert page.locator(".ls-box-label").count() == 3
+    clean_up(page)
+    left = page.evaluate(SNAPSHOT_JS)
+    assert left == baseline, f"left behind: {left} (before this view: {baseline})"
     assert page_log.problems() == []
