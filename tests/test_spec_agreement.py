@@ -27,6 +27,9 @@ INTERFACES = (
     "TrainingStep",
     "SampleInfo",
     "ComparePair",
+    "ImageRange",
+    "BoxSpec",
+    "BoxesState",
 )
 
 

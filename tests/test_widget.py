@@ -90,7 +90,7 @@ def test_integers_are_accepted_for_float_inputs(view, digits):
         ),
         (np.zeros((0, 28, 28, 1)), ValueError, r"empty.*\(28, 28, 1\)"),
         (np.full((28, 28, 1), np.nan), ValueError, r"NaN.*\(28, 28, 1\)"),
-        (np.full((28, 28, 1), "a"), TypeError, r"numbers \(shape \(28, 28, 1\)\)"),
+        (np.full((28, 28, 1), "a"), TypeError, r"numbers \(float32\) shaped \(28, 28, 1\)"),
         (np.zeros((28, 28, 1), dtype=complex), TypeError, r"complex"),
         ("an image", TypeError, r"\(28, 28, 1\)"),
         ([0, 1, 2], ValueError, r"\(28, 28, 1\)"),
@@ -338,7 +338,7 @@ def test_a_missing_bundle_says_how_to_build_it(tmp_path):
 def test_options_are_typed_and_unknown_ones_rejected(lenet):
     from layerscape.options import OPTIONS, ViewOptions
 
-    assert OPTIONS == ("theme", "height", "summary", "color_scope")
+    assert OPTIONS == ("theme", "height", "summary", "color_scope", "images", "boxes")
     assert ViewOptions.__optional_keys__ == frozenset(OPTIONS)
     with pytest.raises(TypeError, match=r"unknown option\(s\) \['colour'\]; it accepts theme"):
         ModelView(lenet, colour="red")

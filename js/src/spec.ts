@@ -32,7 +32,8 @@ export const U8_NEG_INF = 253;
 
 /**
  * Which visual draws a node, from its output shape alone: (H, W, 1|3) model inputs are
- * images, (H, W, C) feature maps, (D, H, W, C) volumes, (T, C) sequences, (N,) vectors;
+ * images (and layers' outputs that Python's `images` option draws as pictures, with
+ * their `image_range`), (H, W, C) feature maps, (D, H, W, C) volumes, (T, C) sequences, (N,) vectors;
  * any other rank is generic.
  */
 export type Family = "image" | "feature_map" | "volume" | "vector" | "sequence" | "generic";
@@ -70,6 +71,19 @@ export interface NodeSpec {
   opens: boolean;
   /** The weights the view can show instead of the output (Python's `show_weights`); missing means null. */
   weights?: WeightsSpec | null;
+  /**
+   * Only on a layer's output drawn as a picture (never a model input): the values shown
+   * black and white, from the layer's activation (tanh: -1..1, sigmoid: 0..1); null: the
+   * data's own range. Missing elsewhere: a model input is shown on its natural range.
+   */
+  image_range?: ImageRange | null;
+}
+
+/** The values a picture shows black (`lo`) and white (`hi`), and what says so (the activation). */
+export interface ImageRange {
+  lo: number;
+  hi: number;
+  source: string;
 }
 
 /** Which weights a node can show: the kernel as sent (rank 2 `(rows, cols)` or rank 4 `(kh, kw, cin, cout)`) and the bias. */
@@ -178,6 +192,31 @@ export interface ComparePair {
   a: number;
   /** Index of the sample it is subtracted from: the view shows b − a. */
   b: number;
+}
+
+/** One detection (Python's `ModelView(boxes=fn)`): a box in input pixels, (0, 0) top left, y down. */
+export interface BoxSpec {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  label: string;
+  score: number;
+  /** (row, col) of the grid output's cell that produced the box, or null. */
+  cell: number[] | null;
+}
+
+/** The `_boxes` trait: the last prediction's detections, or the boxes function's error. */
+export interface BoxesState {
+  boxes: BoxSpec[];
+  /** Why there are no boxes (the function failed or returned something malformed); null when fine. */
+  error: string | null;
+  /** The prediction the boxes belong to. */
+  seq: number;
+  /** The node whose picture the boxes are drawn on (the first image input), or null. */
+  image: string | null;
+  /** The node whose cells `cell` indexes (the first model output of rank 3), or null. */
+  grid: string | null;
 }
 
 export interface TrainingStep {

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from collections.abc import Callable
+from typing import Any, Literal, get_args
 
 from typing_extensions import TypedDict
 
@@ -22,6 +23,8 @@ class ViewOptions(TypedDict, total=False):
     height: int
     summary: Summary
     color_scope: ColorScope
+    images: Literal["auto"] | list[str] | None
+    boxes: Callable[[Any], Any] | None
 
 
 OPTIONS: tuple[str, ...] = tuple(ViewOptions.__annotations__)

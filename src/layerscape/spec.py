@@ -14,7 +14,9 @@ produces a tensor to the node that consumes it.
 ``family`` tells the front end which visual to draw, decided from the output shape
 (without batch):
 
-- ``"image"``: a model input of shape (H, W, 1) or (H, W, 3): greyscale or RGB plane.
+- ``"image"``: a model input of shape (H, W, 1) or (H, W, 3): greyscale or RGB plane;
+  also a layer's output of that shape that ``ModelView``'s ``images`` option draws as a
+  picture (``images.py``: every model output by default), with its ``image_range``.
 - ``"feature_map"``: rank 3 (H, W, C): stacked planes, one per channel.
 - ``"volume"``: rank 4 (D, H, W, C), e.g. Conv3D: a stack of D depth slices.
 - ``"vector"``: rank 1 (N,): a row of neurons. A model output with labels draws as
@@ -116,6 +118,16 @@ shown section holds ``b - a`` (a closed layer's summary: ``summary(b) - summary(
 the front end draws it on the diverging map centred at zero, and each is followed by
 the same section of ``a`` and of ``b`` (``sample: "a"`` / ``"b"``) for hover.
 
+Detections
+----------
+With ``ModelView(boxes=fn)`` the trait ``_boxes`` holds a ``BoxesState`` after every
+prediction: the boxes ``fn`` returned (``BoxSpec``: ``x0, y0, x1, y1`` in pixels of the
+first image input, (0, 0) top left and y down; ``label``; ``score``; ``cell``, the
+(row, col) of the grid output that produced it, or None), the error when ``fn`` failed
+(no boxes then), the prediction's ``seq``, the node the boxes are drawn on (``image``)
+and the node ``cell`` indexes (``grid``: the first model output of rank 3). Without a
+boxes function it is ``{}``. ``boxes.py`` documents and checks what ``fn`` returns.
+
 Training frames
 ---------------
 A payload drawn during ``fit`` (``TrainingCallback``) carries ``step``: the epoch (from
@@ -180,6 +192,21 @@ class NodeSpec(TypedDict):
     weights: NotRequired["WeightsSpec | None"]
     """The layer's weights the view can show instead of its output, or None. Always
     written by Python; a reader takes a missing one as None."""
+    image_range: NotRequired["ImageRange | None"]
+    """Only on a layer's output drawn as a picture (``images.py``; never on a model
+    input): the values shown black and white, read from the layer's activation
+    (``tanh``: -1..1, ``sigmoid``: 0..1), or None for the data's own range (its minimum
+    to its maximum). Missing on every other node; a model input is shown on its natural
+    range ([0, 1] or [0, 255] when its values fit, else theirs)."""
+
+
+class ImageRange(TypedDict):
+    """The values a picture shows black (``lo``) and white (``hi``), per channel."""
+
+    lo: float
+    hi: float
+    source: str
+    """What says so: the activation's name (``"tanh"``, ``"sigmoid"``, ...)."""
 
 
 class WeightsSpec(TypedDict):
@@ -282,6 +309,39 @@ class ComparePair(TypedDict):
     """Index (in the kept batch) of the sample subtracted."""
     b: int
     """Index of the sample it is subtracted from: the view shows ``b - a``."""
+
+
+class BoxSpec(TypedDict):
+    """One detection drawn by the view (``ModelView(boxes=fn)``, ``boxes.py``)."""
+
+    x0: float
+    """Left edge, in pixels of the model's (first) input image: 0 is its left side."""
+    y0: float
+    """Top edge, in input pixels: 0 is the top row."""
+    x1: float
+    """Right edge (> x0)."""
+    y1: float
+    """Bottom edge (> y0)."""
+    label: str
+    score: float
+    cell: list[int] | None
+    """(row, col) of the cell of the grid output (``BoxesState.grid``) that produced
+    the box, or None."""
+
+
+class BoxesState(TypedDict):
+    """The ``_boxes`` trait: the detections of the last prediction, or why there are none."""
+
+    boxes: list[BoxSpec]
+    error: str | None
+    """The boxes function failed (or returned something malformed): the message the
+    view shows as a notice; ``boxes`` is then empty."""
+    seq: int
+    """The prediction the boxes belong to (the payload's ``seq``)."""
+    image: str | None
+    """The node whose picture the boxes are drawn on (the model's first image input)."""
+    grid: str | None
+    """The node whose cells ``cell`` indexes (the first model output of rank 3), or None."""
 
 
 class TrainingStep(TypedDict):

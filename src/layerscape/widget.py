@@ -13,10 +13,12 @@ import numpy as np
 import traitlets
 from typing_extensions import Unpack
 
+from .boxes import check_boxes_fn, detect, sample_outputs
 from .bundle import bundle_path
 from .encode import CHANNEL_FAMILIES, encode_activations, layers_with_channels
 from .export import EXPORT_MAX_BYTES, FRAME_QUOTING, save_view
 from .graph import graph_from_plan
+from .images import check_images, with_images
 from .inputs import check_labels, check_layer_id, check_layer_ids, check_openable, means_all
 from .messages import clean_page_state
 from .options import COLOR_SCOPES, SUMMARIES, THEMES, ViewOptions, check_options
@@ -75,13 +77,30 @@ class ModelView(anywidget.AnyWidget):
         Which values share one colour scale: each layer's own, each channel's own (an
         open feature map's tiles, an open sequence's strips, are scaled one by one), or
         the whole model's. The hover legend says which.
+    images : "auto", list of str or None, default "auto"
+        Layers drawn as pictures, like the input: greyscale for 1 channel, true colour
+        for 3. ``"auto"``: every model output of shape (H, W, 1) or (H, W, 3) (a
+        generator's, an autoencoder's); a list names layers of that shape; None: none
+        (they are heat maps like other feature maps). Black and white are the range the
+        layer's activation gives (``tanh``: -1..1, ``sigmoid``: 0..1), else the data's
+        own; the tooltip says which. Such a node's ``family`` is ``"image"``.
+    boxes : callable, optional
+        ``boxes(outputs) -> list of dicts`` with ``x0, y0, x1, y1`` (input pixels),
+        ``label``, ``score`` and optionally ``cell`` ((row, col) of the grid output
+        that produced it): called after every prediction with the model's outputs for
+        the shown sample (numpy, no batch dimension); the view draws the boxes on the
+        input picture, labelled with their score, and outlines their cells (see
+        ``layerscape.boxes``). A failing function is shown in the view and raised
+        from ``predict``.
 
     Raises
     ------
     TypeError
-        For an unknown keyword argument or a non-Keras model.
+        For an unknown keyword argument, a non-Keras model, a malformed ``images`` or
+        a ``boxes`` that is not callable.
     ValueError
-        For an unbuilt model, or labels that do not match the output.
+        For an unbuilt model, labels that do not match the output, or ``images`` ids
+        that are not layers of shape (H, W, 1|3).
     traitlets.TraitError
         For an option value out of its range (also when set later).
 
@@ -115,6 +134,8 @@ class ModelView(anywidget.AnyWidget):
         help="The sample of the last batch shown (0 <= sample < batch_size); setting it "
         "redraws that sample without running the model, and ends a comparison.",
     ).tag(sync=True)
+    # The detections of the last prediction (boxes=fn): spec.BoxesState, {} without one.
+    _boxes = traitlets.Dict().tag(sync=True)
 
     def __init__(
         self,
@@ -123,14 +144,17 @@ class ModelView(anywidget.AnyWidget):
         **options: Unpack[ViewOptions],
     ):
         check_options(dict(options))
+        images = check_images(options.pop("images", "auto"))
+        self._boxes_fn = check_boxes_fn(options.pop("boxes", None))
         plan = plan_model(model)
         # Set before the traits: their observers read these.
         self._runner = runner_for(plan)
         self._weight_layers = layers_by_node(plan)
         labels = check_labels(self._runner.output_shape, labels)
-        graph = graph_from_plan(model, plan, labels)
+        graph = with_images(graph_from_plan(model, plan, labels), images)
         self._activations: dict[str, np.ndarray] = {}
         self._batch = Batch({}, 1)
+        self._outputs: Any = None  # what the last run returned (for boxes=fn per sample)
         self._pair: ComparePair | None = None
         self._quiet = False
         self._seq = 0
@@ -179,7 +203,12 @@ class ModelView(anywidget.AnyWidget):
             return
         # Another sample is shown, without running the model; a comparison ends.
         self._pair = None
-        self._send_payload()
+        failure: BaseException | None = None
+        with self.hold_sync():
+            self._send_payload()
+            failure = self._detect(change["new"])
+        if failure is not None:
+            raise failure
 
     def _show_sample(self, index: int) -> None:
         """Show sample ``index`` of a new batch, leaving the payload to the caller."""
@@ -286,11 +315,28 @@ class ModelView(anywidget.AnyWidget):
         self._show_sample(0)
         self._step = step
         graph = self._runner.observed(self._graph, prediction.activations)  # type: ignore[arg-type]
+        failure: BaseException | None = None
         with self.hold_sync():
             if graph is not self._graph:
                 self._graph = cast("dict[str, Any]", graph)  # the trait holds the spec
             payload = self._send_payload()
+            self._outputs = prediction.outputs
+            failure = self._detect(0)
+        if failure is not None:
+            raise failure
         return prediction.outputs, payload
+
+    def _detect(self, index: int) -> BaseException | None:
+        """Run ``boxes=fn`` on sample ``index``'s outputs into ``_boxes`` (send it in the
+        payload's message: the view shows the boxes, or the notice, with it); return its
+        failure for the caller to raise once the message is out."""
+        if self._boxes_fn is None:
+            return None
+        graph = cast("GraphSpec", self._graph)
+        outputs = sample_outputs(self._outputs, self._activations, graph, index)
+        boxes, failure = detect(self._boxes_fn, outputs, graph, self._seq)
+        self._boxes = cast("dict[str, Any]", boxes)
+        return failure
 
     # Training ---------------------------------------------------------------------
 
@@ -591,6 +637,7 @@ class ModelView(anywidget.AnyWidget):
             "_focus": dict(self._focus),
             "_history": list(self._history),
             "_weights": list(self._weights),
+            "_boxes": dict(self._boxes),
             "theme": self.theme,
             "color_scope": self.color_scope,
             "height": self.height,

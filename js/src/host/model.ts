@@ -9,7 +9,7 @@
  */
 
 import type { ColorScope } from "../data/scales";
-import type { GraphSpec, TrainingStep } from "../spec";
+import type { BoxesState, GraphSpec, TrainingStep } from "../spec";
 
 /** `theme` as Python allows it; "auto" follows the host page. */
 export type ThemeSetting = "auto" | "light" | "dark";
@@ -38,6 +38,8 @@ export interface WidgetTraits {
   _weights: string[];
   /** The training steps the readout plots (Python's `view.history`); missing before any training. */
   _history: TrainingStep[];
+  /** The last prediction's detections (Python's `boxes=fn`); `{}` without a boxes function. */
+  _boxes: BoxesState | Record<string, never>;
   /** An exported page's recorded training frames (LSP1 payloads, oldest first); a notebook's model has none. */
   _frames: DataView[];
   /** An exported page's kept samples (one LSP1 payload each, sample 0 first), for its picker; a notebook's model has none. */

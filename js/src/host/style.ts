@@ -61,6 +61,15 @@ export const CSS = `
   border-radius: 4px; background: var(--ls-panel); border: 1px solid var(--ls-border);
   color: var(--ls-fg); font-size: 11px; line-height: 1.35; pointer-events: none;
 }
+.layerscape .ls-boxes-error {
+  position: absolute; left: 8px; right: 8px; top: 34px; max-width: 640px; padding: 6px 10px;
+  border-radius: 4px; background: var(--ls-panel); border: 1px solid var(--ls-accent);
+  color: var(--ls-accent); font-size: 11px; line-height: 1.35; pointer-events: none;
+}
+.layerscape .ls-box-label {
+  font-size: 10px; line-height: 1.1; font-weight: 700; color: #0b2530; background: #00d5ff;
+  padding: 1px 4px; border-radius: 2px; text-shadow: none; font-variant-numeric: tabular-nums;
+}
 .layerscape .ls-badge {
   font-size: 14px; font-weight: 700; color: var(--ls-accent);
   padding: 2px 8px; border-radius: 10px; background: var(--ls-panel); border: 1px solid var(--ls-border);

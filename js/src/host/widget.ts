@@ -22,7 +22,9 @@
  * `data-color-scope`, `data-focus` (the layer the camera landed on after fly_to),
  * `data-frames` / `data-frame` (recorded frames held, the 0-based one shown), `data-sample` (the
  * sample of the kept batch drawn, "" before any payload) / `data-compare` ("a,b" while a
- * comparison b − a is drawn, else ""), and
+ * comparison b − a is drawn, else ""), `data-boxes`
+ * (detections outlined on the input picture, from `_boxes`; its error is a notice and
+ * `data-boxes-error`), and
  * `__layerscape` (project a layer or one of its elements to client coordinates; list open
  * layers; what the hover draws; screen boxes and visible labels; frames, draw calls, GPU
  * memory and timings for the benchmarks and the performance tests).
@@ -31,6 +33,7 @@
  * own 2D canvas, so any number of views fits in the browser's limit of live WebGL contexts.
  */
 
+import { readBoxes } from "../data/boxes";
 import { asDataView, decodePayload, readHeader, readStep, type DecodedPayload } from "../data/decode";
 import { FrameStore } from "../data/recording";
 import type { TrainingStep } from "../spec";
@@ -178,7 +181,11 @@ function render({ model, el }: RenderProps): () => void {
   // Says when the edges are missing because nobody knows them (an untraceable model).
   const notice = element("div", "ls-notice");
   notice.hidden = true;
-  root.append(style, viewportEl, title, toolbar, notice, message);
+  // Says why no boxes are drawn when the boxes function failed (Python's `boxes=fn`).
+  const boxNotice = element("div", "ls-boxes-error");
+  boxNotice.hidden = true;
+  root.dataset.boxes = "0";
+  root.append(style, viewportEl, title, toolbar, notice, boxNotice, message);
   el.appendChild(root);
   // A flex item (the view in an HBox) shares the row instead of shrinking to nothing,
   // unless the user's layout says otherwise.
@@ -460,6 +467,19 @@ function render({ model, el }: RenderProps): () => void {
     onWeightsTrait();
   };
 
+  /** The `_boxes` trait: the detections drawn, or the notice of why there are none. */
+  const onBoxes = (): void => {
+    const state = readBoxes(model.get("_boxes"));
+    const error = state?.error ?? null;
+    boxNotice.textContent = error ? `Boxes: ${error}` : "";
+    boxNotice.hidden = error === null;
+    root.dataset.boxesError = error ?? "";
+    view?.setBoxes(state);
+    view?.afterFrame(() => {
+      root.dataset.boxes = String(view?.boxesDrawn ?? 0);
+    });
+  };
+
   /** The `_focus` trait ({id, n}), set by Python's fly_to: frame that layer. */
   const onFocusTrait = (animate = true): void => {
     const focus = model.get("_focus") as { id?: unknown } | null | undefined;
@@ -484,6 +504,7 @@ function render({ model, el }: RenderProps): () => void {
       message.hidden = graph !== null && graph.nodes.length > 0;
       onPayload();
       onWeightsTrait(false);
+      onBoxes();
     } catch (err) {
       fail(err);
     }
@@ -541,6 +562,7 @@ function render({ model, el }: RenderProps): () => void {
     ["_focus", () => onFocusTrait()],
     ["_history", onHistory],
     ["_weights", () => onWeightsTrait()],
+    ["_boxes", onBoxes],
   ];
   for (const [name, onChange] of traits) {
     model.on(`change:${name}`, onChange);

@@ -14,7 +14,8 @@ import { FrameScheduler } from "../render/frames";
 import { LabelOverlay } from "../render/labels";
 import { PALETTES, type Palette, type ThemeName } from "../render/palette";
 import { createRenderer, type FrameInfo, type ViewportRenderer } from "../render/renderer";
-import type { GraphSpec } from "../spec";
+import type { BoxesState, GraphSpec } from "../spec";
+import { BoxOverlay } from "./boxes";
 import { SceneContents } from "./contents";
 import { Framing } from "./framing";
 import { Hover } from "./hover";
@@ -43,6 +44,7 @@ export class SceneView {
   private readonly framing: Framing;
   private readonly hover: Hover;
   private readonly geometry: ScreenGeometry;
+  private readonly boxes: BoxOverlay;
   private builds = 0;
   private graph: GraphSpec | null = null;
   private payload: DecodedPayload | null = null;
@@ -58,6 +60,7 @@ export class SceneView {
     this.viewport = createRenderer(container, (w, h) => this.framing?.resize(w, h));
     this.labels = new LabelOverlay(container);
     this.contents = new SceneContents(this.labels, this.palette);
+    this.boxes = new BoxOverlay(this.contents.scene, this.labels);
     const contents = this.contents;
     const requestRender = (): void => this.requestRender();
     this.framing = new Framing(this.viewport.canvas, {
@@ -211,6 +214,17 @@ export class SceneView {
     this.recolour(); // the legend's numbers were the last prediction's
   }
 
+  /** The detections to draw (the `_boxes` trait; null: none): outlined from the next frame on. */
+  setBoxes(state: BoxesState | null): void {
+    this.boxes.set(state);
+    this.requestRender();
+  }
+
+  /** Boxes outlined on the input picture in the last frame (`data-boxes`). */
+  get boxesDrawn(): number {
+    return this.boxes.drawnBoxes;
+  }
+
   /** Which values share a colour scale; recolours in place (no rebuild), one frame. */
   setColorScope(scope: ColorScope): void {
     if (scope === this.colorScope) return;
@@ -329,6 +343,7 @@ export class SceneView {
         this.hover.refresh();
       }
       if (this.framing.step(now)) again = true;
+      this.boxes.layout(this.contents.visuals);
       this.lastFrame = this.viewport.render(this.contents.scene, this.framing.camera);
       this.labels.update(this.framing.camera, this.viewport.width(), this.viewport.height());
     } catch (err) {
@@ -352,6 +367,7 @@ export class SceneView {
     this.framing.disconnect();
     this.clearVisuals();
     this.open.dispose();
+    this.boxes.dispose();
     this.contents.dispose();
     this.hover.dispose();
     this.framing.dispose();

@@ -2,16 +2,20 @@
  * An image input (H x W x 1 or 3): the real pixels on a plane, greyscale or RGB in
  * true colour. An RGB image opens into its three colour planes side by side (red,
  * green, blue: what adds up to the picture), one texture for the three.
- * Pixel values are shown on their natural range: [0, 1] or [0, 255] when they fit,
- * otherwise stretched from their minimum to their maximum. In a comparison the pixels
- * are a difference (b − a): drawn on the diverging map centred at zero, an RGB pixel by
- * the mean of its three differences (its planes, open, each by its own).
+ * A model input's pixel values are shown on their natural range: [0, 1] or [0, 255]
+ * when they fit, otherwise stretched from their minimum to their maximum. A layer's
+ * output drawn as a picture (Python's `images`) is shown on its node's `image_range`
+ * (its activation's: tanh -1..1, sigmoid 0..1), or its data's range when that is null.
+ * In a comparison the pixels are a difference (b − a): drawn on the diverging map centred
+ * at zero, an RGB pixel by the mean of its three differences (its planes, open, each by
+ * its own). Detections (`_boxes`) are outlined on it by `outlineBox`, closed or open.
  */
 
 import type { Raycaster } from "three";
 
 import { colorOf, type ColorScale } from "../data/colormap";
 import { differenceScale } from "../data/compare";
+import { displayRange, pictureRange, texelRectOnPlane, type PictureRange } from "../data/boxes";
 import type { DecodedTensor, NodeTensors } from "../data/decode";
 import { LAYER_PLAN, type ScalePlan } from "../data/scales";
 import type { Region } from "../data/receptive";
@@ -25,12 +29,7 @@ import { TexturedPlaneVisual } from "./plane";
 
 const CHANNEL_NAMES = ["red", "green", "blue"];
 
-/** The range pixel values are displayed over. */
-export function displayRange(lo: number, hi: number): [number, number] {
-  if (lo >= 0 && hi <= 1) return [0, 1];
-  if (lo >= 0 && hi <= 255) return [0, 255];
-  return hi > lo ? [lo, hi] : [lo, lo + 1];
-}
+export { displayRange };
 
 function toByte(v: number, lo: number, span: number): number {
   if (!Number.isFinite(v)) return Number.isNaN(v) ? 0 : v > 0 ? 255 : 0;
@@ -48,6 +47,11 @@ export class ImageVisual extends TexturedPlaneVisual {
     super(node, layout, ctx, dim(node.output_shape, 1), dim(node.output_shape, 0));
   }
 
+  /** The range the picture is shown on now (the node's `image_range`, else the data's or the natural one). */
+  private range(f: DecodedTensor): PictureRange {
+    return pictureRange(this.node.image_range, f.lo, f.hi);
+  }
+
   protected override makeOpenView(): AtlasPlane {
     const grid = colorPlanesGrid(dim(this.node.output_shape, 0), dim(this.node.output_shape, 1));
     const view = new AtlasPlane(grid.atlasW, grid.atlasH, grid);
@@ -62,7 +66,7 @@ export class ImageVisual extends TexturedPlaneVisual {
     const out = view.pixels;
     const f = this.full;
     if (f && f.shape.length === 3 && f.shape[2] === 3 && f.shape[0] === grid.tileH && f.shape[1] === grid.tileW) {
-      const [lo, hi] = displayRange(f.lo, f.hi);
+      const { lo, hi } = this.range(f);
       for (let c = 0; c < 3; c++) {
         const [x0, y0] = view.tileOrigin(c);
         for (let y = 0; y < grid.tileH; y++) {
@@ -99,7 +103,7 @@ export class ImageVisual extends TexturedPlaneVisual {
       this.drawDifference(this.full, this.difference);
       return;
     }
-    const [lo, hi] = displayRange(this.full.lo, this.full.hi);
+    const { lo, hi } = this.range(this.full);
     const span = hi - lo;
     const out = this.plane.pixels;
     const v = this.full.values;
@@ -197,6 +201,37 @@ export class ImageVisual extends TexturedPlaneVisual {
     return 1;
   }
 
+  /**
+   * Appends the outline of the box [x0, x1) x [y0, y1) in the picture's pixels (y down)
+   * as world line segments: on the picture, or on each colour plane while open. Returns
+   * the rectangles drawn (0 when the box lies outside the picture).
+   */
+  outlineBox(x0: number, y0: number, x1: number, y1: number, out: number[]): number {
+    const z = this.size.d / 2 + OUTLINE_LIFT;
+    const { w, h } = this.size;
+    const view = this.openView;
+    if (view?.grid) {
+      const g = view.grid;
+      let drawn = 0;
+      for (let c = 0; c < g.channels; c++) {
+        const [ox, oy] = view.tileOrigin(c);
+        const sx = Math.max(0, Math.min(g.tileW, x0));
+        const sy = Math.max(0, Math.min(g.tileH, y0));
+        const ex = Math.max(0, Math.min(g.tileW, x1));
+        const ey = Math.max(0, Math.min(g.tileH, y1));
+        const r = texelRectOnPlane(g.atlasW, g.atlasH, w, h, ox + sx, oy + sy, ox + ex, oy + ey);
+        if (!r || !(ex > sx && ey > sy)) continue;
+        this.pushRect(out, r.x0, r.y0, r.x1, r.y1, z);
+        drawn++;
+      }
+      return drawn;
+    }
+    const r = texelRectOnPlane(this.plane.width, this.plane.height, w, h, x0, y0, x1, y1);
+    if (!r) return 0;
+    this.pushRect(out, r.x0, r.y0, r.x1, r.y1, z);
+    return 1;
+  }
+
   override legend(): LegendInfo | null {
     if (!this.difference || !this.full) return null;
     const c = this.full.shape[2] ?? 1;
@@ -208,9 +243,13 @@ export class ImageVisual extends TexturedPlaneVisual {
   override dataRows(): Array<[string, string]> {
     if (!this.full) return [];
     if (this.difference) return [["b − a", `${formatNumber(this.full.lo)} … ${formatNumber(this.full.hi)}`]];
-    const [lo, hi] = displayRange(this.full.lo, this.full.hi);
+    const { lo, hi, source } = this.range(this.full);
+    const why = source === "natural" ? "" : source === "data" ? ": the data's range" : `: its ${source}'s range`;
     return [
-      ["pixels", `${formatNumber(this.full.lo)} … ${formatNumber(this.full.hi)} (shown on ${lo}…${formatNumber(hi)})`],
+      [
+        "pixels",
+        `${formatNumber(this.full.lo)} … ${formatNumber(this.full.hi)} (shown on ${formatNumber(lo)}…${formatNumber(hi)}${why})`,
+      ],
     ];
   }
 }

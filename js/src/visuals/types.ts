@@ -91,6 +91,12 @@ export interface LayerVisual {
    * drawn, 0 when the visual cannot show the region.
    */
   outlineRegion(region: Region, out: number[]): number;
+  /**
+   * Appends the outline of a box in the picture's pixels ([x0, x1) x [y0, y1), y down) as
+   * world line segments, one rectangle per place the picture is drawn; returns how many.
+   * Only pictures (the image visual) draw boxes.
+   */
+  outlineBox?(x0: number, y0: number, x1: number, y1: number, out: number[]): number;
   /** A world point standing for channel (or unit) `channel`: a tile, a slice, a unit; null when not drawn. */
   channelAnchor(channel: number, out: Vector3): Vector3 | null;
   /** World points spread over the visual's front, where a fan of relation lines starts. */
