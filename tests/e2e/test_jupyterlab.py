@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.chromium import guard_network
-from tests.support.lab import Lab
+from tests.support.lab import Lab, write_notebook
 from tests.support.page import settle, shoot
 from tests.support.paths import REPO_ROOT
 from tests.support.pixels import assert_drawn, decode_png, pixel_diff
@@ -50,17 +50,8 @@ def lab(page, lab_server):
 
 def test_lab_runs_a_plain_notebook(lab, lab_server, page, page_log, artifacts: Path):
     """The harness: JupyterLab opens, the kernel is this Python, a cell's output shows."""
-    nb = {
-        "cells": [
-            {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-             "source": "import sys\nprint(sys.executable)\nprint(6 * 7)"},
-        ],
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                    "language": "python"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }  # fmt: skip
-    (lab_server.root_dir / "smoke.ipynb").write_text(json.dumps(nb))
+    source = "import sys\nprint(sys.executable)\nprint(6 * 7)"
+    write_notebook(lab_server.root_dir, "smoke.ipynb", [source])
     lab.open_notebook("smoke.ipynb")
     lab.run_all(timeout=60)
     out = lab.cells()[0]["stdout"].split()

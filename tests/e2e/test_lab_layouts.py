@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from tests.support.lab import Lab
+from tests.support.lab import Lab, write_notebook
 from tests.support.pixels import assert_drawn
 from tests.support.poll import wait_until
 
@@ -31,15 +30,7 @@ _SIZES = """() => [...document.querySelectorAll('.layerscape')].map((r) => ({
 
 
 def test_views_in_hbox_and_vbox_have_a_width(page, lab_server, page_log, artifacts: Path):
-    nb = {
-        "cells": [{"cell_type": "code", "metadata": {}, "execution_count": None,
-                   "outputs": [], "source": SOURCE}],
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                    "language": "python"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }  # fmt: skip
-    (lab_server.root_dir / "layouts.ipynb").write_text(json.dumps(nb))
+    write_notebook(lab_server.root_dir, "layouts.ipynb", [SOURCE])
     lab = Lab(page, lab_server)
     lab.open_notebook("layouts.ipynb")
     lab.run_all(timeout=240)

@@ -9,12 +9,11 @@ and repaints.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from tests.support.lab import Lab
+from tests.support.lab import Lab, write_notebook
 from tests.support.page import shoot
 from tests.support.pixels import assert_drawn, pixel_diff
 from tests.support.poll import wait_until
@@ -40,18 +39,7 @@ SOURCE = [
 
 
 def test_the_picker_sets_the_sample_in_the_kernel(page, lab_server, page_log, artifacts: Path):
-    nb = {
-        "cells": [
-            {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-             "source": src}
-            for src in SOURCE
-        ],
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                    "language": "python"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }  # fmt: skip
-    (lab_server.root_dir / "samples.ipynb").write_text(json.dumps(nb))
+    write_notebook(lab_server.root_dir, "samples.ipynb", SOURCE)
     lab = Lab(page, lab_server)
     lab.open_notebook("samples.ipynb")
     lab.run_all(timeout=300)

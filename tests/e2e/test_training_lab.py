@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.lab import Lab
+from tests.support.lab import Lab, write_notebook
 from tests.support.pixels import assert_drawn
 from tests.support.poll import wait_until
 
@@ -51,17 +51,7 @@ _STATE_JS = """() => {
 
 
 def test_fit_redraws_the_view_before_the_cell_finishes(page, lab_server, page_log, artifacts: Path):
-    nb = {
-        "cells": [
-            {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-             "source": SETUP},
-        ],
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                    "language": "python"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }  # fmt: skip
-    (lab_server.root_dir / NOTEBOOK).write_text(json.dumps(nb))
+    write_notebook(lab_server.root_dir, NOTEBOOK, [SETUP])
     lab = Lab(page, lab_server)
     lab.open_notebook(NOTEBOOK)
     lab.run_all(timeout=240)

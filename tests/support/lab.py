@@ -268,6 +268,24 @@ _NOTEBOOK_STATE_JS = """(name) => {
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
+def write_notebook(folder: Path, name: str, sources: Sequence[str]) -> str:
+    """Write ``folder / name``: one code cell per source, on this Python's kernel; return
+    ``name`` (what :meth:`Lab.open_notebook` takes)."""
+    nb = {
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+             "source": source}
+            for source in sources
+        ],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                    "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }  # fmt: skip
+    (folder / name).write_text(json.dumps(nb))
+    return name
+
+
 class Lab:
     """One JupyterLab tab, driven through ``window.jupyterapp``."""
 

@@ -7,6 +7,7 @@
 
 import { compareCaption, pickerText, stepSample } from "../data/compare";
 import type { ComparePair, SampleInfo } from "../spec";
+import { element } from "./dom";
 
 export interface SamplePanelEvents {
   /** The user picked sample `index` (a button, the slider). */
@@ -21,13 +22,6 @@ export interface SamplePanel {
    */
   show(sample: SampleInfo | null, compare: ComparePair | null, live: boolean): void;
   dispose(): void;
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string) {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 /** Builds the picker and the caption inside `root`; everything it adds goes on dispose(). */

@@ -9,6 +9,7 @@ import { curvesOf } from "../data/curves";
 import { historyIndex, metricLine, otherMetrics, stepTitle } from "../data/readout";
 import { drawCurve, type ChartColors } from "../render/chart";
 import type { TrainingStep } from "../spec";
+import { element } from "./dom";
 
 /** Frames a second while playing. */
 export const PLAY_FPS = 8;
@@ -26,13 +27,6 @@ export interface TrainingPanel {
   setTheme(dark: boolean): void;
   readonly playing: boolean;
   dispose(): void;
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string) {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 const LIGHT: ChartColors = { train: "#2563eb", val: "#ea580c", marker: "rgba(107,114,128,0.6)", text: "#1f2937" };
