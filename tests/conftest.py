@@ -15,6 +15,16 @@ pytest.register_assert_rewrite("tests.support")
 
 from layerscape.demo import build_lenet, load_digits  # noqa: E402
 from tests.support.demo import DemoPage, make_demo_page  # noqa: E402
+from tests.support.keras_names import automatic_names_kept  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _automatic_names_per_module():
+    """Every test module starts from the same Keras name counters, so a model named
+    automatically (``concatenate``, ``dense_2``) is named the same whichever modules ran
+    before it, and the session's shared models too, whichever module builds them first."""
+    with automatic_names_kept():
+        yield
 
 
 @pytest.fixture(scope="session")

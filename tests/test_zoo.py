@@ -174,7 +174,10 @@ def test_every_node_has_its_own_activation(run: Run):
 
 def test_the_model_is_unchanged(run: Run):
     assert run.calls_after == run.calls_before
-    assert run.seconds < 30, f"view + predict took {run.seconds:.1f} s"
+    # A guard against a pathological slowdown, not a benchmark. On JAX the first predict
+    # compiles the whole model with XLA (DenseNet121: 40 s on a loaded 2-core machine).
+    limit = 120 if keras.backend.backend() == "jax" else 30
+    assert run.seconds < limit, f"view + predict took {run.seconds:.1f} s"
 
 
 def _resolve(graph: dict, model: keras.Model, ref: str) -> str:
@@ -333,6 +336,24 @@ def test_untraceable_model_predicts_its_own_output_and_fakes_nothing(gated):
     assert nodes["input"]["output_shape"] == [6] and nodes["input"]["family"] == "vector"
     assert nodes["gated_net_output"]["output_shape"] == [4]
     assert _calls(model) == before
+
+
+def test_untraceable_model_of_unknown_input_shape_asks_for_a_batch_then_learns_it():
+    model = zoo_models.UNTRACEABLE["gated_net"]()  # its own: the shared one stays unrun
+    view = ModelView(model)
+    with pytest.raises(
+        ValueError,
+        match=r"gated_net's input shape is unknown .* the call failed: Input 0 .*"
+        r"Pass a batch, as model\(x\) takes it \(for one sample of shape \(6,\), x\[None\]\)",
+    ):
+        view.predict(np.ones(6, "float32"))
+    assert view.prediction_count == 0
+    x = np.linspace(0, 1, 12, dtype="float32").reshape(2, 6)
+    assert view.predict(x).shape == (2, 4)
+    one = view.predict(x[1])  # the batch told the view what one sample is
+    np.testing.assert_allclose(one, keras.ops.convert_to_numpy(model(x[1:]))[0], rtol=1e-6)
+    with pytest.raises(ValueError, match=r"expected samples of shape \(6,\); got \(5,\)"):
+        view.predict(np.ones(5, "float32"))
 
 
 def test_untraceable_model_checks_labels_once_its_output_is_known():

@@ -287,7 +287,8 @@ class ModelView(anywidget.AnyWidget):
             inputs, a list in input order or a dict keyed by input name. For a
             subclassed model that could not be traced and whose input shape Keras
             never recorded, ``x`` is what ``model(x)`` takes: a batch
-            (a list of batches, one per argument, when its ``call()`` takes several).
+            (a list of batches, one per argument, when its ``call()`` takes several);
+            once a batch of one array has run, single samples of its shape are taken.
 
         Returns
         -------
