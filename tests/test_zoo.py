@@ -341,12 +341,16 @@ def test_untraceable_model_predicts_its_own_output_and_fakes_nothing(gated):
 def test_untraceable_model_of_unknown_input_shape_asks_for_a_batch_then_learns_it():
     model = zoo_models.UNTRACEABLE["gated_net"]()  # its own: the shared one stays unrun
     view = ModelView(model)
+    if view.graph["nodes"][0]["output_shape"]:  # torch's Keras records the built shape
+        pytest.skip(f"Keras recorded the input shape on {keras.backend.backend()}")
     with pytest.raises(
         ValueError,
-        match=r"gated_net's input shape is unknown .* the call failed: Input 0 .*"
+        match=r"gated_net's input shape is unknown .* an array of one dimension is no batch\. "
         r"Pass a batch, as model\(x\) takes it \(for one sample of shape \(6,\), x\[None\]\)",
     ):
         view.predict(np.ones(6, "float32"))
+    with pytest.raises(ValueError, match=r"unknown .* the call failed: .*\. Pass a batch"):
+        view.predict(np.ones((2, 5), "float32"))  # Keras' own error, in brief
     assert view.prediction_count == 0
     x = np.linspace(0, 1, 12, dtype="float32").reshape(2, 6)
     assert view.predict(x).shape == (2, 4)

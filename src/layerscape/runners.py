@@ -129,17 +129,22 @@ class UntracedRunner:
         # arguments gets capture's own errors.
         if self._input_shape is not None or not self._one_array(x):
             return run_untraced(self._plan, x, whole_batch=True)
+        # A 1-D array is one sample to a user and a batch of scalars to the model; some
+        # backends (torch) even run it. Ask for the batch rather than guess.
+        if x.ndim < 2:
+            raise ValueError(self._ask_for_a_batch(x, "an array of one dimension is no batch."))
         try:
             return run_untraced(self._plan, x, whole_batch=True)
         except Exception as err:  # Keras' own error, from deep inside call()
-            first = _gist(err)
-            hint = f" (for one sample of shape {np.shape(x)}, x[None])"
-            raise ValueError(
-                f"{self._plan.model.name}'s input shape is unknown (Keras recorded none and "
-                f"its call() cannot be traced), so x went to the model as given and the "
-                f"call failed: {first} Pass a batch, as model(x) takes it{hint}; once one "
-                f"batch has run, single samples of its shape are accepted."
-            ) from err
+            raise ValueError(self._ask_for_a_batch(x, f"the call failed: {_gist(err)}")) from err
+
+    def _ask_for_a_batch(self, x: np.ndarray, why: str) -> str:
+        return (
+            f"{self._plan.model.name}'s input shape is unknown (Keras recorded none and its "
+            f"call() cannot be traced), so x goes to the model as given, and {why} Pass a "
+            f"batch, as model(x) takes it (for one sample of shape {x.shape}, x[None]); once "
+            f"one batch has run, single samples of its shape are accepted."
+        )
 
     def observed(self, graph: GraphSpec, activations: dict[str, np.ndarray]) -> GraphSpec:
         return with_observed_shapes(graph, self._plan, activations)
