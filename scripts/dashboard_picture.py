@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.support: the browser and the Lab the tests drive
 
 from tests.support.chromium import launch, new_page  # noqa: E402
-from tests.support.lab import Lab, start_lab, stop_lab  # noqa: E402
+from tests.support.lab import Lab, start_lab, stop_lab, write_notebook  # noqa: E402
 from tests.support.page import settle  # noqa: E402
 
 OUT = ROOT / "docs" / "gallery" / "dashboard.png"
@@ -38,16 +38,7 @@ def dashboard_notebook(folder: Path) -> str:
     gallery = nbformat.read(ROOT / "notebooks" / "gallery.ipynb", as_version=4)
     code = [c.source for c in gallery.cells if c.cell_type == "code"]
     dashboard = next(s for s in code if "import ipywidgets as widgets" in s)
-    nb = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell(s) for s in (code[0], TRAIN.strip(), dashboard)]
-    )
-    nb.metadata["kernelspec"] = {
-        "display_name": "Python 3",
-        "language": "python",
-        "name": "python3",
-    }
-    nbformat.write(nb, folder / "dashboard.ipynb")
-    return "dashboard.ipynb"
+    return write_notebook(folder, "dashboard.ipynb", [code[0], TRAIN.strip(), dashboard])
 
 
 def main(out: Path = OUT) -> None:

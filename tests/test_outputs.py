@@ -9,16 +9,7 @@ import pytest
 from layerscape import ModelView
 from layerscape.boxes import check_boxes, sample_outputs
 from layerscape.encode import decode_payload
-from tests.support import zoo_models
 from tests.support.wire import metered
-
-
-@pytest.fixture(autouse=True)
-def _keep_automatic_names():
-    # Models made here must not shift the auto names other test files expect.
-    with zoo_models.automatic_names_kept():
-        yield
-
 
 BOX = {"x0": 1, "y0": 2.5, "x1": 10, "y1": 12, "label": "square", "score": 0.93}
 

@@ -87,17 +87,13 @@ def _check_keys(x: Mapping, names: list[str], expected: str) -> None:
     """A dict of inputs must name each input once and nothing else."""
     missing = [n for n in names if n not in x]
     unknown = sorted(str(k) for k in x if k not in names)
-    if missing or unknown:
-        wrong = "; ".join(
-            part
-            for part in (
-                f"it lacks {missing}" if missing else "",
-                f"it has keys the model does not take: {unknown}" if unknown else "",
-            )
-            if part
-        )
+    wrong = [f"it lacks {missing}"] if missing else []
+    if unknown:
+        wrong.append(f"it has keys the model does not take: {unknown}")
+    if wrong:
         raise TypeError(
-            f"expected a dict keyed by the model's input names {names}, shaped {expected}; {wrong}"
+            f"expected a dict keyed by the model's input names {names}, shaped {expected}; "
+            + "; ".join(wrong)
         )
 
 

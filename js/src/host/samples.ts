@@ -7,7 +7,7 @@
 
 import { compareCaption, pickerText, stepSample } from "../data/compare";
 import type { ComparePair, SampleInfo } from "../spec";
-import { element } from "./dom";
+import { button, element, rangeSlider } from "./dom";
 
 export interface SamplePanelEvents {
   /** The user picked sample `index` (a button, the slider). */
@@ -29,17 +29,9 @@ export function createSamplePanel(root: HTMLElement, events: SamplePanelEvents):
   const picker = element("div", "ls-samples");
   picker.setAttribute("role", "group");
   picker.setAttribute("aria-label", "Sample of the batch");
-  const prev = element("button", "ls-sample-prev", "‹");
-  const next = element("button", "ls-sample-next", "›");
-  prev.type = "button";
-  next.type = "button";
-  prev.setAttribute("aria-label", "Previous sample");
-  next.setAttribute("aria-label", "Next sample");
-  const slider = element("input", "ls-sample-slider");
-  slider.type = "range";
-  slider.min = "0";
-  slider.step = "1";
-  slider.setAttribute("aria-label", "Sample shown");
+  const prev = button("ls-sample-prev", "‹", "Previous sample");
+  const next = button("ls-sample-next", "›", "Next sample");
+  const slider = rangeSlider("ls-sample-slider", "Sample shown");
   const position = element("span", "ls-sample-position");
   picker.append(prev, slider, next, position);
   picker.hidden = true;

@@ -9,7 +9,7 @@ import { curvesOf } from "../data/curves";
 import { historyIndex, metricLine, otherMetrics, stepTitle } from "../data/readout";
 import { drawCurve, type ChartColors } from "../render/chart";
 import type { TrainingStep } from "../spec";
-import { element } from "./dom";
+import { button, element, rangeSlider } from "./dom";
 
 /** Frames a second while playing. */
 export const PLAY_FPS = 8;
@@ -42,14 +42,8 @@ export function createTrainingPanel(root: HTMLElement, events: TrainingPanelEven
   readout.hidden = true;
 
   const scrubber = element("div", "ls-scrubber");
-  const play = element("button", "ls-play", "▶");
-  play.type = "button";
-  play.setAttribute("aria-label", "Play the recorded training");
-  const slider = element("input", "ls-scrub");
-  slider.type = "range";
-  slider.min = "0";
-  slider.step = "1";
-  slider.setAttribute("aria-label", "Recorded training frame");
+  const play = button("ls-play", "▶", "Play the recorded training");
+  const slider = rangeSlider("ls-scrub", "Recorded training frame");
   const position = element("span", "ls-scrub-position");
   scrubber.append(play, slider, position);
   scrubber.hidden = true;

@@ -43,6 +43,7 @@ import { compareAttribute } from "../data/compare";
 import { resolveOpenDims, sameShapes } from "../data/shapes";
 import { formatCount } from "../data/format";
 import { asColorScope } from "../data/scales";
+import { button, element } from "./dom";
 import { CSS } from "./style";
 import { hostBackground, resolveTheme, watchHostTheme } from "./theme";
 import { parseCssColor, type Rgb } from "../data/colormap";
@@ -120,17 +121,6 @@ export type LayerscapeRoot = HTMLDivElement & { __layerscape?: LayerscapeTestApi
 
 export const DEFAULT_HEIGHT = 480;
 
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 function asGraph(value: unknown): GraphSpec | null {
   if (value === null || value === undefined) return null;
   if (typeof value !== "object") throw new TypeError(`_graph must be an object, got ${typeof value}`);
@@ -169,12 +159,11 @@ function render({ model, el }: RenderProps): () => void {
   const titleMeta = element("span", "ls-title-meta");
   title.append(titleName, titleMeta);
   const toolbar = element("div", "ls-toolbar");
-  const resetButton = element("button", "ls-reset", "Reset view");
-  const openButton = element("button", "ls-open-all", "Open all");
-  const closeButton = element("button", "ls-close-all", "Close all");
-  const weightsButton = element("button", "ls-weights", "Weights");
+  const resetButton = button("ls-reset", "Reset view");
+  const openButton = button("ls-open-all", "Open all");
+  const closeButton = button("ls-close-all", "Close all");
+  const weightsButton = button("ls-weights", "Weights");
   weightsButton.hidden = true;
-  for (const b of [resetButton, openButton, closeButton, weightsButton]) b.type = "button";
   toolbar.append(resetButton, openButton, closeButton, weightsButton);
   const message = element("div", "ls-message");
   message.hidden = true;
