@@ -108,6 +108,20 @@ describe("FrameScheduler (render on demand)", () => {
     expect(queue).toHaveLength(0);
   });
 
+  it("redraw draws at once even right after drawNow (a cleared canvas cannot wait)", () => {
+    const s = new FrameScheduler(() => false);
+    s.drawNow();
+    s.request();
+    s.redraw();
+    expect(s.frames).toBe(2);
+    expect(s.pending).toBe(false); // the frame it took over draws nothing more
+    flush(16);
+    expect(s.frames).toBe(2);
+    s.dispose();
+    s.redraw();
+    expect(s.frames).toBe(2);
+  });
+
   it("cancels the pending frame on dispose", () => {
     const draw = vi.fn(() => false);
     const s = new FrameScheduler(draw);

@@ -82,6 +82,8 @@ export interface LayerscapeTestApi {
   picks(): number;
   /** Whether the shared WebGL context is lost. */
   contextLost(): boolean;
+  /** The page's shared WebGL context, or null before the view exists (tests lose and restore it through WEBGL_lose_context). */
+  glContext(): WebGLRenderingContext | WebGL2RenderingContext | null;
   /** Scene builds so far: a new graph builds, a prediction only updates. */
   builds(): number;
   toggle(id: string): void;
@@ -569,6 +571,7 @@ function render({ model, el }: RenderProps): () => void {
     timings: () => ({ ...timings, lastFrame: view?.frameTimes.last ?? null, frameMs: view?.frameTimes.drawMs ?? null }),
     picks: () => view?.pickCount ?? 0,
     contextLost: () => view?.contextLost ?? false,
+    glContext: () => view?.glContext ?? null,
     builds: () => view?.buildCount ?? 0,
     toggle: (id) => {
       view?.toggle(id);

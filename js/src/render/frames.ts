@@ -55,6 +55,16 @@ export class FrameScheduler {
     this.run(performance.now());
   }
 
+  /**
+   * Draws now, whatever was drawn this animation frame: for a canvas that was just
+   * cleared (resized) or a context just restored, whose picture must not wait.
+   */
+  redraw(): void {
+    if (this.disposed) return;
+    if (this.handle !== null) cancelAnimationFrame(this.handle);
+    this.run(performance.now());
+  }
+
   get pending(): boolean {
     return this.handle !== null;
   }

@@ -35,6 +35,8 @@ export interface ViewportRenderer {
   memory(): { geometries: number; textures: number };
   /** Whether the shared WebGL context is lost. */
   contextLost(): boolean;
+  /** The shared WebGL context (tests lose and restore it through WEBGL_lose_context). */
+  context(): WebGLRenderingContext | WebGL2RenderingContext;
   dispose(): void;
 }
 
@@ -80,11 +82,24 @@ function release(gl: SharedGL): void {
   if (page[SHARED_KEY] === gl) delete page[SHARED_KEY];
 }
 
+/** What the renderer tells its view. */
+export interface RendererHooks {
+  /**
+   * The container's size changed and the canvas took it (which cleared its picture):
+   * the view should draw again now, in the same task, so no blank canvas is painted.
+   */
+  onResize(w: number, h: number): void;
+  /** The shared context came back after a loss: three.js re-creates the GPU side of
+   * every object from the scene on its next render, so the view only has to draw. */
+  onRestore(): void;
+}
+
 /**
- * Creates a view's canvas, filling `container`. `onResize` runs (after the new size is
- * applied) whenever the container's size changes.
+ * Creates a view's canvas, filling `container`. While the shared context is lost the
+ * canvas keeps its last picture (nothing is drawn or copied over it, and a resize
+ * rescales it), and the view draws again once the context is restored.
  */
-export function createRenderer(container: HTMLElement, onResize: (w: number, h: number) => void): ViewportRenderer {
+export function createRenderer(container: HTMLElement, hooks: RendererHooks): ViewportRenderer {
   const gl = acquire();
   const canvas = document.createElement("canvas");
   canvas.className = "ls-canvas";
@@ -109,20 +124,30 @@ export function createRenderer(container: HTMLElement, onResize: (w: number, h: 
     w = nw;
     h = nh;
     ratio = nr;
+    // Setting the size clears the canvas; with no context to draw again, keep the old
+    // picture, stretched to the new size.
+    const kept = lost() ? snapshot(canvas) : null;
     canvas.width = Math.max(1, Math.round(w * ratio));
     canvas.height = Math.max(1, Math.round(h * ratio));
-    onResize(w, h);
+    if (kept) context.drawImage(kept, 0, 0, canvas.width, canvas.height);
+    hooks.onResize(w, h);
   };
+  const lost = (): boolean => gl.renderer.getContext().isContextLost();
   apply();
   const observer = new ResizeObserver(() => apply());
   observer.observe(container);
+  const onRestored = (): void => hooks.onRestore();
+  gl.renderer.domElement.addEventListener("webglcontextrestored", onRestored);
   let disposed = false;
+  let last: FrameInfo = { calls: 0, triangles: 0 };
 
   return {
     canvas,
     width: () => w,
     height: () => h,
     render(scene, camera) {
+      // A lost context draws nothing; copying its buffer would blank the picture.
+      if (lost()) return last;
       const pw = canvas.width;
       const ph = canvas.height;
       const r = gl.renderer;
@@ -141,21 +166,34 @@ export function createRenderer(container: HTMLElement, onResize: (w: number, h: 
       r.setScissorTest(false);
       context.drawImage(r.domElement, 0, gl.height - ph, pw, ph, 0, 0, pw, ph);
       const { calls, triangles } = r.info.render;
-      return { calls, triangles };
+      last = { calls, triangles };
+      return last;
     },
     memory() {
       const { geometries, textures } = gl.renderer.info.memory;
       return { geometries, textures };
     },
-    contextLost: () => gl.renderer.getContext().isContextLost(),
+    contextLost: lost,
+    context: () => gl.renderer.getContext(),
     dispose() {
       if (disposed) return;
       disposed = true;
       observer.disconnect();
+      gl.renderer.domElement.removeEventListener("webglcontextrestored", onRestored);
       canvas.remove();
       // Frees the 2D canvas's backing store now rather than at garbage collection.
       canvas.width = canvas.height = 0;
       release(gl);
     },
   };
+}
+
+/** A copy of `canvas`'s picture (to draw back after a resize cleared it). */
+function snapshot(canvas: HTMLCanvasElement): HTMLCanvasElement | null {
+  if (canvas.width <= 1 && canvas.height <= 1) return null;
+  const copy = document.createElement("canvas");
+  copy.width = canvas.width;
+  copy.height = canvas.height;
+  copy.getContext("2d")?.drawImage(canvas, 0, 0);
+  return copy;
 }

@@ -56,8 +56,16 @@ export class SceneView {
 
   constructor(container: HTMLElement, callbacks: ViewCallbacks = {}) {
     this.frames = new FrameScheduler((now) => this.draw(now, callbacks));
-    // Its first resize comes from createRenderer, before framing exists: framing sizes itself then.
-    this.viewport = createRenderer(container, (w, h) => this.framing?.resize(w, h));
+    this.viewport = createRenderer(container, {
+      // The first resize comes from createRenderer, before framing exists: framing sizes
+      // itself then. Later ones cleared a drawn picture: draw it again at once, so the
+      // page never paints the canvas blank (a view `ready` stays on screen).
+      onResize: (w, h) => {
+        this.framing?.resize(w, h);
+        if (this.frames.frames > 0) this.frames.redraw();
+      },
+      onRestore: () => this.frames.redraw(),
+    });
     this.labels = new LabelOverlay(container);
     this.contents = new SceneContents(this.labels, this.palette);
     this.boxes = new BoxOverlay(this.contents.scene, this.labels);
@@ -156,6 +164,11 @@ export class SceneView {
   /** Whether the shared WebGL context is lost. */
   get contextLost(): boolean {
     return this.viewport.contextLost();
+  }
+
+  /** The page's shared WebGL context (tests lose and restore it). */
+  get glContext(): WebGLRenderingContext | WebGL2RenderingContext {
+    return this.viewport.context();
   }
 
   /** Labels on screen after the last frame. */
