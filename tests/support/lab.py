@@ -127,14 +127,15 @@ def stop_lab(server: LabServer) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
-def start_lab(base: Path, pythonpath: Sequence[Path] = ()) -> LabServer:
-    """Start a JupyterLab server on 127.0.0.1:<free port>, token-less, kernel = this Python.
+def jupyter_home(
+    base: Path, pythonpath: Sequence[Path] = ()
+) -> tuple[dict[str, Path], dict[str, str]]:
+    """Private HOME and Jupyter dirs under ``base`` (made here), and the environment that
+    points a server (and its kernels, this Python) at them.
 
-    HOME and every Jupyter dir point into ``base`` so the user's settings, kernels and
-    workspaces never leak in or get touched; the notebooks go in ``base / "root"``.
-    ``pythonpath``: folders the kernels can import from besides this Python's own (the
-    benchmarks pass the clone's root, for ``benchmarks.models``), via ``PYTHONPATH``.
-    Returns once the server answers; stop it with :func:`stop_lab`.
+    ``dirs["root"]`` is where the notebooks go, ``dirs["runtime"]`` the runtime dir
+    :func:`stop_lab` recognises the kernels by. ``pythonpath``: folders the kernels can
+    import from besides this Python's own, via ``PYTHONPATH``.
     """
     dirs = {
         name: base / name
@@ -163,6 +164,7 @@ def start_lab(base: Path, pythonpath: Sequence[Path] = ()) -> LabServer:
     env = dict(os.environ)
     env.update(
         HOME=str(dirs["home"]),
+        XDG_CONFIG_HOME=str(dirs["home"] / ".config"),
         JUPYTER_CONFIG_DIR=str(dirs["config"]),
         JUPYTER_DATA_DIR=str(dirs["data"]),
         JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
@@ -185,22 +187,25 @@ def start_lab(base: Path, pythonpath: Sequence[Path] = ()) -> LabServer:
         extra.append(user_site)
     if extra:
         env["PYTHONPATH"] = os.pathsep.join([*extra, *filter(None, [env.get("PYTHONPATH")])])
+    return dirs, env
 
-    port = free_port()
-    log_path = base / "lab.log"
-    cmd = [
-        sys.executable, "-m", "jupyter", "lab",
-        "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--port-retries=0",
-        "--IdentityProvider.token=",  # ServerApp.token's non-deprecated name
-        "--ServerApp.disable_check_xsrf=True",
-        "--LabApp.expose_app_in_browser=True",
-        f"--ServerApp.root_dir={dirs['root']}",
-    ]  # fmt: skip
-    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI often run as root
-        cmd.append("--allow-root")
+
+def launch_server(
+    name: str,
+    cmd: Sequence[str],
+    port: int,
+    dirs: dict[str, Path],
+    env: dict[str, str],
+    status_path: str = "/api/status",
+    timeout: float = 90,
+) -> LabServer:
+    """Run ``cmd`` (a server on 127.0.0.1:``port``, in ``dirs["root"]``, its output in
+    ``<base>/<name>.log``) and return once ``status_path`` answers; stop it with
+    :func:`stop_lab`. ``name`` says which server in the errors."""
+    log_path = dirs["root"].parent / f"{name.lower().replace(' ', '-')}.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            cmd, cwd=dirs["root"], env=env, stdout=log, stderr=subprocess.STDOUT,
+            list(cmd), cwd=dirs["root"], env=env, stdout=log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
     server = LabServer(
@@ -212,20 +217,48 @@ def start_lab(base: Path, pythonpath: Sequence[Path] = ()) -> LabServer:
         env=env,
         proc=proc,
     )
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + timeout
     while True:
         if proc.poll() is not None:
-            raise RuntimeError(f"JupyterLab exited with {proc.returncode}:\n{server.log_tail()}")
+            raise RuntimeError(f"{name} exited with {proc.returncode}:\n{server.log_tail()}")
         try:
-            server.api("/api/status", timeout=2)
-            return server
+            with urllib.request.urlopen(server.url + status_path, timeout=2):
+                return server
         except (urllib.error.URLError, OSError, ValueError):
             if time.monotonic() > deadline:
                 stop_lab(server)
                 raise RuntimeError(
-                    f"JupyterLab did not answer /api/status in 90 s:\n{server.log_tail()}"
+                    f"{name} did not answer {status_path} in {timeout:.0f} s:\n{server.log_tail()}"
                 ) from None
             time.sleep(0.25)
+
+
+def as_root_flag() -> list[str]:
+    """``--allow-root`` where a Jupyter server needs it (containers and CI often run as root)."""
+    return ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+
+
+def start_lab(base: Path, pythonpath: Sequence[Path] = ()) -> LabServer:
+    """Start a JupyterLab server on 127.0.0.1:<free port>, token-less, kernel = this Python.
+
+    HOME and every Jupyter dir point into ``base`` (:func:`jupyter_home`) so the user's
+    settings, kernels and workspaces never leak in or get touched; the notebooks go in
+    ``base / "root"``. ``pythonpath``: folders the kernels can import from besides this
+    Python's own (the benchmarks pass the clone's root, for ``benchmarks.models``).
+    Returns once the server answers; stop it with :func:`stop_lab`.
+    """
+    dirs, env = jupyter_home(base, pythonpath)
+    port = free_port()
+    cmd = [
+        sys.executable, "-m", "jupyter", "lab",
+        "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--port-retries=0",
+        "--IdentityProvider.token=",  # ServerApp.token's non-deprecated name
+        "--ServerApp.disable_check_xsrf=True",
+        "--LabApp.expose_app_in_browser=True",
+        f"--ServerApp.root_dir={dirs['root']}",
+        *as_root_flag(),
+    ]  # fmt: skip
+    return launch_server("JupyterLab", cmd, port, dirs, env)
 
 
 _CELLS_JS = """() => {
@@ -293,9 +326,13 @@ class Lab:
         self.page = page
         self.server = server
 
-    def open_notebook(self, name: str, timeout: float = 120) -> None:
+    def goto(self, name: str) -> None:
+        """Load the page that opens notebook ``name``."""
         # ?reset: start from an empty workspace, whatever an earlier test left open.
         self.page.goto(f"{self.server.url}/lab/tree/{name}?reset", wait_until="domcontentloaded")
+
+    def open_notebook(self, name: str, timeout: float = 120) -> None:
+        self.goto(name)
         self.page.wait_for_function(
             "() => window.jupyterapp && window.jupyterapp.shell", timeout=timeout * 1000
         )
