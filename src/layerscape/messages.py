@@ -6,7 +6,13 @@ its picker shows (``sample``: an int index into the kept batch). Anything
 else it sends for a trait that ``ModelView`` owns, and any malformed value, comes from
 a stale or foreign front end: it is dropped with a warning, never raised inside the
 comm handler (where it would log a traceback and leave the two halves out of step).
-Traits ``ModelView`` inherits from ipywidgets pass through untouched.
+Traits ``ModelView`` inherits from ipywidgets pass through untouched (a value their
+own deserialisers refuse is dropped with a warning too: ``ModelView.set_state``).
+
+Before any of that, :func:`check_page_message` checks the comm message's envelope
+(what ipywidgets reads without checking: a method it knows, a state that is a dict of
+names, buffer paths that match the buffers), and says whether a custom message has
+anyone to take it (``ModelView`` itself handles none).
 """
 
 from __future__ import annotations
@@ -58,6 +64,77 @@ def clean_page_state(
             if ids is not None:
                 clean[name] = ids
     return clean
+
+
+PAGE_METHODS = frozenset({"update", "request_state", "custom"})
+"""The comm methods an ipywidgets page sends to the kernel."""
+
+
+def check_page_message(msg: Any, custom_handlers: int = 0) -> bool:
+    """Whether the comm message ``msg`` from the page is one ipywidgets can handle.
+
+    A malformed one (no ``content.data``, an unknown ``method``, a ``state`` that is not a
+    dict of trait names, ``buffer_paths`` that do not match the buffers) is warned about
+    and refused, so it never raises inside the comm handler. A custom message with no
+    handler (``custom_handlers``: how many ``on_msg`` callbacks the widget has) is refused
+    with a warning too, instead of vanishing.
+    """
+    content = msg.get("content") if isinstance(msg, Mapping) else None
+    data = content.get("data") if isinstance(content, Mapping) else None
+    if not isinstance(data, Mapping):
+        _warn(f"the page sent a comm message without data: {msg!r:.120}; ignored")
+        return False
+    method = data.get("method")
+    if method not in PAGE_METHODS:
+        _warn(f"the page sent a message with method {method!r:.40}, expected one of "
+              f"{sorted(PAGE_METHODS)}; ignored")  # fmt: skip
+        return False
+    if method == "update":
+        state = data.get("state")
+        if not isinstance(state, Mapping) or not all(isinstance(k, str) for k in state):
+            _warn(f"the page sent a state update of {state!r:.80}, expected a dict of trait "
+                  "names; ignored")  # fmt: skip
+            return False
+        if "buffer_paths" in data and not _buffer_paths_fit(
+            state, data["buffer_paths"], msg.get("buffers")
+        ):
+            _warn("the page sent buffer_paths that do not match its state and buffers; ignored")
+            return False
+    if method == "custom" and custom_handlers == 0:
+        _warn(f"the page sent a custom message {data.get('content')!r:.80}, which layerscape "
+              "does not take; ignored")  # fmt: skip
+        return False
+    return True
+
+
+def _buffer_paths_fit(state: Mapping[str, Any], paths: Any, buffers: Any) -> bool:
+    """Whether there is one path per buffer and each leads into ``state``: every step but
+    the last an existing dict key or list index, the last a key or index of where it ends."""
+    if not isinstance(paths, list) or not isinstance(buffers, list | tuple):
+        return False
+    if len(paths) != len(buffers):
+        return False
+    for path in paths:
+        if not isinstance(path, list) or not path:
+            return False
+        node: Any = state
+        for key in path[:-1]:
+            if not _indexes(node, key, existing=True):
+                return False
+            node = node[key]
+        if not _indexes(node, path[-1], existing=isinstance(node, list)):
+            return False
+    return True
+
+
+def _indexes(node: Any, key: Any, existing: bool) -> bool:
+    """Whether ``key`` is a key of the dict ``node`` (one it has, if ``existing``) or an
+    index within the list ``node``."""
+    if isinstance(node, Mapping):
+        return isinstance(key, str) and (not existing or key in node)
+    if isinstance(node, list):
+        return isinstance(key, int) and not isinstance(key, bool) and 0 <= key < len(node)
+    return False
 
 
 def _layer_ids(name: str, value: Any, valid: Collection[str]) -> list[str] | None:

@@ -20,7 +20,7 @@ from .export import EXPORT_MAX_BYTES, FRAME_QUOTING, save_view
 from .graph import graph_from_plan
 from .images import check_images, with_images
 from .inputs import check_labels, check_layer_id, check_layer_ids, check_openable, means_all
-from .messages import clean_page_state
+from .messages import PageMessageWarning, check_page_message, clean_page_state
 from .options import COLOR_SCOPES, SUMMARIES, THEMES, ViewOptions, check_options
 from .plan import plan_model
 from .recording import Recording, fit_frames
@@ -169,7 +169,23 @@ class ModelView(anywidget.AnyWidget):
         # anywidget instantiates a subclass of its own; the traits declared here are these.
         own = set(ModelView.class_own_traits())
         choices = {"_open": set(self._openable_ids()), "_weights": set(self._weight_layers)}
-        super().set_state(clean_page_state(sync_data, own, choices, samples=self._batch.kept))
+        clean = clean_page_state(sync_data, own, choices, samples=self._batch.kept)
+        try:
+            super().set_state(clean)
+        except (traitlets.TraitError, TypeError, ValueError, KeyError, AttributeError) as exc:
+            # An inherited ipywidgets trait's own deserialiser refused the value.
+            warnings.warn(
+                f"layerscape: the page sent a state update that does not fit: {exc!s:.200}; "
+                "ignored",
+                PageMessageWarning,
+                stacklevel=2,
+            )
+
+    def _handle_msg(self, msg: dict[str, Any]) -> None:
+        """A comm message from the page, handled only once its envelope is well formed
+        (``messages.check_page_message``): a malformed one is warned about, never raised."""
+        if check_page_message(msg, custom_handlers=len(self._msg_callbacks.callbacks)):
+            super()._handle_msg(msg)
 
     @traitlets.observe("summary")
     def _on_summary(self, change: dict[str, Any]) -> None:
