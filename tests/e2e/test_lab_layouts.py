@@ -114,6 +114,6 @@ def test_views_in_tab_accordion_gridbox_and_output(page, lab_server, page_log, a
     )  # fmt: skip
     assert abs(views_now[1]["height"] - 280) < 2, views_now
     hidden_canvas = page.locator(".layerscape canvas").nth(1)
-    assert_drawn(hidden_canvas.screenshot(), "the view of a tab selected later",
+    assert_drawn(hidden_canvas, "the view of a tab selected later",
                  artifacts / "hidden-tab.png")  # fmt: skip
     assert not page_log.problems((r"favicon",)), page_log.problems((r"favicon",))
