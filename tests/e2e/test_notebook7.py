@@ -51,10 +51,20 @@ def _one_view(page, what: str, check, describe) -> dict:
 
 
 def _drawn(page) -> dict:
-    pixels = canvas_pixels(page)
-    problems = DRAWN.problems(PixelStats(**pixels["stats"]))
-    assert not problems, f"the view's canvas looks blank: {problems} {pixels}"
-    return pixels
+    """The view's canvas pixels once drawn. Polled, not read once: on this machine
+    Notebook 7 was once seen with a `ready` view whose canvas was still black for a
+    moment (the ready-means-drawn rule holds in test_picture_kept's exported page; this
+    host's case is still open), and this test is about showing, redrawing and theming."""
+
+    def drawn():
+        pixels = canvas_pixels(page)
+        return None if DRAWN.problems(PixelStats(**pixels["stats"])) else pixels
+
+    def describe() -> str:
+        pixels = canvas_pixels(page)
+        return f"{DRAWN.problems(PixelStats(**pixels['stats']))} {pixels}"
+
+    return wait_until(drawn, 10, "the view's canvas to show the model", describe)
 
 
 def test_notebook7_shows_redraws_and_follows_the_theme(page, notebook_server, page_log, artifacts):
