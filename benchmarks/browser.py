@@ -71,6 +71,19 @@ SETTLE_JS = """async ([quiet, limit]) => {
   return frames;
 }"""
 
+# Where the page's start-up went, in ms from navigation start: the HTML parsed (the
+# bundle's script evaluated before), the page's JSON state and base64 payload unpacked
+# (js/src/host/standalone.ts), the payload decoded, the layout and the scene built, the
+# first frame (the layerscape:* performance entries the page records).
+STARTUP_JS = """() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const out = { 'html parsed': nav ? nav.domInteractive : null };
+  for (const e of performance.getEntriesByType('measure')) {
+    if (e.name.startsWith('layerscape:')) out[e.name.slice(11)] = e.duration;
+  }
+  return out;
+}"""
+
 # Payloads reach the page as binary responses to fetches that Playwright answers (a
 # base64 string through page.evaluate is far slower for VGG16's 4 MB payloads).
 PAYLOAD_URL = "http://layerscape-bench.invalid/payload/"
@@ -253,6 +266,7 @@ def measure_page(
         out["calls_budget"] = 3 * out["layers"] + 20
         timings = page.evaluate(f"{API}.timings()")
         out["first_frame_ms"] = timings["firstDataFrame"]
+        out["startup_ms"] = page.evaluate(STARTUP_JS)
         out["calls_closed"] = page.evaluate(f"{API}.drawCalls()")
 
         # Idle: nothing moves, nothing arrives.
@@ -352,6 +366,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         finally:
             browser.close()
     print(table(rows))
+    for r in rows:
+        parts = ", ".join(f"{k} {v:.0f}" for k, v in r["startup_ms"].items() if v is not None)
+        print(f"start-up ms, {r['model']}: {parts}")
     size = bundle_bytes()
     print(f"\nbundle: {size} bytes ({size / 1000:.0f} kB) inlined in every exported page")
     print("targets: " + "; ".join(f"{k} {v}" for k, v in TARGETS.items()))
