@@ -71,8 +71,8 @@ SETTLE_JS = """async ([quiet, limit]) => {
   return frames;
 }"""
 
-# Where the page's start-up went, in ms from navigation start: the HTML parsed (the
-# bundle's script evaluated before), the page's JSON state and base64 payload unpacked
+# Where the page's start-up went, in ms from navigation start: the page's script starting
+# (HTML parsed and the inlined bundle evaluated before it), the HTML parsed, the page's JSON state and base64 payload unpacked
 # (js/src/host/standalone.ts), the payload decoded, the layout and the scene built, the
 # first frame (the layerscape:* performance entries the page records).
 STARTUP_JS = """() => {
@@ -80,6 +80,7 @@ STARTUP_JS = """() => {
   const out = { 'html parsed': nav ? nav.domInteractive : null };
   for (const e of performance.getEntriesByType('measure')) {
     if (e.name.startsWith('layerscape:')) out[e.name.slice(11)] = e.duration;
+    if (e.name === 'layerscape:state-json') out['mount starts'] = e.startTime;
   }
   return out;
 }"""
