@@ -71,8 +71,9 @@ SETTLE_JS = """async ([quiet, limit]) => {
   return frames;
 }"""
 
-# Where the page's start-up went, in ms from navigation start: the page's script starting
-# (HTML parsed and the inlined bundle evaluated before it), the HTML parsed, the page's JSON state and base64 payload unpacked
+# Where the page's start-up went, in ms from navigation start: when the page's script
+# starts (HTML parsed and the inlined bundle evaluated before it), when the HTML is parsed,
+# and how long each stage took: the JSON state and base64 payload unpacked
 # (js/src/host/standalone.ts), the payload decoded, the layout and the scene built, the
 # first frame (the layerscape:* performance entries the page records).
 STARTUP_JS = """() => {
@@ -235,7 +236,8 @@ def measure_page(
         (medians) and ``predict_frame_all``/``predict_pixels_all`` (each),
         ``calls_closed``, ``calls_open``, ``calls_budget``,
         ``idle_fps``, ``memory_before``/``memory_after`` ({geometries, textures}),
-        ``heap_before_mb``/``heap_after_mb``, ``context_lost``, ``bundle_bytes``.
+        ``heap_before_mb``/``heap_after_mb``, ``context_lost``, ``bundle_bytes``, and
+        ``startup_ms``: the start-up stages the page recorded (:data:`STARTUP_JS`).
     """
     if browser is None:
         from playwright.sync_api import sync_playwright
