@@ -71,6 +71,21 @@ SETTLE_JS = """async ([quiet, limit]) => {
   return frames;
 }"""
 
+# Where the page's start-up went, in ms from navigation start: when the page's script
+# starts (HTML parsed and the inlined bundle evaluated before it), when the HTML is parsed,
+# and how long each stage took: the JSON state and base64 payload unpacked
+# (js/src/host/standalone.ts), the payload decoded, the layout and the scene built, the
+# first frame (the layerscape:* performance entries the page records).
+STARTUP_JS = """() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const out = { 'html parsed': nav ? nav.domInteractive : null };
+  for (const e of performance.getEntriesByType('measure')) {
+    if (e.name.startsWith('layerscape:')) out[e.name.slice(11)] = e.duration;
+    if (e.name === 'layerscape:state-json') out['mount starts'] = e.startTime;
+  }
+  return out;
+}"""
+
 # Payloads reach the page as binary responses to fetches that Playwright answers (a
 # base64 string through page.evaluate is far slower for VGG16's 4 MB payloads).
 PAYLOAD_URL = "http://layerscape-bench.invalid/payload/"
@@ -221,7 +236,8 @@ def measure_page(
         (medians) and ``predict_frame_all``/``predict_pixels_all`` (each),
         ``calls_closed``, ``calls_open``, ``calls_budget``,
         ``idle_fps``, ``memory_before``/``memory_after`` ({geometries, textures}),
-        ``heap_before_mb``/``heap_after_mb``, ``context_lost``, ``bundle_bytes``.
+        ``heap_before_mb``/``heap_after_mb``, ``context_lost``, ``bundle_bytes``, and
+        ``startup_ms``: the start-up stages the page recorded (:data:`STARTUP_JS`).
     """
     if browser is None:
         from playwright.sync_api import sync_playwright
@@ -253,6 +269,7 @@ def measure_page(
         out["calls_budget"] = 3 * out["layers"] + 20
         timings = page.evaluate(f"{API}.timings()")
         out["first_frame_ms"] = timings["firstDataFrame"]
+        out["startup_ms"] = page.evaluate(STARTUP_JS)
         out["calls_closed"] = page.evaluate(f"{API}.drawCalls()")
 
         # Idle: nothing moves, nothing arrives.
@@ -352,6 +369,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         finally:
             browser.close()
     print(table(rows))
+    for r in rows:
+        parts = ", ".join(f"{k} {v:.0f}" for k, v in r["startup_ms"].items() if v is not None)
+        print(f"start-up ms, {r['model']}: {parts}")
     size = bundle_bytes()
     print(f"\nbundle: {size} bytes ({size / 1000:.0f} kB) inlined in every exported page")
     print("targets: " + "; ".join(f"{k} {v}" for k, v in TARGETS.items()))

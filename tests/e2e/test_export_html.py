@@ -153,3 +153,24 @@ def test_open_dimensions_take_the_predicted_sizes(page, page_log, tmp_path: Path
     # Built once, straight at the predicted sizes (not first at a placeholder size).
     assert page.evaluate(f"{API}.builds()") == 1
     assert not page_log.problems(), "\n".join(page_log.problems())
+
+
+def test_start_up_timing_record_is_in_order(demo_html: Path, page, page_log):
+    # The layerscape:* performance entries benchmarks/browser.py reads for its start-up
+    # breakdown: each present once, none negative, each stage starting after the last ended.
+    open_view(page, demo_html)
+    entries = page.evaluate(
+        """() => Object.fromEntries(performance.getEntriesByType('measure')
+            .filter((e) => e.name.startsWith('layerscape:'))
+            .map((e) => [e.name.slice(11), [e.startTime, e.startTime + e.duration]]))"""
+    )
+    order = ["state-json", "payload-base64", "decode", "build", "first-frame"]
+    for name in order:
+        assert name in entries, f"no layerscape:{name} entry; got {sorted(entries)}"
+        start, end = entries[name]
+        assert 0 <= start <= end, f"layerscape:{name} runs {start}..{end}"
+    ends = [entries[name][1] for name in order[:3]]
+    starts = [entries[name][0] for name in order[1:4]]
+    assert all(s >= e for s, e in zip(starts, ends, strict=True)), entries
+    assert entries["first-frame"][1] >= entries["build"][1], entries
+    assert not page_log.problems(), "\n".join(page_log.problems())

@@ -11,6 +11,7 @@
  * set traits, `cleanup` (what render() returned, once it has run).
  */
 
+import { measure } from "../scene/measure";
 import type { TraitEvent, TraitName, WidgetModel, WidgetModule, WidgetTraits } from "./model";
 
 /** The state the page carries: trait values and page-only flags. */
@@ -92,9 +93,14 @@ function windowHeight(win: Window): number {
  * publishes the handle as `window.layerscapePage`. A render failure is logged, not thrown. */
 export function mountStandalone(widget: WidgetModule, doc: Document = document): PageHandle {
   const win = (doc.defaultView ?? window) as PageWindow;
+  // Marks the benchmarks read (benchmarks/browser.py): where the page's start-up goes.
+  const started = performance.now();
   const state = JSON.parse(doc.getElementById("layerscape-state")?.textContent ?? "{}") as PageState;
   const b64 = (doc.getElementById("layerscape-payload")?.textContent ?? "").trim();
+  measure("layerscape:state-json", started);
+  const unpacked = performance.now();
   state._payload = new DataView(base64Bytes(b64).buffer);
+  measure("layerscape:payload-base64", unpacked);
   state._frames = readPayloads(doc);
   state._samples = readPayloads(doc, "layerscape-samples");
   if (state.fill_window) state.height = windowHeight(win);

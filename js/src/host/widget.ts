@@ -57,6 +57,7 @@ function safeColor(css: string): Rgb | null {
   }
 }
 import type { HoverState } from "../scene/relations";
+import { measure } from "../scene/measure";
 import { SceneView } from "../scene/view";
 import type { GraphSpec } from "../spec";
 import type { RenderProps, TraitName, WidgetModel, WidgetModule } from "./model";
@@ -373,6 +374,7 @@ function render({ model, el }: RenderProps): () => void {
     try {
       const data = asDataView(model.get("_payload"));
       const decoded = data && data.byteLength > 0 ? decodePayload(data) : null;
+      measure("layerscape:decode", arrived);
       if (data && decoded?.step) {
         // A frame drawn during fit joins the recording; while the user has scrubbed
         // back it waits there instead of replacing what they are looking at.
