@@ -15,7 +15,7 @@ import {
   MeshLambertMaterial,
   PlaneGeometry,
   SRGBColorSpace,
-  type Vector3,
+  Vector3,
   type Raycaster,
 } from "three";
 
