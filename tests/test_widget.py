@@ -338,7 +338,7 @@ def test_a_missing_bundle_says_how_to_build_it(tmp_path):
 def test_options_are_typed_and_unknown_ones_rejected(lenet):
     from layerscape.options import OPTIONS, ViewOptions
 
-    assert OPTIONS == ("theme", "height", "summary", "color_scope", "images", "boxes")
+    assert OPTIONS == ("theme", "height", "summary", "color_scope", "images", "boxes", "fold")
     assert ViewOptions.__optional_keys__ == frozenset(OPTIONS)
     with pytest.raises(TypeError, match=r"unknown option\(s\) \['colour'\]; it accepts theme"):
         ModelView(lenet, colour="red")

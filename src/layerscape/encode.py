@@ -63,6 +63,8 @@ def encode_activations(
     companions: Mapping[SampleTag, Mapping[str, np.ndarray]] | None = None,
     sample: SampleInfo | None = None,
     compare: ComparePair | None = None,
+    hidden: Collection[str] = (),
+    hidden_last: bool = False,
 ) -> bytes:
     """Encode one prediction's activations.
 
@@ -97,6 +99,11 @@ def encode_activations(
         The header's ``sample``: which sample of the kept batch this shows.
     compare
         The header's ``compare``: the payload shows ``b - a`` of these samples.
+    hidden, hidden_last
+        Layers inside folded blocks (not drawn): their summaries and vectors go, their
+        channels do not (open or not), unless ``hidden_last``: then they may follow,
+        smallest first, once every drawn layer's channels that fit are in (a saved page,
+        which cannot ask for them when a block unfolds).
 
     Returns
     -------
@@ -108,7 +115,7 @@ def encode_activations(
     offset = 0
     sets = 1 + len(companions or {})
     share = budget if sets == 1 else (PAYLOAD_BUDGET if budget is None else budget) // sets
-    with_channels = layers_with_channels(graph, activations, open_ids, share)
+    with_channels = layers_with_channels(graph, activations, open_ids, share, hidden, hidden_last)
     for node in graph["nodes"]:
         values = activations.get(node["id"])
         # Generic nodes are not pictured; passthrough layers (identity at inference) are
@@ -171,13 +178,17 @@ def layers_with_channels(
     activations: dict[str, np.ndarray],
     open_ids: Collection[str] = (),
     budget: int | None = None,
+    hidden: Collection[str] = (),
+    hidden_last: bool = False,
 ) -> set[str]:
     """The feature maps and volumes whose channels a payload carries.
 
     Open layers always; then the smallest others while the whole payload (the
     sections every payload carries, plus these channels) stays within ``budget``
-    (``PAYLOAD_BUDGET`` by default).
+    (``PAYLOAD_BUDGET`` by default). Layers in ``hidden`` (inside folded blocks) get
+    none, or, with ``hidden_last``, come after all the others.
     """
+    hidden = set(hidden)
     budget = PAYLOAD_BUDGET if budget is None else budget
     costs = []
     spent = 0
@@ -193,9 +204,14 @@ def layers_with_channels(
         else:
             spent += _section_bytes(values.size)
     spent += SECTION_HEADER_BYTES * (len(costs) + len(activations))
-    chosen = {node_id for _, node_id in costs if node_id in open_ids}
+    chosen = {node_id for _, node_id in costs if node_id in open_ids and node_id not in hidden}
     spent += sum(cost for cost, node_id in costs if node_id in chosen)
-    for cost, node_id in sorted(c for c in costs if c[1] not in chosen):
+    rest = sorted(
+        (node_id in hidden, cost, node_id) for cost, node_id in costs if node_id not in chosen
+    )
+    for later, cost, node_id in rest:
+        if later and not hidden_last:
+            break
         if spent + cost > budget:
             break
         spent += cost

@@ -145,7 +145,7 @@ def render_page(
     bundle
         The IIFE build of the front end (``static/widget.iife.js``).
     state
-        Trait values: ``_graph``, ``_open``, ``_focus``, ``_history`` (the readout's
+        Trait values: ``_graph``, ``_open``, ``_folded``, ``_focus``, ``_history`` (the readout's
         curves), ``_weights``, ``theme``, ``height``, ``color_scope``.
     payload
         The activation payload (``LSP1`` bytes), or ``b""`` before any prediction.

@@ -1,7 +1,8 @@
 """Check what the page sends back to the kernel before it reaches the traits.
 
-The page legitimately writes two lists of layer ids: the open layers (``_open``)
-and the layers showing their weights (``_weights``), each from clicks, and the sample
+The page legitimately writes three lists of ids: the open layers (``_open``), the
+layers showing their weights (``_weights``) and the folded blocks (``_folded``: a click
+unfolds one, a fly-to into one unfolds it), each from the page, and the sample
 its picker shows (``sample``: an int index into the kept batch). Anything
 else it sends for a trait that ``ModelView`` owns, and any malformed value, comes from
 a stale or foreign front end: it is dropped with a warning, never raised inside the
@@ -21,7 +22,7 @@ import warnings
 from collections.abc import Collection, Mapping
 from typing import Any
 
-PAGE_WRITABLE = frozenset({"_open", "_weights", "sample"})
+PAGE_WRITABLE = frozenset({"_open", "_weights", "_folded", "sample"})
 """The traits of ``ModelView``'s own the page may set."""
 
 
@@ -44,7 +45,8 @@ def clean_page_state(
     owned
         The trait names ``ModelView`` itself declares.
     choices
-        For each list the page may write (``_open``, ``_weights``), the ids it may hold.
+        For each list the page may write (``_open``, ``_weights``, ``_folded``), the ids
+        it may hold.
     samples
         How many samples the view keeps: ``sample`` must be an int in ``0..samples-1``.
     """
@@ -139,12 +141,15 @@ def _indexes(node: Any, key: Any, existing: bool) -> bool:
 
 def _layer_ids(name: str, value: Any, valid: Collection[str]) -> list[str] | None:
     if not isinstance(value, list):
-        _warn(f"the page sent {name}={value!r:.80}, expected a list of layer ids; ignored")
+        what = "block ids" if name == "_folded" else "layer ids"
+        _warn(f"the page sent {name}={value!r:.80}, expected a list of {what}; ignored")
         return None
     known = [v for v in value if isinstance(v, str) and v in valid]
     if len(known) != len(value):
         dropped = [v for v in value if v not in known]
-        what = "layers that open" if name == "_open" else "layers with weights"
+        what = {"_open": "layers that open", "_folded": "blocks of this model"}.get(
+            name, "layers with weights"
+        )
         _warn(f"the page sent {name} with ids that are not {what}: {dropped!r:.120}")
     return list(dict.fromkeys(known))
 

@@ -25,6 +25,7 @@ class ViewOptions(TypedDict, total=False):
     color_scope: ColorScope
     images: Literal["auto"] | list[str] | None
     boxes: Callable[[Any], Any] | None
+    fold: Literal["auto", "none", "all"]
 
 
 OPTIONS: tuple[str, ...] = tuple(ViewOptions.__annotations__)

@@ -225,6 +225,8 @@ def encode_comparison(
     budget: int | None = None,
     weights: Mapping[str, tuple[np.ndarray, np.ndarray | None]] | None = None,
     sample: SampleInfo | None = None,
+    hidden: Collection[str] = (),
+    hidden_last: bool = False,
 ) -> bytes:
     """A payload showing ``b - a`` for every layer, with ``a``'s and ``b``'s values beside.
 
@@ -236,7 +238,7 @@ def encode_comparison(
         Node id -> that node's output for one sample (no batch).
     pair
         What the header's ``compare`` says: the two samples' indices in the batch.
-    seq, reduce, open_ids, weights
+    seq, reduce, open_ids, weights, hidden, hidden_last
         As for :func:`~layerscape.encode.encode_activations`.
     budget
         Bytes for the whole payload: the channels of closed layers go (smallest first)
@@ -270,6 +272,8 @@ def encode_comparison(
         companions={"a": dict(a), "b": dict(b)},
         sample=sample,
         compare=pair,
+        hidden=hidden,
+        hidden_last=hidden_last,
     )
 
 

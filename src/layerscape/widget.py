@@ -17,6 +17,7 @@ from .boxes import check_boxes_fn, detect, sample_outputs
 from .bundle import bundle_path
 from .encode import CHANNEL_FAMILIES, encode_activations, layers_with_channels
 from .export import EXPORT_MAX_BYTES, FRAME_QUOTING, save_view
+from .folds import check_fold, check_group_ids, hidden_nodes, initial_folded, unfolded_for
 from .graph import graph_from_plan
 from .images import check_images, with_images
 from .inputs import check_labels, check_layer_id, check_layer_ids, check_openable, means_all
@@ -84,6 +85,13 @@ class ModelView(anywidget.AnyWidget):
         (they are heat maps like other feature maps). Black and white are the range the
         layer's activation gives (``tanh``: -1..1, ``sigmoid``: 0..1), else the data's
         own; the tooltip says which. Such a node's ``family`` is ``"image"``.
+    fold : {"auto", "none", "all"}, default "auto"
+        Which blocks (``graph["groups"]``) start folded, each drawn as one box with
+        its exit layer's values: ``"auto"`` folds a model of more than
+        ``folds.FOLD_THRESHOLD`` (60) nodes to the deepest level of its blocks that
+        draws at most that many (the outermost when none does) and leaves smaller
+        models as they are; ``"all"`` folds every block; ``"none"`` none. See
+        :meth:`fold` and :meth:`unfold`.
     boxes : callable, optional
         ``boxes(outputs) -> list of dicts`` with ``x0, y0, x1, y1`` (input pixels),
         ``label``, ``score`` and optionally ``cell`` ((row, col) of the grid output
@@ -96,11 +104,11 @@ class ModelView(anywidget.AnyWidget):
     Raises
     ------
     TypeError
-        For an unknown keyword argument, a non-Keras model, a malformed ``images`` or
-        a ``boxes`` that is not callable.
+        For an unknown keyword argument, a non-Keras model, a malformed ``images``,
+        a ``boxes`` that is not callable or a ``fold`` that is not a string.
     ValueError
-        For an unbuilt model, labels that do not match the output, or ``images`` ids
-        that are not layers of shape (H, W, 1|3).
+        For an unbuilt model, labels that do not match the output, ``images`` ids
+        that are not layers of shape (H, W, 1|3), or an unknown ``fold``.
     traitlets.TraitError
         For an option value out of its range (also when set later).
 
@@ -117,6 +125,8 @@ class ModelView(anywidget.AnyWidget):
     _payload = traitlets.Bytes(b"").tag(sync=True)
     # Ids of the open layers: set by clicks in the view and by expand()/collapse().
     _open = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    # Ids of the folded blocks (groups of _graph): fold()/unfold(), clicks and fly-tos.
+    _folded = traitlets.List(traitlets.Unicode()).tag(sync=True)
     # fly_to's request: the layer id and a counter, so that flying to the same layer
     # again (after the user moved away) is a change the front end sees.
     _focus = traitlets.Dict().tag(sync=True)
@@ -145,6 +155,7 @@ class ModelView(anywidget.AnyWidget):
     ):
         check_options(dict(options))
         images = check_images(options.pop("images", "auto"))
+        fold = check_fold(options.pop("fold", "auto"))
         self._boxes_fn = check_boxes_fn(options.pop("boxes", None))
         plan = plan_model(model)
         # Set before the traits: their observers read these.
@@ -162,13 +173,17 @@ class ModelView(anywidget.AnyWidget):
         # The step the last payload showed: re-sent payloads (a layer opened, the
         # summary changed) still name it.
         self._step: TrainingStep | None = None
-        super().__init__(_graph=graph, **options)
+        super().__init__(_graph=graph, _folded=initial_folded(graph, fold), **options)
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
         """Apply a state update from the page, after dropping what it may not send."""
         # anywidget instantiates a subclass of its own; the traits declared here are these.
         own = set(ModelView.class_own_traits())
-        choices = {"_open": set(self._openable_ids()), "_weights": set(self._weight_layers)}
+        choices = {
+            "_open": set(self._openable_ids()),
+            "_weights": set(self._weight_layers),
+            "_folded": set(self._group_ids()),
+        }
         clean = clean_page_state(sync_data, own, choices, samples=self._batch.kept)
         try:
             super().set_state(clean)
@@ -536,7 +551,72 @@ class ModelView(anywidget.AnyWidget):
             If no layer has that id; the message names the closest ids.
         """
         check_layer_id(layer_id, self._node_order())
-        self._focus = {"id": layer_id, "n": int(self._focus.get("n", 0)) + 1}
+        with self.hold_sync():
+            # A layer inside folded blocks: they unfold, as the view does for it.
+            self._folded = unfolded_for(self._graph, self._folded, layer_id)  # type: ignore[arg-type]
+            self._focus = {"id": layer_id, "n": int(self._focus.get("n", 0)) + 1}
+
+    @property
+    def folded(self) -> list[str]:
+        """Ids of the folded blocks (``graph["groups"]`` ids), in the graph's order. A
+        block inside a folded one may be listed: it stays folded when that one opens."""
+        return list(self._folded)
+
+    def fold(self, *group_ids: str) -> None:
+        """Fold blocks: each is drawn as one box with its exit layer's values and a
+        caption "name · n layers"; its inner edges are hidden, its outer edges join it.
+        ``fold("all")`` (or no ids) folds every block.
+
+        Parameters
+        ----------
+        group_ids
+            Ids of ``view.graph["groups"]`` (``"g0"``, ``"g1"``, ...).
+
+        Raises
+        ------
+        TypeError
+            For an id that is not a string.
+        ValueError
+            For an id that is not a block of this model; the message lists the blocks.
+        """
+        ids = self._group_ids() if means_all(group_ids) else self._blocks(group_ids, "fold")
+        wanted = set(self._folded) | set(ids)
+        self._folded = [g for g in self._group_ids() if g in wanted]
+
+    def unfold(self, *group_ids: str) -> None:
+        """Open folded blocks in place (``"all"`` or no ids: every one); the blocks they
+        hold that are folded stay folded. Their layers' channels are sent as the view
+        needs them.
+
+        Raises
+        ------
+        TypeError, ValueError
+            As for :meth:`fold`.
+        """
+        ids = set(self._folded) if means_all(group_ids) else set(self._blocks(group_ids, "unfold"))
+        self._folded = [g for g in self._folded if g not in ids]
+
+    def _group_ids(self) -> list[str]:
+        return [g["id"] for g in self._graph.get("groups", [])]
+
+    def _blocks(self, group_ids: tuple[str, ...], verb: str) -> list[str]:
+        return check_group_ids(group_ids, self._graph.get("groups", []), verb)
+
+    @traitlets.observe("_folded")
+    def _on_folded(self, change: dict[str, Any]) -> None:
+        # The channel budget goes to what is drawn: re-send when that choice changes.
+        if not self._activations:
+            return
+        graph = cast("GraphSpec", self._graph)
+        open_ids = set(self._open)
+        before = layers_with_channels(
+            graph, self._activations, open_ids, hidden=hidden_nodes(graph, change["old"])
+        )
+        after = layers_with_channels(
+            graph, self._activations, open_ids, hidden=hidden_nodes(graph, change["new"])
+        )
+        if before != after:
+            self._send_payload()
 
     def _node_order(self) -> list[str]:
         return [n["id"] for n in self._graph["nodes"]]
@@ -552,9 +632,11 @@ class ModelView(anywidget.AnyWidget):
         # A newly opened layer whose channels did not fit the payload gets them now.
         if not self._activations:
             return
-        sent = layers_with_channels(self._graph, self._activations, change["old"])  # type: ignore[arg-type]
-        with_channels = {n["id"] for n in self._graph["nodes"] if n["family"] in CHANNEL_FAMILIES}
-        new = set(change["new"]) & with_channels
+        graph = cast("GraphSpec", self._graph)
+        hidden = hidden_nodes(graph, self._folded)
+        sent = layers_with_channels(graph, self._activations, change["old"], hidden=hidden)
+        with_channels = {n["id"] for n in graph["nodes"] if n["family"] in CHANNEL_FAMILIES}
+        new = (set(change["new"]) & with_channels) - hidden
         # A comparison shares the channel budget three ways: re-send for any newly open.
         if (self._pair is not None and new - set(change["old"])) or not new <= sent:
             self._send_payload()
@@ -572,6 +654,9 @@ class ModelView(anywidget.AnyWidget):
         ids = self._weights if weight_ids is None else weight_ids
         shown = {i: w for i in ids if (w := layer_weights(self._weight_layers[i]))}
         pair = self._pair if index is None else None
+        hidden = hidden_nodes(self._graph, self._folded)  # type: ignore[arg-type]
+        # A saved page cannot ask for channels when a block unfolds: they may follow.
+        hidden_last = budget is not None
         activations = self._activations if index is None else self._batch.sample(index)
         index = self.sample if index is None else index
         if not activations and not shown:
@@ -588,6 +673,8 @@ class ModelView(anywidget.AnyWidget):
                 budget=budget,
                 weights=shown,
                 sample=self._batch.info(index),
+                hidden=hidden,
+                hidden_last=hidden_last,
             )
         return encode_activations(
             self._graph,  # type: ignore[arg-type]
@@ -599,6 +686,8 @@ class ModelView(anywidget.AnyWidget):
             step=self._step,
             weights=shown,
             sample=self._batch.info(index) if self._batch.kept > 1 else None,
+            hidden=hidden,
+            hidden_last=hidden_last,
         )
 
     def _send_payload(self) -> bytes:
@@ -651,6 +740,7 @@ class ModelView(anywidget.AnyWidget):
         state = {
             "_graph": self._graph,
             "_open": list(self._open),
+            "_folded": list(self._folded),
             "_focus": dict(self._focus),
             "_history": list(self._history),
             "_weights": list(self._weights),

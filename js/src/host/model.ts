@@ -28,6 +28,8 @@ export interface WidgetTraits {
   _payload: DataView | ArrayBuffer | ArrayBufferView | null;
   /** Ids of the open layers: written by clicks here, and by Python's expand()/collapse(). */
   _open: string[];
+  /** Ids of the folded blocks (groups of `_graph.groups`): written by clicks and fly-to here, and by Python's fold()/unfold(). */
+  _folded: string[];
   /** `{}` until Python's first fly_to. */
   _focus: FocusRequest | Record<string, never>;
   theme: ThemeSetting;

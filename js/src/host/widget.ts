@@ -4,7 +4,9 @@
  * Traits read: `_graph` (GraphSpec), `_payload` (LSP1 bytes as a DataView), `theme`
  * ("auto" | "light" | "dark"), `height` (pixels), `color_scope` ("layer" | "channel" |
  * "model": which values share a colour scale; missing means "layer"); `_open` (ids of open layers) is read
- * and written: clicks set it, Python's expand()/collapse() change it; `_focus` ({id, n}: Python's
+ * and written: clicks set it, Python's expand()/collapse() change it; `_folded` (ids of folded
+ * blocks, groups of `_graph.groups`) likewise: a click on a folded block and a fly-to into one
+ * unfold it here, Python's fold()/unfold() change it; `_focus` ({id, n}: Python's
  * fly_to; the camera flies to layer `id` whenever the counter `n` changes, and when a view opens);
  * `_history` (the training steps the readout plots) and `_frames` (an exported page's recorded
  * run; a notebook's model has none) and `_samples` (an exported page's kept samples, one payload
@@ -19,6 +21,7 @@
  *
  * The root element reports its state for tests: `data-state` (loading → ready | error),
  * `data-predictions` (seq of the last payload drawn), `data-open` (ids of open layers),
+ * `data-folded` (ids of folded blocks, space-separated, in the graph's group order),
  * `data-color-scope`, `data-focus` (the layer the camera landed on after fly_to),
  * `data-frames` / `data-frame` (recorded frames held, the 0-based one shown), `data-sample` (the
  * sample of the kept batch drawn, "" before any payload) / `data-compare` ("a,b" while a
@@ -88,6 +91,12 @@ export interface LayerscapeTestApi {
   /** Scene builds so far: a new graph builds, a prediction only updates. */
   builds(): number;
   toggle(id: string): void;
+  /** Ids of the folded blocks. */
+  folded(): string[];
+  /** Folds blocks (or "all"), as Python's fold() does, and tells Python. */
+  fold(ids: string[] | "all"): void;
+  /** Unfolds blocks (or "all"), as a click on a folded block does, and tells Python. */
+  unfold(ids: string[] | "all"): void;
   resetView(): void;
   /** Client coordinates of the middle of one element of a layer: (row, col) of a closed summary, (row, col, channel) of an open layer, (unit), (step, feature). */
   elementPoint(id: string, index: number[]): { x: number; y: number } | null;
@@ -140,6 +149,7 @@ function asGraph(value: unknown): GraphSpec | null {
     labels: g.labels ?? null,
     wiring: g.wiring === "unknown" ? "unknown" : "known",
     wiring_reason: typeof g.wiring_reason === "string" ? g.wiring_reason : null,
+    groups: Array.isArray(g.groups) ? g.groups : [],
   };
 }
 
@@ -152,6 +162,7 @@ function render({ model, el }: RenderProps): () => void {
   root.dataset.state = "loading";
   root.dataset.predictions = "0";
   root.dataset.open = "";
+  root.dataset.folded = "";
   root.dataset.sample = "";
   root.dataset.compare = "";
   const style = element("style", "");
@@ -302,7 +313,8 @@ function render({ model, el }: RenderProps): () => void {
     const shaped = graph ? resolveOpenDims(graph, decoded) : null;
     const rebuild = shown === undefined || !sameShapes(shaped, shown);
     if (rebuild) {
-      view.setGraph(shaped);
+      // Folded from the start: the scene builds only what is drawn.
+      view.setGraph(shaped, foldedTrait());
       view.setOpenIds(openTrait(), false);
       // A view that opens after fly_to (another output, a saved page) starts there.
       onFocusTrait(false);
@@ -432,6 +444,24 @@ function render({ model, el }: RenderProps): () => void {
 
   const onOpenTrait = (): void => view?.setOpenIds(openTrait());
 
+  /** The `_folded` trait: ids of the folded blocks, shared with Python (fold/unfold). */
+  const foldedTrait = (): string[] => {
+    const ids = model.get("_folded");
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === "string") : [];
+  };
+
+  /** Tells Python which blocks the view unfolded (a click, a fly-to into one). */
+  const pushFolded = (): void => {
+    if (!view) return;
+    const ids = view.foldedIds();
+    const known = foldedTrait();
+    if (ids.length === known.length && ids.every((id, i) => id === known[i])) return;
+    model.set("_folded", ids);
+    model.save_changes();
+  };
+
+  const onFoldedTrait = (): void => view?.setFolded(foldedTrait());
+
   /** The `_weights` trait: ids of the layers drawn as their weights. */
   const weightsTrait = (): string[] => {
     const ids = model.get("_weights");
@@ -511,6 +541,10 @@ function render({ model, el }: RenderProps): () => void {
         root.dataset.open = ids.join(" ");
       },
       onUserToggle: pushOpen,
+      onFoldChange: (ids) => {
+        root.dataset.folded = ids.join(" ");
+      },
+      onUserFold: pushFolded,
       onError: fail,
       onFocus: (id) => {
         root.dataset.focus = id ?? "";
@@ -551,6 +585,7 @@ function render({ model, el }: RenderProps): () => void {
     ["theme", applyTheme],
     ["height", applyHeight],
     ["_open", onOpenTrait],
+    ["_folded", onFoldedTrait],
     ["color_scope", applyColorScope],
     ["_focus", () => onFocusTrait()],
     ["_history", onHistory],
@@ -578,6 +613,15 @@ function render({ model, el }: RenderProps): () => void {
     toggle: (id) => {
       view?.toggle(id);
       pushOpen();
+    },
+    folded: () => view?.foldedIds() ?? [],
+    fold: (ids) => {
+      view?.fold(ids);
+      pushFolded();
+    },
+    unfold: (ids) => {
+      view?.unfold(ids);
+      pushFolded();
     },
     resetView: () => view?.resetView(),
     elementPoint: (id, index) => view?.elementClientPoint(id, index) ?? null,

@@ -8,3 +8,4 @@ export * from "./sizes";
 export * from "./weights";
 export * from "./groups";
 export * from "./elements";
+export * from "./folding";

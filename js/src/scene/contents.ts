@@ -1,5 +1,6 @@
 /**
- * What the 3D scene holds for one model: a visual per layer, the edges between them,
+ * What the 3D scene holds for one model: a visual per layer drawn (a folded block is
+ * one, drawn with its exit layer's values; what it hides has none), the edges between them,
  * the frames around nested models, the merge badges and the lights. Built from a graph
  * and its layout, moved to each (tweened) layout, recoloured by payloads and themes;
  * disposes all of it.
@@ -9,10 +10,9 @@ import { AmbientLight, Color, DirectionalLight, Scene } from "three";
 
 import type { DecodedPayload } from "../data/decode";
 import type { ScalePlan } from "../data/scales";
-import type { Layout } from "../layout";
+import type { Layout, VisibleGraph } from "../layout";
 import type { LabelOverlay } from "../render/labels";
 import type { Palette } from "../render/palette";
-import type { GraphSpec } from "../spec";
 import { createVisual, type LayerVisual } from "../visuals";
 import { EdgeLines, MergeBadges } from "./edges";
 import type { FramedBox } from "./framing";
@@ -24,6 +24,8 @@ export class SceneContents {
   private backgroundOverride: number | null = null;
   readonly scene = new Scene();
   private readonly layers = new Map<string, LayerVisual>();
+  /** Folded block id → the layer whose values it draws. */
+  private dataIds = new Map<string, string>();
   private readonly edges: EdgeLines;
   private readonly groups: GroupFrames;
   private readonly merges: MergeBadges;
@@ -62,28 +64,51 @@ export class SceneContents {
    * open), with edges, nested models' frames, merge badges and reshape fans; null clears them.
    * The visuals of an earlier graph must have been let go (`clearVisuals`).
    */
-  build(graph: GraphSpec | null, layout: Layout | null, open: (id: string) => boolean): void {
-    if (!graph || !layout) {
+  build(visible: VisibleGraph | null, layout: Layout | null, open: (id: string) => boolean): void {
+    if (!visible || !layout) {
+      this.dataIds.clear();
       this.edges.update([]);
       this.groups.setGraph(null, null);
       this.merges.setGraph(null, null);
       this.fans.setGraph(null, null);
       return;
     }
+    this.sync(visible, layout, open);
+  }
+
+  /**
+   * Makes the visuals those of `visible`'s nodes (blocks folded or unfolded): disposes
+   * the ones no longer drawn, creates the missing ones at `layout`, and rebuilds the
+   * edges, frames, badges and fans. Returns the ids of the new visuals (they have no
+   * values until `update`). Whoever hovers a visual must have let go first.
+   */
+  sync(visible: VisibleGraph, layout: Layout, open: (id: string) => boolean): string[] {
+    const { graph } = visible;
+    const drawn = new Set(graph.nodes.map((n) => n.id));
+    for (const [id, visual] of this.layers) {
+      if (drawn.has(id)) continue;
+      visual.dispose();
+      this.layers.delete(id);
+    }
+    this.dataIds = new Map([...visible.folds].map(([id, fold]) => [id, fold.data]));
     const ctx = { graph, palette: this.palette, labels: this.labels };
     const importance = labelImportance(graph);
+    const added: string[] = [];
     for (const node of graph.nodes) {
+      if (this.layers.has(node.id)) continue;
       const visual = this.labels.withOwner(node.id, importance.get(node.id) ?? 0, () =>
         createVisual(node, layout.nodes.get(node.id)!, ctx),
       );
       visual.setOpen(open(node.id), 1);
       this.layers.set(node.id, visual);
       this.scene.add(visual.group);
+      added.push(node.id);
     }
     this.edges.update(layout.edges);
     this.groups.setGraph(graph, layout);
     this.merges.setGraph(graph, layout);
     this.fans.setGraph(graph, layout);
+    return added;
   }
 
   /** Moves everything to `layout` (a tween's frame, or where it lands). */
@@ -98,9 +123,12 @@ export class SceneContents {
     this.fans.place(layout);
   }
 
-  /** Every layer's new activations (or none), coloured by `plan`. */
-  update(payload: DecodedPayload | null, plan: ScalePlan): void {
-    for (const [id, visual] of this.layers) visual.update(payload?.nodes.get(id) ?? null, plan);
+  /** Every layer's (or only `ids`') new activations (or none), coloured by `plan`. */
+  update(payload: DecodedPayload | null, plan: ScalePlan, ids?: readonly string[]): void {
+    for (const id of ids ?? this.layers.keys()) {
+      const data = payload?.nodes.get(this.dataIds.get(id) ?? id) ?? null;
+      this.layers.get(id)?.update(data, plan);
+    }
   }
 
   /** The host's own background (VS Code's editor colour) instead of the palette's; null: the palette's. */
@@ -122,6 +150,7 @@ export class SceneContents {
   clearVisuals(): void {
     for (const v of this.layers.values()) v.dispose();
     this.layers.clear();
+    this.dataIds.clear();
   }
 
   dispose(): void {

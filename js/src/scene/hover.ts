@@ -38,7 +38,9 @@ export interface HoverHooks {
   /** The graph drawn now (null: none). */
   graph(): GraphSpec | null;
   isOpen(id: string): boolean;
-  /** The user clicked a layer that opens. */
+  /** Whether `id` is a folded block (a click unfolds it). */
+  unfolds?(id: string): boolean;
+  /** The user clicked a layer that opens, or a folded block. */
   onClick(id: string): void;
   requestRender(): void;
   /** In a comparison: the values of a and b at `index` of layer `id` (null: not comparing, or not sent). */
@@ -162,8 +164,8 @@ export class Hover {
       reads: element
         ? this.reads.map((r) => ({ ...r, shape: this.targets.visuals.get(r.source)?.node.output_shape ?? [] }))
         : [],
-      canOpen: clickOpens(visual),
-      openHint: visual.openHint,
+      canOpen: this.clickable(visual),
+      openHint: this.hooks.unfolds?.(visual.id) ? "click to unfold" : visual.openHint,
       open: this.hooks.isOpen(visual.id),
     });
     const rect = this.targets.container.getBoundingClientRect();
@@ -233,7 +235,12 @@ export class Hover {
     if (!down || e.button !== 0) return;
     if (Math.hypot(e.clientX - down.x, e.clientY - down.y) > CLICK_SLOP_PX) return;
     const hit = this.pickAt(e.clientX, e.clientY);
-    if (hit && clickOpens(hit.visual)) this.hooks.onClick(hit.visual.id);
+    if (hit && this.clickable(hit.visual)) this.hooks.onClick(hit.visual.id);
+  }
+
+  /** A click opens or closes the layer, or unfolds the folded block. */
+  private clickable(visual: LayerVisual): boolean {
+    return clickOpens(visual) || this.hooks.unfolds?.(visual.id) === true;
   }
 
   private setHovered(visual: LayerVisual | null, element: ElementHit | null = null): void {
@@ -242,7 +249,7 @@ export class Hover {
       this.hovered?.setHighlight(false);
       this.hovered = visual;
       visual?.setHighlight(true);
-      this.targets.canvas.style.cursor = visual && clickOpens(visual) ? "pointer" : "";
+      this.targets.canvas.style.cursor = visual && this.clickable(visual) ? "pointer" : "";
       this.hooks.requestRender();
     }
     this.redrawRelations();

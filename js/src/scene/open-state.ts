@@ -1,13 +1,23 @@
 /**
- * Which layers are open and which are drawn as their weights, the layout that follows
- * from both, and the tween between the layout drawn and the new one when layers open,
- * close or switch between weights and output. Knows the visuals only to ask which can
+ * Which layers are open, which are drawn as their weights and which blocks are folded,
+ * the layout that follows from all three, and the tween between the layout drawn and
+ * the new one when layers open, close, switch between weights and output, or blocks
+ * fold and unfold (layout runs on the visible graph, layout/folding.ts). Knows the visuals only to ask which can
  * open and to drive their open/close progress and weights switch; moving everything
  * else to a layout is the view's `place` hook.
  */
 
 import type { GraphSpec } from "../spec";
-import { layoutGraph, lerpLayout, type Layout } from "../layout";
+import {
+  canOpen,
+  foldedAround,
+  foldGraph,
+  foldTweenStart,
+  layoutGraph,
+  lerpLayout,
+  type Layout,
+  type VisibleGraph,
+} from "../layout";
 import { easeInOut } from "../render/easing";
 import type { LayerVisual } from "../visuals/types";
 import { measure } from "./measure";
@@ -32,13 +42,25 @@ export interface OpenStateHooks {
   onOpenChange?(ids: string[]): void;
   /** After `setOpenIds` or `setWeightIds` changed something: what is drawn no longer matches the tooltip, a frame is due. */
   changed(): void;
+  /**
+   * Blocks folded or unfolded: the nodes drawn are now `visible`'s, laid out at
+   * `layout` (where the tween starts). Called before the tween's first `place`, so
+   * the visuals of new nodes exist and those of hidden ones are gone.
+   */
+  refold?(visible: VisibleGraph, layout: Layout): void;
+  /** The set of folded blocks changed (ids in the graph's group order). */
+  onFoldChange?(ids: string[]): void;
 }
 
 export class OpenState {
   private readonly open = new Set<string>();
   /** Layers drawn as their weights (ids of the graph's nodes that have weights). */
   private readonly weights = new Set<string>();
+  /** Ids of the folded groups (kept across graphs that have them). */
+  private readonly folded = new Set<string>();
   private graph: GraphSpec | null = null;
+  /** The graph as drawn with `folded` folded. */
+  private visible: VisibleGraph | null = null;
   /** The layout for the open set (where a tween goes). */
   private target: Layout | null = null;
   /** The layout drawn last (mid-tween while animating). */
@@ -53,12 +75,18 @@ export class OpenState {
 
   /**
    * Lays out a new graph (or none) with the layers still open that it has, and forgets
-   * any tween (the graph's visuals are built from this layout afterwards).
+   * any tween (the graph's visuals are built from this layout afterwards). `folded`:
+   * the blocks folded from the start (default: those still folded that it has).
    */
-  setGraph(graph: GraphSpec | null): Layout | null {
+  setGraph(graph: GraphSpec | null, folded?: Iterable<string>): Layout | null {
     this.graph = graph;
+    if (folded) {
+      this.folded.clear();
+      for (const id of folded) this.folded.add(id);
+    }
     this.tween = null;
     if (!graph) {
+      this.visible = null;
       this.target = this.drawn = null;
       return null;
     }
@@ -66,8 +94,11 @@ export class OpenState {
     for (const id of [...this.open]) if (!ids.has(id)) this.open.delete(id);
     const weighted = new Set(graph.nodes.filter((n) => n.weights).map((n) => n.id));
     for (const id of [...this.weights]) if (!weighted.has(id)) this.weights.delete(id);
+    const groups = new Set((graph.groups ?? []).map((g) => g.id));
+    for (const id of [...this.folded]) if (!groups.has(id)) this.folded.delete(id);
+    this.visible = foldGraph(graph, this.folded);
     const started = performance.now();
-    const layout = layoutGraph(graph, this.open, this.weights);
+    const layout = layoutGraph(this.visible.graph, this.open, this.weights);
     measure("layerscape:layout", started);
     this.target = this.drawn = layout;
     return layout;
@@ -76,6 +107,65 @@ export class OpenState {
   /** Tells whoever listens which layers are open (after a build, which does not call `setOpenIds`). */
   announce(): void {
     this.hooks.onOpenChange?.(this.ids());
+    this.hooks.onFoldChange?.(this.foldedIds());
+  }
+
+  /** The graph as drawn (folded blocks as single nodes), or null. */
+  get visibleGraph(): VisibleGraph | null {
+    return this.visible;
+  }
+
+  /** Ids of the folded groups, in the graph's group order (before a graph: as set). */
+  foldedIds(): string[] {
+    if (!this.graph) return [...this.folded];
+    return (this.graph.groups ?? []).map((g) => g.id).filter((id) => this.folded.has(id));
+  }
+
+  isFolded(id: string): boolean {
+    return this.folded.has(id);
+  }
+
+  /** The folded groups that must open for layer (or group) `id` to be drawn, outermost first. */
+  foldedAround(id: string): string[] {
+    return this.graph ? foldedAround(this.graph, id, this.folded) : [];
+  }
+
+  /**
+   * Folds exactly the groups `ids` (others unfold); the layers of an unfolding block
+   * grow out of it while its neighbours move apart (tweened unless `animate` is
+   * false). Remembered for a graph built later.
+   */
+  setFolded(ids: Iterable<string>, animate = true): void {
+    const wanted = new Set(ids);
+    if (!this.graph || !this.target || !this.visible) {
+      this.folded.clear();
+      for (const id of wanted) this.folded.add(id);
+      return;
+    }
+    const groups = new Set((this.graph.groups ?? []).map((g) => g.id));
+    for (const id of [...wanted]) if (!groups.has(id)) wanted.delete(id);
+    if (wanted.size === this.folded.size && [...wanted].every((id) => this.folded.has(id))) return;
+    this.folded.clear();
+    for (const id of wanted) this.folded.add(id);
+    const before = this.visible;
+    const after = foldGraph(this.graph, this.folded);
+    this.hooks.onFoldChange?.(this.foldedIds());
+    if (after === before) return; // only blocks inside a folded block changed
+    this.visible = after;
+    const to = layoutGraph(after.graph, this.open, this.weights);
+    const from = foldTweenStart(this.drawn ?? this.target, to, before, after);
+    this.target = to;
+    this.hooks.refold?.(after, from);
+    // Layers appear closed or open as they are; those mid-open keep their tween.
+    const changes = new Map([...(this.tween?.changes ?? [])].filter(([id]) => this.visuals.has(id)));
+    if (animate) {
+      this.tween = { from, to, start: performance.now(), changes };
+    } else {
+      this.tween = null;
+      this.place(to);
+      for (const [id, open] of changes) this.visuals.get(id)?.setOpen(open, 1);
+    }
+    this.hooks.changed();
   }
 
   /** The layout for the open set, once a tween has landed. */
@@ -88,6 +178,7 @@ export class OpenState {
     return this.drawn;
   }
 
+  /** Open layers, in the graph's order (a layer hidden in a folded block stays open). */
   ids(): string[] {
     return (this.graph?.nodes ?? []).map((n) => n.id).filter((id) => this.open.has(id));
   }
@@ -149,12 +240,15 @@ export class OpenState {
   /** Opens exactly the layers `ids` that can open (animated unless `animate` is false). */
   setOpenIds(ids: Iterable<string>, animate = true): void {
     if (!this.graph || !this.target) return;
-    const wanted = new Set([...ids].filter((id) => this.visuals.get(id)?.canOpen));
+    // Layers hidden in a folded block keep their state (they have no visual now).
+    const opens = new Set(this.graph.nodes.filter(canOpen).map((n) => n.id));
+    const wanted = new Set([...ids].filter((id) => opens.has(id)));
     const changes = new Map<string, boolean>();
     for (const id of this.visuals.keys()) {
       if (wanted.has(id) !== this.open.has(id)) changes.set(id, wanted.has(id));
     }
-    if (changes.size === 0) return;
+    const same = wanted.size === this.open.size && [...wanted].every((id) => this.open.has(id));
+    if (same) return;
     this.open.clear();
     for (const id of wanted) this.open.add(id);
     this.relayout(changes, animate);
@@ -166,7 +260,7 @@ export class OpenState {
   private relayout(changes: Map<string, boolean>, animate: boolean): void {
     if (!this.graph || !this.target) return;
     const started = performance.now();
-    const to = layoutGraph(this.graph, this.open, this.weights);
+    const to = layoutGraph(this.visible?.graph ?? this.graph, this.open, this.weights);
     measure("layerscape:relayout", started);
     const from = this.drawn ?? this.target;
     this.target = to;
@@ -203,5 +297,6 @@ export class OpenState {
   dispose(): void {
     this.tween = null;
     this.graph = this.target = this.drawn = null;
+    this.visible = null;
   }
 }

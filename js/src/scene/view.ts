@@ -33,6 +33,10 @@ export interface ViewCallbacks {
   onError?: (err: unknown) => void;
   /** The camera landed on a layer after `flyTo` (null: the focus was cleared). */
   onFocus?: (id: string | null) => void;
+  /** The folded blocks changed (ids in the graph's group order). */
+  onFoldChange?: (ids: string[]) => void;
+  /** The view unfolded blocks itself: a click on one, or `flyTo` a layer inside one. */
+  onUserFold?: (ids: string[]) => void;
 }
 
 export class SceneView {
@@ -53,6 +57,7 @@ export class SceneView {
   private plan: ScalePlan = LAYER_PLAN;
   private palette: Palette = PALETTES.light;
   private lastFrame: FrameInfo = { calls: 0, triangles: 0 };
+  private readonly callbacks: ViewCallbacks;
 
   constructor(container: HTMLElement, callbacks: ViewCallbacks = {}) {
     this.frames = new FrameScheduler((now) => this.draw(now, callbacks));
@@ -71,6 +76,7 @@ export class SceneView {
     this.boxes = new BoxOverlay(this.contents.scene, this.labels);
     const contents = this.contents;
     const requestRender = (): void => this.requestRender();
+    this.callbacks = callbacks;
     this.framing = new Framing(this.viewport.canvas, {
       layout: () => this.open.layout,
       size: () => ({ width: this.viewport.width(), height: this.viewport.height() }),
@@ -86,6 +92,13 @@ export class SceneView {
         this.framing.follow(layout);
       },
       onOpenChange: (ids) => callbacks.onOpenChange?.(ids),
+      onFoldChange: (ids) => callbacks.onFoldChange?.(ids),
+      refold: (visible, layout) => {
+        this.hover.clear(); // it may hover a visual that goes
+        const added = contents.sync(visible, layout, (id) => this.open.has(id));
+        for (const id of added) contents.visuals.get(id)?.setWeightsShown?.(this.open.showsWeights(id));
+        contents.update(this.payload, this.plan, added);
+      },
       changed: () => {
         this.hover.clearLegend(); // it described what is drawn now no longer
         this.hover.refresh();
@@ -103,11 +116,17 @@ export class SceneView {
         visuals: contents.visuals,
       },
       {
-        graph: () => this.graph,
+        graph: () => this.open.visibleGraph?.graph ?? this.graph,
         isOpen: (id) => this.open.has(id),
+        unfolds: (id) => this.open.isFolded(id),
         compareAt: (id, index) => compareValuesAt(this.payload, id, index),
         comparing: () => Boolean(this.payload?.compare),
         onClick: (id) => {
+          if (this.open.isFolded(id)) {
+            this.unfold([id]);
+            callbacks.onUserFold?.(this.open.foldedIds());
+            return;
+          }
           this.open.toggle(id);
           callbacks.onUserToggle?.(this.open.ids());
         },
@@ -201,14 +220,15 @@ export class SceneView {
 
   // ---------------------------------------------------------------- model
 
-  setGraph(graph: GraphSpec | null): void {
+  /** Builds the scene for `graph` (`folded`: the blocks drawn folded; default: those still folded that it has). */
+  setGraph(graph: GraphSpec | null, folded?: Iterable<string>): void {
     this.builds += 1;
     this.clearVisuals();
     this.graph = graph;
     const started = performance.now();
-    const layout = this.open.setGraph(graph);
+    const layout = this.open.setGraph(graph, folded);
     this.framing.setModel((graph?.labels?.length ?? 0) > 0);
-    this.contents.build(graph, layout, (id) => this.open.has(id));
+    this.contents.build(this.open.visibleGraph, layout, (id) => this.open.has(id));
     for (const [id, visual] of this.contents.visuals) visual.setWeightsShown?.(this.open.showsWeights(id));
     if (!graph || !layout) {
       this.requestRender();
@@ -306,6 +326,37 @@ export class SceneView {
     return this.open.weightIds();
   }
 
+  // ---------------------------------------------------------------- folded blocks
+
+  /** Ids of the folded groups (`data-folded`), in the graph's group order. */
+  foldedIds(): string[] {
+    return this.open.foldedIds();
+  }
+
+  /**
+   * Folds exactly the groups `ids` (others unfold): a folded block is one box drawn
+   * with its exit layer's values; unfolding one opens it in place, tweened unless
+   * `animate` is false. Remembered for a graph built later.
+   */
+  setFolded(ids: Iterable<string>, animate = true): void {
+    this.open.setFolded(ids, animate);
+  }
+
+  /** Folds groups (`"all"`: every group). */
+  fold(ids: readonly string[] | "all", animate = true): void {
+    const all = (this.graph?.groups ?? []).map((g) => g.id);
+    this.setFolded([...this.open.foldedIds(), ...(ids === "all" ? all : ids)], animate);
+  }
+
+  /** Unfolds groups (`"all"`: every one). */
+  unfold(ids: readonly string[] | "all", animate = true): void {
+    const gone = new Set(ids === "all" ? this.open.foldedIds() : ids);
+    this.setFolded(
+      this.open.foldedIds().filter((id) => !gone.has(id)),
+      animate,
+    );
+  }
+
   // ---------------------------------------------------------------- camera
 
   /** Back to the 3/4 view of the whole model (as it is laid out now). */
@@ -318,6 +369,12 @@ export class SceneView {
    * labels go first from then on. False for an id that is not in the graph.
    */
   flyTo(id: string, animate = true): boolean {
+    // A layer inside folded blocks: they open first, and the camera flies to where it lands.
+    const around = this.open.foldedAround(id);
+    if (around.length > 0) {
+      this.unfold(around, animate);
+      this.callbacks.onUserFold?.(this.open.foldedIds());
+    }
     return this.framing.flyTo(id, animate);
   }
 
