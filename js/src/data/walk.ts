@@ -29,7 +29,7 @@ export class GraphWalk {
 
   constructor(graph: GraphSpec) {
     this.ids = graph.nodes.map((n) => n.id);
-    this.ids.forEach((id, i) => this.index.set(id, i));
+    for (const [i, id] of this.ids.entries()) this.index.set(id, i);
     const n = this.ids.length;
     this.succ = Array.from({ length: n }, () => []);
     this.pred = Array.from({ length: n }, () => []);
