@@ -60,6 +60,7 @@ import type { HoverState } from "../scene/relations";
 import { SceneView } from "../scene/view";
 import type { GraphSpec } from "../spec";
 import type { RenderProps, TraitName, WidgetModel, WidgetModule } from "./model";
+import { createNavigator } from "./navigate";
 import { mountStandalone, StandaloneModel, type PageHandle } from "./standalone";
 
 export type { RenderProps, WidgetModel } from "./model";
@@ -100,6 +101,12 @@ export interface LayerscapeTestApi {
   frameCount(): number;
   /** Shows recorded frame `index` as the scrubber does. */
   showFrame(index: number): void;
+  /** The layer find, the arrow keys or fly_to focused (null: none), as `data-focused` says. */
+  focused(): string | null;
+  /** The layers find marked ("All Conv2D"), in the graph's order. */
+  matches(): string[];
+  /** Client coordinates of a layer on the overview (mini-map), or null when it is not shown. */
+  minimapPoint(id: string): { x: number; y: number } | null;
 }
 
 export interface LayerscapeTimings {
@@ -137,6 +144,7 @@ function asGraph(value: unknown): GraphSpec | null {
     labels: g.labels ?? null,
     wiring: g.wiring === "unknown" ? "unknown" : "known",
     wiring_reason: typeof g.wiring_reason === "string" ? g.wiring_reason : null,
+    groups: Array.isArray(g.groups) ? g.groups : [],
   };
 }
 
@@ -208,6 +216,12 @@ function render({ model, el }: RenderProps): () => void {
   let shown: GraphSpec | null | undefined;
   let disposed = false;
   const cleanups: Array<() => void> = [];
+  // Find, the keyboard and the breadcrumb (host/navigate.ts): `data-focused`, `data-matches`.
+  const nav = createNavigator(root, toolbar, {
+    view: () => view,
+    pushOpen: () => pushOpen(),
+    reset: () => onReset(),
+  });
 
   const fail = (err: unknown): void => {
     if (disposed) return;
@@ -473,7 +487,7 @@ function render({ model, el }: RenderProps): () => void {
   const onFocusTrait = (animate = true): void => {
     const focus = model.get("_focus") as { id?: unknown } | null | undefined;
     if (!view || !focus || typeof focus.id !== "string") return;
-    view.flyTo(focus.id, animate);
+    if (!nav.focus(focus.id, animate)) view.flyTo(focus.id, animate);
   };
 
   const onGraph = (): void => {
@@ -482,6 +496,7 @@ function render({ model, el }: RenderProps): () => void {
       graph = asGraph(model.get("_graph"));
       shown = undefined; // onPayload builds the scene for the new graph
       showTitle(graph);
+      nav.setGraph(graph);
       const unknown = graph?.wiring === "unknown";
       notice.textContent = unknown
         ? `Wiring unknown: ${graph?.wiring_reason ?? "the model's call() could not be traced"}`
@@ -521,7 +536,10 @@ function render({ model, el }: RenderProps): () => void {
     fail(err);
   }
 
-  const onReset = (): void => view?.resetView();
+  const onReset = (): void => {
+    view?.resetView();
+    nav.clear();
+  };
   const onOpenAll = (): void => {
     view?.openAll();
     pushOpen();
@@ -574,7 +592,7 @@ function render({ model, el }: RenderProps): () => void {
       view?.toggle(id);
       pushOpen();
     },
-    resetView: () => view?.resetView(),
+    resetView: () => onReset(),
     elementPoint: (id, index) => view?.elementClientPoint(id, index) ?? null,
     hover: () => view?.hoverState ?? null,
     screenBox: (id) => view?.screenBox(id) ?? null,
@@ -582,6 +600,9 @@ function render({ model, el }: RenderProps): () => void {
     weightPoint: (id, role, index) => view?.weightClientPoint(id, role, index) ?? null,
     frameCount: () => frames.length,
     showFrame: (index) => showFrame(index),
+    focused: () => nav.focused,
+    matches: () => [...nav.matches],
+    minimapPoint: (id) => view?.minimapPoint(id) ?? null,
   };
 
   return () => {
@@ -590,6 +611,7 @@ function render({ model, el }: RenderProps): () => void {
     cleanups.length = 0;
     panel.dispose();
     samplePanel.dispose();
+    nav.dispose();
     view?.dispose();
     view = null;
     delete root.__layerscape;
