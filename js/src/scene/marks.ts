@@ -28,7 +28,7 @@ export class LayerMarks {
     private readonly parent: Object3D,
     palette: Palette,
   ) {
-    this.matches = new LineBuffer("find-matches", { color: palette.accent, opacity: 0.55, depthWrite: false });
+    this.matches = new LineBuffer("find-matches", { color: palette.accent, opacity: 0.9, depthWrite: false });
     this.focus = new LineBuffer("focused-layer", { color: palette.highlight, opacity: 1, depthWrite: false });
   }
 

@@ -18,6 +18,8 @@ import type { Palette } from "../render/palette";
 export const MINIMAP_WIDTH = 180;
 export const MINIMAP_HEIGHT = 96;
 const PAD = 6;
+/** The overview is as tall as the model's shape needs (a long chain: a strip), at least this. */
+export const MINIMAP_MIN_HEIGHT = 30;
 /** Views smaller than this (CSS pixels) show no overview. */
 export const MINIMAP_MIN_VIEW = { width: 480, height: 260 };
 
@@ -42,6 +44,14 @@ export function mapFrame(bounds: Bounds, width: number, height: number, pad = PA
     width,
     height,
   };
+}
+
+/** The overview's height in CSS pixels for a model of `bounds`: its shape at MINIMAP_WIDTH, within limits. */
+export function mapHeight(bounds: Bounds, width = MINIMAP_WIDTH, pad = PAD): number {
+  const w = Math.max(1e-6, bounds.max.x - bounds.min.x);
+  const h = Math.max(0, bounds.max.y - bounds.min.y);
+  const fit = (width - 2 * pad) * (h / w) + 2 * pad;
+  return Math.round(Math.min(MINIMAP_HEIGHT, Math.max(MINIMAP_MIN_HEIGHT, fit)));
 }
 
 export function toMap(f: MapFrame, x: number, y: number): [number, number] {
@@ -204,7 +214,12 @@ export class Minimap {
   }
 
   private drawLayers(layout: Layout): void {
-    const frame = mapFrame(layout.bounds, MINIMAP_WIDTH, MINIMAP_HEIGHT);
+    const height = mapHeight(layout.bounds);
+    if (this.element.getAttribute("height") !== String(height)) {
+      this.element.setAttribute("height", String(height));
+      this.element.setAttribute("viewBox", `0 0 ${MINIMAP_WIDTH} ${height}`);
+    }
+    const frame = mapFrame(layout.bounds, MINIMAP_WIDTH, height);
     this.frame = frame;
     const edges: string[] = [];
     for (const e of layout.edges) {
