@@ -35,8 +35,6 @@ export interface FindPanel {
   dispose(): void;
 }
 
-let lists = 0;
-
 export function createFind(parent: HTMLElement, hooks: FindHooks): FindPanel {
   const box = element("div", "ls-find");
   const field = element("input", "ls-find-field");
@@ -49,8 +47,8 @@ export function createFind(parent: HTMLElement, hooks: FindHooks): FindPanel {
   field.setAttribute("aria-autocomplete", "list");
   field.setAttribute("aria-expanded", "false");
   const list = element("ul", "ls-suggestions");
-  lists += 1;
-  list.id = `ls-suggestions-${lists}`;
+  // Unique on the page: anywidget loads this module afresh per view, so no module counter.
+  list.id = `ls-suggestions-${Math.random().toString(36).slice(2, 10)}`;
   list.setAttribute("role", "listbox");
   list.hidden = true;
   field.setAttribute("aria-controls", list.id);

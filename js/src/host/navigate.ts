@@ -5,7 +5,7 @@
  * Every flight goes through the scene's one fly-to entry point (`SceneView.flyTo`).
  *
  * Keys while the view has focus (the canvas or the view itself, never a field or a
- * button of it): `/` or Ctrl+F (⌘F) open find; → / ← walk to the next / previous layer
+ * button of it; `/` and Ctrl+F also from its buttons): `/` or Ctrl+F (⌘F) open find; → / ← walk to the next / previous layer
  * along the edges, ↓ / ↑ to the next / previous layer at the same depth (parallel
  * branches; data/walk.ts); Enter opens or closes the focused layer (as a click does);
  * `n` / Shift+N step through find's matches; Escape clears the marks, then the focus.
@@ -57,6 +57,13 @@ function forControl(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   if (!el || typeof el.closest !== "function") return false;
   return Boolean(el.closest("input, textarea, select, button, [contenteditable]"));
+}
+
+/** Whether a key event types into a field (where `/` is a character, not find). */
+function typing(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el || typeof el.closest !== "function") return false;
+  return Boolean(el.closest('textarea, [contenteditable], input:not([type="range"]):not([type="checkbox"])'));
 }
 
 export function createNavigator(root: HTMLElement, toolbar: HTMLElement, hooks: NavigatorHooks): Navigator {
@@ -153,12 +160,12 @@ export function createNavigator(root: HTMLElement, toolbar: HTMLElement, hooks: 
   });
 
   const onKey = (event: KeyboardEvent): void => {
-    if (event.defaultPrevented || forControl(event.target)) return;
+    if (event.defaultPrevented || typing(event.target)) return;
     const ctrl = event.ctrlKey || event.metaKey;
     let handled = true;
     if ((event.key === "/" && !ctrl && !event.altKey) || (ctrl && !event.altKey && event.key.toLowerCase() === "f")) {
-      find.open();
-    } else if (ctrl || event.altKey) {
+      find.open(); // also from the view's buttons and sliders
+    } else if (ctrl || event.altKey || forControl(event.target)) {
       handled = false;
     } else if (event.key in WALK_KEYS && walk) {
       const view = hooks.view();

@@ -20,6 +20,8 @@
  * The root element reports its state for tests: `data-state` (loading → ready | error),
  * `data-predictions` (seq of the last payload drawn), `data-open` (ids of open layers),
  * `data-color-scope`, `data-focus` (the layer the camera landed on after fly_to),
+ * `data-focused` / `data-matches` / `data-match` (the layer find, the arrow keys or fly_to
+ * focused, "" for none; how many layers find marked; the 0-based one shown: host/navigate.ts),
  * `data-frames` / `data-frame` (recorded frames held, the 0-based one shown), `data-sample` (the
  * sample of the kept batch drawn, "" before any payload) / `data-compare` ("a,b" while a
  * comparison b − a is drawn, else ""), `data-boxes`
