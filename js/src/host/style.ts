@@ -162,6 +162,50 @@ export const CSS = `
 .layerscape .ls-play:hover { background: var(--ls-button-hover); }
 .layerscape .ls-scrub { flex: 1; min-width: 60px; accent-color: var(--ls-accent); }
 .layerscape .ls-scrub-position { color: var(--ls-muted); font-variant-numeric: tabular-nums; white-space: nowrap; }
+.layerscape .ls-find { position: relative; display: flex; align-items: center; gap: 4px; }
+.layerscape .ls-find-field {
+  font: inherit; width: 150px; color: var(--ls-fg); background: var(--ls-bg); border: 1px solid var(--ls-border);
+  border-radius: 4px; padding: 3px 7px; user-select: text; -webkit-user-select: text;
+}
+.layerscape .ls-find-field::placeholder { color: var(--ls-muted); }
+.layerscape .ls-find-field:focus { outline: 2px solid var(--ls-accent); outline-offset: 0; }
+.layerscape .ls-suggestions {
+  position: absolute; right: 0; top: calc(100% + 4px); z-index: 3; width: 280px; max-height: 260px; overflow-y: auto;
+  margin: 0; padding: 3px 0; list-style: none; background: var(--ls-panel); color: var(--ls-fg);
+  border: 1px solid var(--ls-border); border-radius: 6px; box-shadow: 0 4px 14px rgba(0, 0, 0, 0.18);
+}
+.layerscape .ls-suggestion {
+  display: flex; justify-content: space-between; gap: 10px; padding: 3px 9px; cursor: pointer; white-space: nowrap;
+}
+.layerscape .ls-suggestion[aria-selected="true"] { background: var(--ls-button-hover); }
+.layerscape .ls-suggestion-name { overflow: hidden; text-overflow: ellipsis; }
+.layerscape .ls-suggestion-class .ls-suggestion-name { font-weight: 700; color: var(--ls-accent); }
+.layerscape .ls-suggestion-class-name { color: var(--ls-muted); }
+.layerscape .ls-find-steps { display: flex; align-items: center; gap: 3px; font-variant-numeric: tabular-nums; }
+.layerscape .ls-toolbar .ls-find-steps button { padding: 3px 6px; }
+.layerscape .ls-find-position { min-width: 52px; text-align: center; color: var(--ls-fg); }
+.layerscape .ls-suggestions[hidden], .layerscape .ls-find-steps[hidden], .layerscape .ls-breadcrumb[hidden] { display: none; }
+.layerscape .ls-breadcrumb {
+  position: absolute; left: 10px; top: 30px; z-index: 1; display: flex; align-items: center; gap: 2px;
+  max-width: calc(100% - 20px); overflow: hidden; white-space: nowrap; padding: 2px 6px;
+  background: var(--ls-panel); border: 1px solid var(--ls-border); border-radius: 6px;
+}
+.layerscape .ls-crumb {
+  font: inherit; color: var(--ls-accent); background: none; border: none; padding: 1px 3px; cursor: pointer;
+  border-radius: 3px;
+}
+.layerscape .ls-crumb:hover { background: var(--ls-button-hover); text-decoration: underline; }
+.layerscape .ls-crumb:focus-visible { outline: 2px solid var(--ls-accent); }
+.layerscape .ls-crumb-sep { color: var(--ls-muted); padding: 0 1px; }
+.layerscape .ls-crumb-here { font-weight: 700; padding: 1px 3px; overflow: hidden; text-overflow: ellipsis; }
+.layerscape:has(.ls-breadcrumb:not([hidden])) .ls-compare,
+.layerscape:has(.ls-breadcrumb:not([hidden])) .ls-boxes-error { top: 58px; }
+.layerscape .ls-minimap {
+  position: absolute; left: 10px; bottom: 10px; z-index: 1; cursor: crosshair; touch-action: none;
+  background: var(--ls-panel); border: 1px solid var(--ls-border); border-radius: 4px;
+}
+.layerscape:has(.ls-minimap:not([style*="none"])) .ls-legend,
+.layerscape:has(.ls-minimap:not([style*="none"])) .ls-notice { left: 200px; }
 .layerscape .ls-message {
   position: absolute; left: 50%; top: 50%; transform: translate(-50%, -50%); max-width: 80%;
   text-align: center; color: var(--ls-muted); white-space: pre-wrap; pointer-events: none;

@@ -23,6 +23,8 @@
  * `data-predictions` (seq of the last payload drawn), `data-open` (ids of open layers),
  * `data-folded` (ids of folded blocks, space-separated, in the graph's group order),
  * `data-color-scope`, `data-focus` (the layer the camera landed on after fly_to),
+ * `data-focused` / `data-matches` / `data-match` (the layer find, the arrow keys or fly_to
+ * focused, "" for none; how many layers find marked; the 0-based one shown: host/navigate.ts),
  * `data-frames` / `data-frame` (recorded frames held, the 0-based one shown), `data-sample` (the
  * sample of the kept batch drawn, "" before any payload) / `data-compare` ("a,b" while a
  * comparison b − a is drawn, else ""), `data-boxes`
@@ -64,6 +66,7 @@ import { measure } from "../scene/measure";
 import { SceneView } from "../scene/view";
 import type { GraphSpec } from "../spec";
 import type { RenderProps, TraitName, WidgetModel, WidgetModule } from "./model";
+import { createNavigator } from "./navigate";
 import { mountStandalone, StandaloneModel, type PageHandle } from "./standalone";
 
 export type { RenderProps, WidgetModel } from "./model";
@@ -112,6 +115,12 @@ export interface LayerscapeTestApi {
   frameCount(): number;
   /** Shows recorded frame `index` as the scrubber does. */
   showFrame(index: number): void;
+  /** The layer find, the arrow keys or fly_to focused (null: none), as `data-focused` says. */
+  focused(): string | null;
+  /** The layers find marked ("All Conv2D"), in the graph's order. */
+  matches(): string[];
+  /** Client coordinates of a layer on the overview (mini-map), or null when it is not shown. */
+  minimapPoint(id: string): { x: number; y: number } | null;
 }
 
 export interface LayerscapeTimings {
@@ -222,6 +231,12 @@ function render({ model, el }: RenderProps): () => void {
   let shown: GraphSpec | null | undefined;
   let disposed = false;
   const cleanups: Array<() => void> = [];
+  // Find, the keyboard and the breadcrumb (host/navigate.ts): `data-focused`, `data-matches`.
+  const nav = createNavigator(root, toolbar, {
+    view: () => view,
+    pushOpen: () => pushOpen(),
+    reset: () => onReset(),
+  });
 
   const fail = (err: unknown): void => {
     if (disposed) return;
@@ -507,7 +522,7 @@ function render({ model, el }: RenderProps): () => void {
   const onFocusTrait = (animate = true): void => {
     const focus = model.get("_focus") as { id?: unknown } | null | undefined;
     if (!view || !focus || typeof focus.id !== "string") return;
-    view.flyTo(focus.id, animate);
+    if (!nav.focus(focus.id, animate)) view.flyTo(focus.id, animate);
   };
 
   const onGraph = (): void => {
@@ -516,6 +531,7 @@ function render({ model, el }: RenderProps): () => void {
       graph = asGraph(model.get("_graph"));
       shown = undefined; // onPayload builds the scene for the new graph
       showTitle(graph);
+      nav.setGraph(graph);
       const unknown = graph?.wiring === "unknown";
       notice.textContent = unknown
         ? `Wiring unknown: ${graph?.wiring_reason ?? "the model's call() could not be traced"}`
@@ -559,7 +575,10 @@ function render({ model, el }: RenderProps): () => void {
     fail(err);
   }
 
-  const onReset = (): void => view?.resetView();
+  const onReset = (): void => {
+    view?.resetView();
+    nav.clear();
+  };
   const onOpenAll = (): void => {
     view?.openAll();
     pushOpen();
@@ -623,7 +642,7 @@ function render({ model, el }: RenderProps): () => void {
       view?.unfold(ids);
       pushFolded();
     },
-    resetView: () => view?.resetView(),
+    resetView: () => onReset(),
     elementPoint: (id, index) => view?.elementClientPoint(id, index) ?? null,
     hover: () => view?.hoverState ?? null,
     screenBox: (id) => view?.screenBox(id) ?? null,
@@ -631,6 +650,9 @@ function render({ model, el }: RenderProps): () => void {
     weightPoint: (id, role, index) => view?.weightClientPoint(id, role, index) ?? null,
     frameCount: () => frames.length,
     showFrame: (index) => showFrame(index),
+    focused: () => nav.focused,
+    matches: () => [...nav.matches],
+    minimapPoint: (id) => view?.minimapPoint(id) ?? null,
   };
 
   return () => {
@@ -639,6 +661,7 @@ function render({ model, el }: RenderProps): () => void {
     cleanups.length = 0;
     panel.dispose();
     samplePanel.dispose();
+    nav.dispose();
     view?.dispose();
     view = null;
     delete root.__layerscape;

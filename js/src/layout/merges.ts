@@ -20,5 +20,5 @@ const SYMBOLS: Record<string, string> = {
 /** The operator a merge layer applies, or null for layers that do not merge (in a graph, a
  * badge needs two or more incoming edges as well: `ops.add(x, 1.0)` joins nothing). */
 export function mergeSymbol(className: string): string | null {
-  return Object.prototype.hasOwnProperty.call(SYMBOLS, className) ? SYMBOLS[className] : null;
+  return Object.hasOwn(SYMBOLS, className) ? SYMBOLS[className] : null;
 }

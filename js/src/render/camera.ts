@@ -240,14 +240,20 @@ export class CameraRig {
   }
 
   /**
-   * Starts flying to frame `box` (one layer) from the 3/4 view, filling FLY_FILL of
+   * Starts flying to frame `box` (one layer) from the 3/4 view, filling `fill` (FLY_FILL) of
    * the view; `stepFlight` moves the camera each frame until it lands.
    */
-  flyTo(box: Bounds, margins?: ScreenMargins, now = performance.now(), duration = FLY_DURATION_MS): CameraPose {
+  flyTo(
+    box: Bounds,
+    margins?: ScreenMargins,
+    now = performance.now(),
+    duration = FLY_DURATION_MS,
+    fill = FLY_FILL,
+  ): CameraPose {
     const goal = fitCamera(box, DEFAULT_VIEW, {
       fov: this.camera.fov,
       aspect: this.camera.aspect,
-      fill: FLY_FILL,
+      fill,
       margins: margins ?? this.margins,
       viewWidth: this.viewWidth,
       viewHeight: this.viewHeight,
@@ -266,6 +272,16 @@ export class CameraRig {
       duration: Math.max(0, duration),
     };
     return to;
+  }
+
+  /** Starts flying to `to` as it is (no fit): the overview's pan keeps direction and distance. */
+  flyToPose(to: CameraPose, now = performance.now(), duration = FLY_DURATION_MS): void {
+    this.flight = {
+      from: { position: this.camera.position.clone(), target: this.controls.target.clone() },
+      to: { position: to.position.clone(), target: to.target.clone() },
+      start: now,
+      duration: Math.max(0, duration),
+    };
   }
 
   get flying(): boolean {

@@ -16,6 +16,10 @@ export const BADGE_MARGIN_PX = 30;
 export const SIDE_MARGIN_PX = 20;
 /** Pixels kept above the model for the captions of nested models' boxes. */
 export const GROUP_MARGIN_PX = 24;
+/** Share of the view a block the camera flies to fills (a breadcrumb's block). */
+export const BLOCK_FILL = 0.75;
+/** How long the overview's pan takes. */
+export const PAN_DURATION_MS = 350;
 /** Above a model with neither badge nor nested models. */
 const PLAIN_TOP_PX = 8;
 
@@ -183,6 +187,44 @@ export class Framing {
     this.hooks.setLabelFocus(id);
     this.hooks.requestRender();
     return true;
+  }
+
+  /**
+   * Flies to frame several layers together (a block of the breadcrumb), filling most of
+   * the view; the focus is cleared (no one layer's labels go first). False when none of
+   * them is in the layout.
+   */
+  flyToLayers(ids: readonly string[], animate = true): boolean {
+    const layout = this.hooks.layout();
+    const nodes = layout ? ids.map((id) => layout.nodes.get(id)).filter((n) => n !== undefined) : [];
+    if (nodes.length === 0) return false;
+    const min = { x: Infinity, y: Infinity, z: Infinity };
+    const max = { x: -Infinity, y: -Infinity, z: -Infinity };
+    for (const { position: p, size: s } of nodes) {
+      min.x = Math.min(min.x, p.x - s.w / 2);
+      min.y = Math.min(min.y, p.y - s.h / 2);
+      min.z = Math.min(min.z, p.z - s.d / 2);
+      max.x = Math.max(max.x, p.x + s.w / 2);
+      max.y = Math.max(max.y, p.y + s.h / 2);
+      max.z = Math.max(max.z, p.z + s.d / 2);
+    }
+    this.setFocus(null); // before the flight: clearing the focus cancels flights
+    const { width, height } = this.hooks.size();
+    this.rig.setViewSize(width, height);
+    this.rig.flyTo({ min, max }, this.margins(), performance.now(), animate ? undefined : 0, BLOCK_FILL);
+    this.userMoved = true;
+    this.hooks.requestRender();
+    return true;
+  }
+
+  /** Moves what the camera looks at to world (x, y), keeping its direction and distance (the overview's click). */
+  panTo(x: number, y: number, animate = true): void {
+    const target = this.rig.controls.target;
+    const delta = new Vector3(x - target.x, y - target.y, 0);
+    const to = { position: this.rig.camera.position.clone().add(delta), target: target.clone().add(delta) };
+    this.rig.flyToPose(to, performance.now(), animate ? PAN_DURATION_MS : 0);
+    this.userMoved = true;
+    this.hooks.requestRender();
   }
 
   /** Moves the camera for this frame (flight, damping); true while the flight goes on. */

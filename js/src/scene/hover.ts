@@ -50,7 +50,7 @@ export interface HoverHooks {
 }
 
 /** A layer that opens does not while it is drawn as its weights (opening would not show). */
-function clickOpens(visual: LayerVisual): boolean {
+export function clickOpens(visual: LayerVisual): boolean {
   return visual.canOpen && !visual.showingWeights;
 }
 

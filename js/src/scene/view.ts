@@ -18,8 +18,10 @@ import type { BoxesState, GraphSpec } from "../spec";
 import { BoxOverlay } from "./boxes";
 import { SceneContents } from "./contents";
 import { Framing } from "./framing";
-import { Hover } from "./hover";
+import { clickOpens, Hover } from "./hover";
+import { LayerMarks } from "./marks";
 import { measure } from "./measure";
+import { Minimap } from "./minimap";
 import { OpenState } from "./open-state";
 import type { HoverState } from "./relations";
 import { ScreenGeometry, type ClientBox, type ClientPoint } from "./screen-geometry";
@@ -49,6 +51,11 @@ export class SceneView {
   private readonly hover: Hover;
   private readonly geometry: ScreenGeometry;
   private readonly boxes: BoxOverlay;
+  /** Find's marks and the focused layer's outline (scene), and the overview (a 2D canvas). */
+  private readonly marks: LayerMarks;
+  private readonly minimap: Minimap;
+  /** What a click on a layer that opens does (also Enter on the focused layer). */
+  private readonly clickLayer: (id: string) => void;
   private builds = 0;
   private graph: GraphSpec | null = null;
   private payload: DecodedPayload | null = null;
@@ -74,6 +81,7 @@ export class SceneView {
     this.labels = new LabelOverlay(container);
     this.contents = new SceneContents(this.labels, this.palette);
     this.boxes = new BoxOverlay(this.contents.scene, this.labels);
+    this.marks = new LayerMarks(this.contents.scene, this.palette);
     const contents = this.contents;
     const requestRender = (): void => this.requestRender();
     this.callbacks = callbacks;
@@ -89,6 +97,7 @@ export class SceneView {
       place: (layout) => {
         this.hover.layoutMoved();
         contents.place(layout);
+        this.marks.place(layout);
         this.framing.follow(layout);
       },
       onOpenChange: (ids) => callbacks.onOpenChange?.(ids),
@@ -106,6 +115,15 @@ export class SceneView {
       },
     });
     const { canvas } = this.viewport;
+    this.clickLayer = (id) => {
+      if (this.open.isFolded(id)) {
+        this.unfold([id]);
+        callbacks.onUserFold?.(this.open.foldedIds());
+        return;
+      }
+      this.open.toggle(id);
+      callbacks.onUserToggle?.(this.open.ids());
+    };
     this.hover = new Hover(
       {
         container,
@@ -121,15 +139,7 @@ export class SceneView {
         unfolds: (id) => this.open.isFolded(id),
         compareAt: (id, index) => compareValuesAt(this.payload, id, index),
         comparing: () => Boolean(this.payload?.compare),
-        onClick: (id) => {
-          if (this.open.isFolded(id)) {
-            this.unfold([id]);
-            callbacks.onUserFold?.(this.open.foldedIds());
-            return;
-          }
-          this.open.toggle(id);
-          callbacks.onUserToggle?.(this.open.ids());
-        },
+        onClick: this.clickLayer,
         requestRender,
       },
     );
@@ -137,9 +147,15 @@ export class SceneView {
       visuals: contents.visuals,
       shown: () => this.open.shown,
     });
+    this.minimap = new Minimap(container, this.palette, {
+      layout: () => this.open.shown,
+      camera: this.framing.camera,
+      panTo: (x, y, animate) => this.framing.panTo(x, y, animate),
+    });
     this.framing.resize(this.viewport.width(), this.viewport.height());
     this.framing.connect();
     this.hover.connect();
+    this.minimap.connect();
   }
 
   get canvas(): HTMLCanvasElement {
@@ -229,6 +245,7 @@ export class SceneView {
     const layout = this.open.setGraph(graph, folded);
     this.framing.setModel((graph?.labels?.length ?? 0) > 0);
     this.contents.build(this.open.visibleGraph, layout, (id) => this.open.has(id));
+    this.marks.place(layout);
     for (const [id, visual] of this.contents.visuals) visual.setWeightsShown?.(this.open.showsWeights(id));
     if (!graph || !layout) {
       this.requestRender();
@@ -285,6 +302,8 @@ export class SceneView {
     this.palette = palette;
     this.contents.setTheme(palette);
     this.hover.setTheme(palette);
+    this.marks.setTheme(palette);
+    this.minimap.setTheme(palette);
     this.requestRender();
   }
 
@@ -378,6 +397,38 @@ export class SceneView {
     return this.framing.flyTo(id, animate);
   }
 
+  /** Frames several layers together (a block), filling most of the view; false when none is laid out. */
+  flyToLayers(ids: readonly string[], animate = true): boolean {
+    return this.framing.flyToLayers(ids, animate);
+  }
+
+  // ---------------------------------------------------------------- find and the keyboard
+
+  /** Outlines find's matches and the focused layer (in the scene and on the overview). */
+  setMarks(matches: readonly string[], focused: string | null): void {
+    this.marks.set(matches, focused);
+    this.minimap.setMarks(matches, focused);
+    this.requestRender();
+  }
+
+  /** Does what a click on layer `id` does (opens or closes it); false when a click would do nothing. */
+  click(id: string): boolean {
+    const visual = this.contents.visuals.get(id);
+    if (!visual || !clickOpens(visual)) return false;
+    this.clickLayer(id);
+    return true;
+  }
+
+  /** The height (y) at which layer `id` is laid out, or null (the arrow keys' up and down). */
+  layerHeight(id: string): number | null {
+    return this.open.layout?.nodes.get(id)?.position.y ?? null;
+  }
+
+  /** Where layer `id` is drawn on the overview (client coordinates), or null when it is not shown. */
+  minimapPoint(id: string): ClientPoint | null {
+    return this.minimap.clientPoint(id);
+  }
+
   // ---------------------------------------------------------------- where things are (test API)
 
   /** Client rectangle of a layer's box as drawn now (its eight corners projected), or null. */
@@ -416,6 +467,7 @@ export class SceneView {
       this.boxes.layout(this.contents.visuals);
       this.lastFrame = this.viewport.render(this.contents.scene, this.framing.camera);
       this.labels.update(this.framing.camera, this.viewport.width(), this.viewport.height());
+      this.minimap.draw();
     } catch (err) {
       callbacks.onError?.(err);
       return false;
@@ -438,6 +490,8 @@ export class SceneView {
     this.clearVisuals();
     this.open.dispose();
     this.boxes.dispose();
+    this.minimap.dispose();
+    this.marks.dispose();
     this.contents.dispose();
     this.hover.dispose();
     this.framing.dispose();

@@ -15,7 +15,7 @@ import {
   MeshLambertMaterial,
   PlaneGeometry,
   SRGBColorSpace,
-  Vector3,
+  type Vector3,
   type Raycaster,
 } from "three";
 
