@@ -13,18 +13,27 @@ the CPU). The page itself reports, through ``performance.measure`` entries:
 and ``ready ms`` is from navigation to ``data-state="ready"`` (parsing the page and the
 bundle, decoding the payload, building, first frame).
 
+A second table says how much of the view a big model fills: for ResNet50, InceptionV3,
+NASNetLarge and LeNet from ``benchmarks/models.py`` (their real input sizes), the closed
+view after one predict at the default size (1280x560), the share of the canvas's pixels
+that are drawn (not the background colour), and whether every visible caption is on
+screen and none overlaps another. Unfolded always; folded (``ModelView(model,
+fold="auto")``) where ``ModelView`` takes ``fold``, else "n/a (no folding)".
+
 Run: ``python -m benchmarks.layout`` (needs ``/usr/bin/chromium`` and a built bundle;
-about a minute, most of it Keras building the models). ``--screenshots DIR`` also saves
-a picture of each view.
+a few minutes, most of it Keras building the models). ``--screenshots DIR`` also saves
+a picture of each view; ``--fill-only`` / ``--timings-only`` print one table.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -32,6 +41,7 @@ import keras
 import numpy as np
 from playwright.sync_api import sync_playwright
 
+from benchmarks import models as zoo
 from layerscape import ModelView
 
 CHROMIUM_ARGS = [
@@ -92,12 +102,152 @@ def bench(browser, name: str, path: Path, openable: str, shots: Path | None) -> 
     }
 
 
+# ------------------------------------------------------------------------ fill
+
+FILL_MODELS = ["resnet50", "inceptionv3", "nasnetlarge", "lenet"]
+# The view's default size: the widget is 560 px tall (a saved page's view fills the page).
+VIEW_WIDTH, VIEW_HEIGHT = 1280, 560
+# A pixel is drawn when one of its channels is this far from the background colour.
+BACKGROUND_TOLERANCE = 8
+
+CAPTIONS = """() => {
+  const canvas = document.querySelector('.layerscape canvas').getBoundingClientRect();
+  const rects = [...document.querySelectorAll('.layerscape .ls-label')]
+    .filter((el) => el.style.display !== 'none' && el.offsetWidth > 0)
+    .map((el) => el.getBoundingClientRect());
+  const off = rects.filter((r) => r.left < canvas.left - 1 || r.top < canvas.top - 1
+    || r.right > canvas.right + 1 || r.bottom > canvas.bottom + 1).length;
+  let overlapping = 0;
+  const slack = 2.5;
+  for (let i = 0; i < rects.length; i++) for (let j = i + 1; j < rects.length; j++) {
+    const a = rects[i], b = rects[j];
+    if (a.left < b.right - slack && b.left < a.right - slack
+        && a.top < b.bottom - slack && b.top < a.bottom - slack) overlapping++;
+  }
+  return {visible: rects.length, off, overlapping};
+}"""
+
+
+def folds() -> bool:
+    """Whether this ``ModelView`` can fold blocks (takes ``fold=``)."""
+    return "fold" in inspect.signature(ModelView.__init__).parameters
+
+
+def save_fill_page(name: str, folder: Path, fold: str | None) -> Path:
+    """``name``'s view after one predict, saved as a page (``fold`` passed when given)."""
+    kwargs: dict[str, Any] = {"labels": zoo.labels(name)}
+    if fold is not None:
+        kwargs["fold"] = fold
+    view = ModelView(zoo.build(name), **kwargs)
+    view.predict(zoo.samples(name, 1)[0])
+    return view.save_html(folder / f"{name}-{fold or 'none'}.html")
+
+
+def drawn_fraction(png: bytes) -> float:
+    """Share of pixels not in the background colour (the most common one)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    with Image.open(BytesIO(png)) as im:
+        rgb = np.asarray(im.convert("RGB")).astype(np.int16)
+    packed = (rgb[..., 0].astype(np.int64) << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+    values, counts = np.unique(packed.ravel(), return_counts=True)
+    bg = int(values[counts.argmax()])
+    background = np.array([(bg >> 16) & 255, (bg >> 8) & 255, bg & 255], dtype=np.int16)
+    far = np.abs(rgb - background).max(axis=2) > BACKGROUND_TOLERANCE
+    return float(far.mean())
+
+
+def measure_fill(browser, path: Path, shots: Path | None) -> dict[str, Any]:
+    """Open the page at the default size; the drawn fraction and the captions' state."""
+    page = browser.new_page(viewport={"width": VIEW_WIDTH, "height": VIEW_HEIGHT})
+    page.goto(path.as_uri(), wait_until="load")
+    done = '.layerscape[data-state="ready"], .layerscape[data-state="error"]'
+    page.locator(done).wait_for(timeout=180_000)
+    if page.locator(".layerscape").get_attribute("data-state") != "ready":
+        raise RuntimeError(f"{path.name}: {page.locator('.layerscape').inner_text()[:300]}")
+    page.evaluate(SETTLE)
+    canvas = page.locator(".layerscape canvas")
+    png = canvas.screenshot(style=CANVAS_ONLY_CSS)
+    captions = page.evaluate(CAPTIONS)
+    box = canvas.bounding_box()
+    if shots is not None:
+        page.locator(".layerscape").screenshot(path=str(shots / f"{path.stem}.png"))
+    page.close()
+    return {
+        "fill": drawn_fraction(png),
+        "size": f"{box['width']:.0f}x{box['height']:.0f}",
+        **captions,
+    }
+
+
+# The view's frames stop (nothing pending) for a few animation frames in a row.
+SETTLE = """async () => {
+  const api = document.querySelector('.layerscape').__layerscape;
+  let quiet = 0;
+  for (let i = 0; i < 600 && quiet < 5; i++) {
+    const before = api.frames();
+    await new Promise((r) => requestAnimationFrame(() => r()));
+    quiet = api.pending() || api.frames() !== before ? 0 : quiet + 1;
+  }
+}"""
+CANVAS_ONLY_CSS = """
+.layerscape, .layerscape * { visibility: hidden !important; }
+.layerscape canvas { visibility: visible !important; }
+"""
+
+
+def _fill_cell(row: dict[str, Any] | None) -> str:
+    if row is None:
+        return "n/a (no folding)"
+    bad = row["off"] + row["overlapping"]
+    state = "ok" if bad == 0 else f"{row['off']} off screen, {row['overlapping']} overlapping"
+    return f"{row['fill']:.1%} ({row['visible']} captions, {state})"
+
+
+def fill_table(browser, folder: Path, shots: Path | None) -> list[str]:
+    """The fill table's lines (markdown): each model unfolded and, when possible, folded."""
+    lines = [
+        "| model | view px | unfolded: drawn (captions) | folded: drawn (captions) |",
+        "|---|---|---|---|",
+    ]
+    for name in FILL_MODELS:
+        start = time.perf_counter()
+        can_fold = folds()
+        unfolded = measure_fill(
+            browser, save_fill_page(name, folder, "none" if can_fold else None), shots
+        )
+        folded = (
+            measure_fill(browser, save_fill_page(name, folder, "auto"), shots) if can_fold else None
+        )
+        print(f"measured {name} in {time.perf_counter() - start:.1f} s", flush=True)
+        cells = [zoo.MODELS[name][1], unfolded["size"], _fill_cell(unfolded), _fill_cell(folded)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--screenshots", type=Path, help="save a screenshot of each view here")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--fill-only", action="store_true", help="only the fill table")
+    which.add_argument("--timings-only", action="store_true", help="only the timings table")
     args = parser.parse_args()
     if args.screenshots:
         args.screenshots.mkdir(parents=True, exist_ok=True)
+    if not args.fill_only:
+        timings(args.screenshots)
+    if not args.timings_only:
+        with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            lines = fill_table(browser, Path(tmp), args.screenshots)
+            browser.close()
+        print("\n".join(lines))
+
+
+def timings(shots: Path | None) -> None:
+    """Build the timing models, open each page, print the timings table."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         pages = []
@@ -110,7 +260,7 @@ def main() -> None:
         bench(browser, pages[0][0], pages[0][1], pages[0][4], None)  # warm-up
         for name, path, nodes, edges, openable in pages:
             row = {"model": name, "nodes": nodes, "edges": edges}
-            row.update(bench(browser, name, path, openable, args.screenshots))
+            row.update(bench(browser, name, path, openable, shots))
             rows.append(row)
         browser.close()
     print("| " + " | ".join(rows[0]) + " |")

@@ -8,3 +8,5 @@ export * from "./sizes";
 export * from "./weights";
 export * from "./groups";
 export * from "./elements";
+export * from "./wrap";
+export * from "./bounds";

@@ -44,6 +44,8 @@ export class OpenState {
   /** The layout drawn last (mid-tween while animating). */
   private drawn: Layout | null = null;
   private tween: Tween | null = null;
+  /** The view's aspect the layout wraps its rows for (null: one band). */
+  private aspect: number | null = null;
 
   /** `visuals`: the view's layer visuals by id (its live map, read here, never changed). */
   constructor(
@@ -55,9 +57,10 @@ export class OpenState {
    * Lays out a new graph (or none) with the layers still open that it has, and forgets
    * any tween (the graph's visuals are built from this layout afterwards).
    */
-  setGraph(graph: GraphSpec | null): Layout | null {
+  setGraph(graph: GraphSpec | null, aspect: number | null = this.aspect): Layout | null {
     this.graph = graph;
     this.tween = null;
+    this.aspect = aspect;
     if (!graph) {
       this.target = this.drawn = null;
       return null;
@@ -67,7 +70,7 @@ export class OpenState {
     const weighted = new Set(graph.nodes.filter((n) => n.weights).map((n) => n.id));
     for (const id of [...this.weights]) if (!weighted.has(id)) this.weights.delete(id);
     const started = performance.now();
-    const layout = layoutGraph(graph, this.open, this.weights);
+    const layout = layoutGraph(graph, this.open, this.weights, this.aspect);
     measure("layerscape:layout", started);
     this.target = this.drawn = layout;
     return layout;
@@ -76,6 +79,11 @@ export class OpenState {
   /** Tells whoever listens which layers are open (after a build, which does not call `setOpenIds`). */
   announce(): void {
     this.hooks.onOpenChange?.(this.ids());
+  }
+
+  /** The view's aspect the layout wraps for (null: one band). */
+  get wrapAspect(): number | null {
+    return this.aspect;
   }
 
   /** The layout for the open set, once a tween has landed. */
@@ -128,6 +136,19 @@ export class OpenState {
     this.hooks.changed();
   }
 
+  /**
+   * The view's shape changed: the layout wraps its rows for `aspect` from now on,
+   * moving there (tweened unless `animate` is false; layers opening or closing go on
+   * doing so).
+   */
+  setAspect(aspect: number | null, animate = true): void {
+    if (aspect === this.aspect) return;
+    this.aspect = aspect;
+    if (!this.graph || !this.target) return;
+    this.relayout(new Map(), animate);
+    this.hooks.changed();
+  }
+
   toggle(id: string, animate = true): void {
     const next = new Set(this.open);
     if (next.has(id)) next.delete(id);
@@ -166,19 +187,19 @@ export class OpenState {
   private relayout(changes: Map<string, boolean>, animate: boolean): void {
     if (!this.graph || !this.target) return;
     const started = performance.now();
-    const to = layoutGraph(this.graph, this.open, this.weights);
+    const to = layoutGraph(this.graph, this.open, this.weights, this.aspect);
     measure("layerscape:relayout", started);
     const from = this.drawn ?? this.target;
     this.target = to;
+    // Layers already mid-animation keep going towards their new state (or land there).
+    const merged = new Map(this.tween?.changes ?? []);
+    for (const [id, open] of changes) merged.set(id, open);
     if (animate) {
-      // Layers already mid-animation keep animating towards their new state.
-      const merged = new Map(this.tween?.changes ?? []);
-      for (const [id, open] of changes) merged.set(id, open);
       this.tween = { from, to, start: performance.now(), changes: merged };
     } else {
       this.tween = null;
       this.place(to);
-      for (const [id, open] of changes) this.visuals.get(id)?.setOpen(open, 1);
+      for (const [id, open] of merged) this.visuals.get(id)?.setOpen(open, 1);
     }
   }
 

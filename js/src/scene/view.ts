@@ -17,12 +17,13 @@ import { createRenderer, type FrameInfo, type ViewportRenderer } from "../render
 import type { BoxesState, GraphSpec } from "../spec";
 import { BoxOverlay } from "./boxes";
 import { SceneContents } from "./contents";
-import { Framing } from "./framing";
+import { Framing, layoutAspect } from "./framing";
 import { Hover } from "./hover";
 import { measure } from "./measure";
 import { OpenState } from "./open-state";
 import type { HoverState } from "./relations";
 import { ScreenGeometry, type ClientBox, type ClientPoint } from "./screen-geometry";
+import { WrapAspect } from "./wrap-aspect";
 
 export { OPEN_DURATION_MS } from "./open-state";
 
@@ -53,11 +54,15 @@ export class SceneView {
   private plan: ScalePlan = LAYER_PLAN;
   private palette: Palette = PALETTES.light;
   private lastFrame: FrameInfo = { calls: 0, triangles: 0 };
+  private readonly wrap: WrapAspect;
 
   constructor(container: HTMLElement, callbacks: ViewCallbacks = {}) {
     this.frames = new FrameScheduler((now) => this.draw(now, callbacks));
     // Its first resize comes from createRenderer, before framing exists: framing sizes itself then.
-    this.viewport = createRenderer(container, (w, h) => this.framing?.resize(w, h));
+    this.viewport = createRenderer(container, (w, h) => {
+      this.framing?.resize(w, h);
+      this.wrap?.resized(layoutAspect(w, h));
+    });
     this.labels = new LabelOverlay(container);
     this.contents = new SceneContents(this.labels, this.palette);
     this.boxes = new BoxOverlay(this.contents.scene, this.labels);
@@ -112,6 +117,11 @@ export class SceneView {
     });
     this.framing.resize(this.viewport.width(), this.viewport.height());
     this.framing.connect();
+    // The rows follow the view's shape (debounced; open/close tweens go on).
+    this.wrap = new WrapAspect(
+      () => this.open.wrapAspect,
+      (aspect) => this.open.setAspect(aspect),
+    );
     this.hover.connect();
   }
 
@@ -193,8 +203,9 @@ export class SceneView {
     this.clearVisuals();
     this.graph = graph;
     const started = performance.now();
-    const layout = this.open.setGraph(graph);
-    this.framing.setModel((graph?.labels?.length ?? 0) > 0);
+    this.wrap.cancel();
+    const layout = this.open.setGraph(graph, layoutAspect(this.viewport.width(), this.viewport.height()));
+    this.framing.setModel(graph?.labels ?? null);
     this.contents.build(graph, layout, (id) => this.open.has(id));
     for (const [id, visual] of this.contents.visuals) visual.setWeightsShown?.(this.open.showsWeights(id));
     if (!graph || !layout) {
@@ -362,6 +373,7 @@ export class SceneView {
   }
 
   dispose(): void {
+    this.wrap.cancel();
     this.frames.dispose();
     this.hover.disconnect();
     this.framing.disconnect();

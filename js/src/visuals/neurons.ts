@@ -15,7 +15,7 @@ import {
   MeshLambertMaterial,
   PlaneGeometry,
   SRGBColorSpace,
-  Vector3,
+  type Vector3,
   type Raycaster,
 } from "three";
 
@@ -85,6 +85,12 @@ export class NeuronsVisual extends BaseVisual {
     const row = Math.floor(i / cols);
     const w = this.size.w;
     return [-w / 2 + pitch / 2 + col * pitch, (rows * pitch) / 2 - pitch / 2 - row * pitch];
+  }
+
+  /** Under the units, not the room kept right of them for their labels. */
+  protected override captionX(): number {
+    const { cols, pitch } = this.cells;
+    return this.cellCentre(0)[0] - pitch / 2 + (cols * pitch) / 2;
   }
 
   protected layoutChildren(_size: Size3): void {}
