@@ -43,6 +43,8 @@ from playwright.sync_api import sync_playwright
 
 from benchmarks import models as zoo
 from layerscape import ModelView
+from tests.support.page import label_problems, open_view, shoot, visible_labels
+from tests.support.pixels import drawn_fraction
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
@@ -107,25 +109,6 @@ def bench(browser, name: str, path: Path, openable: str, shots: Path | None) -> 
 FILL_MODELS = ["resnet50", "inceptionv3", "nasnetlarge", "lenet"]
 # The view's default size: the widget is 560 px tall (a saved page's view fills the page).
 VIEW_WIDTH, VIEW_HEIGHT = 1280, 560
-# A pixel is drawn when one of its channels is this far from the background colour.
-BACKGROUND_TOLERANCE = 8
-
-CAPTIONS = """() => {
-  const canvas = document.querySelector('.layerscape canvas').getBoundingClientRect();
-  const rects = [...document.querySelectorAll('.layerscape .ls-label')]
-    .filter((el) => el.style.display !== 'none' && el.offsetWidth > 0)
-    .map((el) => el.getBoundingClientRect());
-  const off = rects.filter((r) => r.left < canvas.left - 1 || r.top < canvas.top - 1
-    || r.right > canvas.right + 1 || r.bottom > canvas.bottom + 1).length;
-  let overlapping = 0;
-  const slack = 2.5;
-  for (let i = 0; i < rects.length; i++) for (let j = i + 1; j < rects.length; j++) {
-    const a = rects[i], b = rects[j];
-    if (a.left < b.right - slack && b.left < a.right - slack
-        && a.top < b.bottom - slack && b.top < a.bottom - slack) overlapping++;
-  }
-  return {visible: rects.length, off, overlapping};
-}"""
 
 
 def folds() -> bool:
@@ -143,59 +126,24 @@ def save_fill_page(name: str, folder: Path, fold: str | None) -> Path:
     return view.save_html(folder / f"{name}-{fold or 'none'}.html")
 
 
-def drawn_fraction(png: bytes) -> float:
-    """Share of pixels not in the background colour (the most common one)."""
-    from io import BytesIO
-
-    from PIL import Image
-
-    with Image.open(BytesIO(png)) as im:
-        rgb = np.asarray(im.convert("RGB")).astype(np.int16)
-    packed = (rgb[..., 0].astype(np.int64) << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
-    values, counts = np.unique(packed.ravel(), return_counts=True)
-    bg = int(values[counts.argmax()])
-    background = np.array([(bg >> 16) & 255, (bg >> 8) & 255, bg & 255], dtype=np.int16)
-    far = np.abs(rgb - background).max(axis=2) > BACKGROUND_TOLERANCE
-    return float(far.mean())
-
-
 def measure_fill(browser, path: Path, shots: Path | None) -> dict[str, Any]:
     """Open the page at the default size; the drawn fraction and the captions' state."""
     page = browser.new_page(viewport={"width": VIEW_WIDTH, "height": VIEW_HEIGHT})
-    page.goto(path.as_uri(), wait_until="load")
-    done = '.layerscape[data-state="ready"], .layerscape[data-state="error"]'
-    page.locator(done).wait_for(timeout=180_000)
-    if page.locator(".layerscape").get_attribute("data-state") != "ready":
-        raise RuntimeError(f"{path.name}: {page.locator('.layerscape').inner_text()[:300]}")
-    page.evaluate(SETTLE)
-    canvas = page.locator(".layerscape canvas")
-    png = canvas.screenshot(style=CANVAS_ONLY_CSS)
-    captions = page.evaluate(CAPTIONS)
-    box = canvas.bounding_box()
+    root = open_view(page, path, timeout=180)
+    png = shoot(page.locator(".layerscape canvas"), timeout=60)
+    labels = label_problems(page)
+    box = page.locator(".layerscape canvas").bounding_box()
     if shots is not None:
-        page.locator(".layerscape").screenshot(path=str(shots / f"{path.stem}.png"))
-    page.close()
-    return {
+        root.screenshot(path=str(shots / f"{path.stem}.png"))
+    row = {
         "fill": drawn_fraction(png),
         "size": f"{box['width']:.0f}x{box['height']:.0f}",
-        **captions,
+        "visible": len(visible_labels(page)),
+        "off": len(labels["off"]),
+        "overlapping": len(labels["overlapping"]),
     }
-
-
-# The view's frames stop (nothing pending) for a few animation frames in a row.
-SETTLE = """async () => {
-  const api = document.querySelector('.layerscape').__layerscape;
-  let quiet = 0;
-  for (let i = 0; i < 600 && quiet < 5; i++) {
-    const before = api.frames();
-    await new Promise((r) => requestAnimationFrame(() => r()));
-    quiet = api.pending() || api.frames() !== before ? 0 : quiet + 1;
-  }
-}"""
-CANVAS_ONLY_CSS = """
-.layerscape, .layerscape * { visibility: hidden !important; }
-.layerscape canvas { visibility: visible !important; }
-"""
+    page.close()
+    return row
 
 
 def _fill_cell(row: dict[str, Any] | None) -> str:

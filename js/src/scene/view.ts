@@ -168,6 +168,12 @@ export class SceneView {
     return this.viewport.contextLost();
   }
 
+  /** Rows the layout wraps into for the view's shape (1: one band; 0: no model). */
+  get layoutRows(): number {
+    const layout = this.open.layout;
+    return layout ? (layout.rows ?? 1) : 0;
+  }
+
   /** Labels on screen after the last frame. */
   get visibleLabels(): number {
     return this.labels.visibleCount;
