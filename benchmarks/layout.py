@@ -13,18 +13,27 @@ the CPU). The page itself reports, through ``performance.measure`` entries:
 and ``ready ms`` is from navigation to ``data-state="ready"`` (parsing the page and the
 bundle, decoding the payload, building, first frame).
 
+A second table says how much of the view a big model fills: for ResNet50, InceptionV3,
+NASNetLarge and LeNet from ``benchmarks/models.py`` (their real input sizes), the closed
+view after one predict at the default size (1280x560), the share of the canvas's pixels
+that are drawn (not the background colour), and whether every visible caption is on
+screen and none overlaps another. Unfolded always; folded (``ModelView(model,
+fold="auto")``) where ``ModelView`` takes ``fold``, else "n/a (no folding)".
+
 Run: ``python -m benchmarks.layout`` (needs ``/usr/bin/chromium`` and a built bundle;
-about a minute, most of it Keras building the models). ``--screenshots DIR`` also saves
-a picture of each view.
+a few minutes, most of it Keras building the models). ``--screenshots DIR`` also saves
+a picture of each view; ``--fill-only`` / ``--timings-only`` print one table.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -32,7 +41,10 @@ import keras
 import numpy as np
 from playwright.sync_api import sync_playwright
 
+from benchmarks import models as zoo
 from layerscape import ModelView
+from tests.support.page import label_problems, open_view, shoot, visible_labels
+from tests.support.pixels import drawn_fraction
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
@@ -92,12 +104,98 @@ def bench(browser, name: str, path: Path, openable: str, shots: Path | None) -> 
     }
 
 
+# ------------------------------------------------------------------------ fill
+
+FILL_MODELS = ["resnet50", "inceptionv3", "nasnetlarge", "lenet"]
+# The view's default size: the widget is 560 px tall (a saved page's view fills the page).
+VIEW_WIDTH, VIEW_HEIGHT = 1280, 560
+
+
+def folds() -> bool:
+    """Whether this ``ModelView`` can fold blocks (takes ``fold=``)."""
+    return "fold" in inspect.signature(ModelView.__init__).parameters
+
+
+def save_fill_page(name: str, folder: Path, fold: str | None) -> Path:
+    """``name``'s view after one predict, saved as a page (``fold`` passed when given)."""
+    kwargs: dict[str, Any] = {"labels": zoo.labels(name)}
+    if fold is not None:
+        kwargs["fold"] = fold
+    view = ModelView(zoo.build(name), **kwargs)
+    view.predict(zoo.samples(name, 1)[0])
+    return view.save_html(folder / f"{name}-{fold or 'none'}.html")
+
+
+def measure_fill(browser, path: Path, shots: Path | None) -> dict[str, Any]:
+    """Open the page at the default size; the drawn fraction and the captions' state."""
+    page = browser.new_page(viewport={"width": VIEW_WIDTH, "height": VIEW_HEIGHT})
+    root = open_view(page, path, timeout=180)
+    png = shoot(page.locator(".layerscape canvas"), timeout=60)
+    labels = label_problems(page)
+    box = page.locator(".layerscape canvas").bounding_box()
+    if shots is not None:
+        root.screenshot(path=str(shots / f"{path.stem}.png"))
+    row = {
+        "fill": drawn_fraction(png),
+        "size": f"{box['width']:.0f}x{box['height']:.0f}",
+        "visible": len(visible_labels(page)),
+        "off": len(labels["off"]),
+        "overlapping": len(labels["overlapping"]),
+    }
+    page.close()
+    return row
+
+
+def _fill_cell(row: dict[str, Any] | None) -> str:
+    if row is None:
+        return "n/a (no folding)"
+    bad = row["off"] + row["overlapping"]
+    state = "ok" if bad == 0 else f"{row['off']} off screen, {row['overlapping']} overlapping"
+    return f"{row['fill']:.1%} ({row['visible']} captions, {state})"
+
+
+def fill_table(browser, folder: Path, shots: Path | None) -> list[str]:
+    """The fill table's lines (markdown): each model unfolded and, when possible, folded."""
+    lines = [
+        "| model | view px | unfolded: drawn (captions) | folded: drawn (captions) |",
+        "|---|---|---|---|",
+    ]
+    for name in FILL_MODELS:
+        start = time.perf_counter()
+        can_fold = folds()
+        unfolded = measure_fill(
+            browser, save_fill_page(name, folder, "none" if can_fold else None), shots
+        )
+        folded = (
+            measure_fill(browser, save_fill_page(name, folder, "auto"), shots) if can_fold else None
+        )
+        print(f"measured {name} in {time.perf_counter() - start:.1f} s", flush=True)
+        cells = [zoo.MODELS[name][1], unfolded["size"], _fill_cell(unfolded), _fill_cell(folded)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--screenshots", type=Path, help="save a screenshot of each view here")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--fill-only", action="store_true", help="only the fill table")
+    which.add_argument("--timings-only", action="store_true", help="only the timings table")
     args = parser.parse_args()
     if args.screenshots:
         args.screenshots.mkdir(parents=True, exist_ok=True)
+    if not args.fill_only:
+        timings(args.screenshots)
+    if not args.timings_only:
+        with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            lines = fill_table(browser, Path(tmp), args.screenshots)
+            browser.close()
+        print("\n".join(lines))
+
+
+def timings(shots: Path | None) -> None:
+    """Build the timing models, open each page, print the timings table."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         pages = []
@@ -110,7 +208,7 @@ def main() -> None:
         bench(browser, pages[0][0], pages[0][1], pages[0][4], None)  # warm-up
         for name, path, nodes, edges, openable in pages:
             row = {"model": name, "nodes": nodes, "edges": edges}
-            row.update(bench(browser, name, path, openable, args.screenshots))
+            row.update(bench(browser, name, path, openable, shots))
             rows.append(row)
         browser.close()
     print("| " + " | ".join(rows[0]) + " |")

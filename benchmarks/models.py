@@ -16,7 +16,10 @@ MODELS: dict[str, tuple[tuple[int, ...], str]] = {
     "vgg16": ((224, 224, 3), "VGG16, 224x224x3"),
     "resnet50": ((224, 224, 3), "ResNet50, 224x224x3"),
     "inceptionv3": ((299, 299, 3), "InceptionV3, 299x299x3"),
+    "nasnetlarge": ((331, 331, 3), "NASNetLarge, 331x331x3"),
 }
+# What run.py measures unless told (NASNetLarge is for the layout benchmark: slow to build).
+DEFAULT_MODELS = ["lenet", "vgg16", "resnet50", "inceptionv3"]
 
 
 def build(name: str):
@@ -34,6 +37,7 @@ def build(name: str):
         "vgg16": lambda: keras.applications.VGG16(weights=None, input_shape=shape),
         "resnet50": lambda: keras.applications.ResNet50(weights=None, input_shape=shape),
         "inceptionv3": lambda: keras.applications.InceptionV3(weights=None, input_shape=shape),
+        "nasnetlarge": lambda: keras.applications.NASNetLarge(weights=None, input_shape=shape),
     }
     return builders[name]()
 

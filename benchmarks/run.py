@@ -34,7 +34,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from benchmarks.models import MODELS, build, labels, samples
+from benchmarks.models import DEFAULT_MODELS, MODELS, build, labels, samples
 from tests.support.wire import metered
 
 TARGETS = {
@@ -139,7 +139,7 @@ def print_table(rows: list[dict[str, Any]], columns: list[tuple[str, str, str]])
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
+    parser.add_argument("--models", nargs="+", default=DEFAULT_MODELS, choices=list(MODELS))
     parser.add_argument("--repeats", type=int, default=9, help="timings per model")
     parser.add_argument("--predicts", type=int, default=200, help="for the memory figure")
     parser.add_argument("--no-browser", action="store_true", help="skip the page figures")

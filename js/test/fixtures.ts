@@ -143,3 +143,30 @@ export function skipGraph(): GraphSpec {
     labels: null,
   };
 }
+
+/** A ResNet-like chain: a stem, then `blocks` residual blocks (two convolutions and an add). */
+export function residualChain(blocks: number, nested = false): GraphSpec {
+  const nodes: NodeSpec[] = [node("in", "InputLayer", "feature_map", [32, 32, 3], { is_input: true })];
+  const edges: GraphSpec["edges"] = [];
+  nodes.push(node("stem", "Conv2D", "feature_map", [16, 16, 16]));
+  edges.push({ source: "in", target: "stem" });
+  let x = "stem";
+  for (let b = 0; b < blocks; b++) {
+    const parent = nested ? `block:${b}` : null;
+    const id = (s: string): string => (nested ? `block:${b}/${s}` : `b${b}_${s}`);
+    nodes.push(node(id("conv1"), "Conv2D", "feature_map", [16, 16, 16], { parent }));
+    nodes.push(node(id("conv2"), "Conv2D", "feature_map", [16, 16, 16], { parent }));
+    nodes.push(node(id("add"), "Add", "feature_map", [16, 16, 16], { parent }));
+    edges.push(
+      { source: x, target: id("conv1") },
+      { source: id("conv1"), target: id("conv2") },
+      { source: id("conv2"), target: id("add") },
+      { source: x, target: id("add") },
+    );
+    x = id("add");
+  }
+  nodes.push(node("gap", "GlobalAveragePooling2D", "vector", [16]));
+  nodes.push(node("out", "Dense", "vector", [10], { is_output: true }));
+  edges.push({ source: x, target: "gap" }, { source: "gap", target: "out" });
+  return { version: 1, name: "chain", nodes, edges, inputs: ["in"], outputs: ["out"], labels: null };
+}

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Layout } from "../src/layout";
 import { OPEN_DURATION_MS, OpenState } from "../src/scene/open-state";
 import type { LayerVisual } from "../src/visuals/types";
-import { lenetGraph } from "./fixtures";
+import { lenetGraph, residualChain } from "./fixtures";
 
 /** The part of a visual OpenState reads and drives: whether it opens, and its open progress. */
 function visualsOf(ids: string[], openable: Set<string>) {
@@ -166,5 +166,49 @@ describe("OpenState", () => {
     open.setGraph(null);
     open.setWeightIds(["conv2d"]);
     expect(open.setGraph(graph)!.nodes.get("conv2d")!.weights).toBe(true);
+  });
+});
+
+describe("OpenState wrapping for the view's aspect", () => {
+  it("wraps anew when the aspect changes, and a layer opening goes on opening", () => {
+    const graph = residualChain(40);
+    const ids = graph.nodes.map((n) => n.id);
+    const { visuals, progress } = visualsOf(ids, new Set(["b20_conv1"]));
+    const placed: Layout[] = [];
+    const open = new OpenState(visuals, { place: (l) => placed.push(l), changed: () => {} });
+    const wide = open.setGraph(graph, undefined, 2.5)!;
+    expect(open.wrapAspect).toBe(2.5);
+    open.toggle("b20_conv1");
+    const start = performance.now();
+    open.step(start + OPEN_DURATION_MS / 2);
+    const halfway = progress.get("b20_conv1")!;
+    expect(halfway[0]).toBe(true);
+    expect(halfway[1]).toBeGreaterThan(0);
+    expect(halfway[1]).toBeLessThan(1);
+    open.setAspect(0.8);
+    expect(open.wrapAspect).toBe(0.8);
+    expect(open.layout!.rows).toBeGreaterThan(wide.rows!);
+    expect(open.step(performance.now() + OPEN_DURATION_MS / 2)).toBe("moving");
+    expect(progress.get("b20_conv1")![1]).toBeLessThan(1);
+    expect(open.step(performance.now() + 2 * OPEN_DURATION_MS)).toBe("landed");
+    expect(progress.get("b20_conv1")).toEqual([true, 1]);
+    expect(placed.at(-1)).toBe(open.layout);
+    expect(open.has("b20_conv1")).toBe(true);
+  });
+
+  it("keeps the aspect for the next graph, and does nothing when it is the same", () => {
+    const graph = residualChain(40);
+    const { visuals } = visualsOf(
+      graph.nodes.map((n) => n.id),
+      new Set(),
+    );
+    let changed = 0;
+    const open = new OpenState(visuals, { place: () => {}, changed: () => changed++ });
+    open.setAspect(2.5);
+    expect(changed).toBe(0); // no graph yet
+    const first = open.setGraph(graph)!;
+    expect(first.rows).toBeGreaterThan(1);
+    open.setAspect(2.5);
+    expect(changed).toBe(0);
   });
 });

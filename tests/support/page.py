@@ -160,3 +160,37 @@ def leave_tooltip(page: Any, tooltip: Any) -> None:
     """Move the pointer to an empty corner and wait for the tooltip to go."""
     page.mouse.move(2, 2)
     tooltip.wait_for(state="hidden", timeout=10_000)
+
+
+_LABEL_RECTS_JS = """() => [...document.querySelectorAll('.layerscape .ls-label')]
+    .filter((el) => el.style.display !== 'none' && el.offsetWidth > 0)
+    .map((el) => { const r = el.getBoundingClientRect();
+                   return {text: el.textContent,
+                           x0: r.left, y0: r.top, x1: r.right, y1: r.bottom}; })"""
+
+
+def visible_labels(page: Any) -> list[dict]:
+    """Client rectangles (``x0, y0, x1, y1``) and text of every label shown on ``page``."""
+    return page.evaluate(_LABEL_RECTS_JS)
+
+
+def label_problems(page: Any, slack: float = 2.5) -> dict[str, list[str]]:
+    """Labels shown off the first view's canvas, and pairs of shown labels that overlap
+    (by more than ``slack`` pixels), by their text."""
+    canvas = page.locator(".layerscape canvas").bounding_box()
+    cx0, cy0 = canvas["x"] - 1, canvas["y"] - 1
+    cx1, cy1 = canvas["x"] + canvas["width"] + 1, canvas["y"] + canvas["height"] + 1
+    rects = visible_labels(page)
+    off = [
+        r["text"] for r in rects if r["x0"] < cx0 or r["y0"] < cy0 or r["x1"] > cx1 or r["y1"] > cy1
+    ]
+    overlapping = [
+        f"{a['text']!r} / {b['text']!r}"
+        for i, a in enumerate(rects)
+        for b in rects[i + 1 :]
+        if a["x0"] < b["x1"] - slack
+        and b["x0"] < a["x1"] - slack
+        and a["y0"] < b["y1"] - slack
+        and b["y0"] < a["y1"] - slack
+    ]
+    return {"off": off, "overlapping": overlapping}

@@ -130,6 +130,18 @@ def rgb_stats(image) -> PixelStats:
     )
 
 
+def drawn_fraction(png: bytes, tolerance: int = 8) -> float:
+    """Share of a picture's pixels that are drawn: further than ``tolerance`` (any
+    channel) from the background, its most common colour. How much of the view a model
+    fills (``benchmarks/layout.py``, the fill tests)."""
+    rgb = decode_png(png)[..., :3].astype(np.int16)
+    packed = (rgb[..., 0].astype(np.int64) << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+    values, counts = np.unique(packed.ravel(), return_counts=True)
+    bg = int(values[counts.argmax()])
+    background = np.array([(bg >> 16) & 255, (bg >> 8) & 255, bg & 255], dtype=np.int16)
+    return float((np.abs(rgb - background).max(axis=2) > tolerance).mean())
+
+
 @dataclass
 class PixelDiff:
     changed: int

@@ -109,6 +109,8 @@ export interface LayerscapeTestApi {
   screenBox(id: string): { x0: number; y0: number; x1: number; y1: number } | null;
   /** Labels shown after the last frame (level of detail). */
   visibleLabels(): number;
+  /** Rows the layout wraps into for the view's shape (1: one band). */
+  rows(): number;
   /** Client coordinates of one weight of a layer drawn as its weights: kernel (kh, kw, in, out) or (in, out), bias (out). */
   weightPoint(id: string, role: "kernel" | "bias", index: number[]): { x: number; y: number } | null;
   /** Recorded training frames the view holds. */
@@ -647,6 +649,7 @@ function render({ model, el }: RenderProps): () => void {
     hover: () => view?.hoverState ?? null,
     screenBox: (id) => view?.screenBox(id) ?? null,
     visibleLabels: () => view?.visibleLabels ?? 0,
+    rows: () => view?.layoutRows ?? 0,
     weightPoint: (id, role, index) => view?.weightClientPoint(id, role, index) ?? null,
     frameCount: () => frames.length,
     showFrame: (index) => showFrame(index),

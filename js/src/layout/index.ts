@@ -9,3 +9,5 @@ export * from "./weights";
 export * from "./groups";
 export * from "./elements";
 export * from "./folding";
+export * from "./wrap";
+export * from "./bounds";

@@ -20,7 +20,9 @@ import { layerGraph, type LayeredGraph } from "./layered";
 import { routeEdges, type Columns } from "./routes";
 import { closedSize, openSize } from "./sizes";
 import { weightsSize } from "./weights";
-import type { Bounds, EdgeLayout, Layout, NodeLayout, Vec3 } from "./types";
+import { boundsOf } from "./bounds";
+import { applyWrap, planWrap, type WrapPlan } from "./wrap";
+import type { Layout, NodeLayout, Vec3 } from "./types";
 
 /** Minimum gaps between layers along x (flow) and y (between branches). */
 export const MIN_FLOW_GAP = 1.2;
@@ -60,16 +62,48 @@ function layeredOf(graph: GraphSpec): LayeredGraph {
   return layered;
 }
 
+/** Aspects a wrap is planned for are rounded to steps of this. */
+export const ASPECT_STEP = 0.05;
+
+/** The rows each graph wraps into, per aspect asked for (chosen on its closed layout). */
+const wrapCache = new WeakMap<GraphSpec, Map<number, WrapPlan>>();
+
+function wrapPlanOf(graph: GraphSpec, aspect: number): WrapPlan {
+  let plans = wrapCache.get(graph);
+  if (!plans) {
+    plans = new Map();
+    wrapCache.set(graph, plans);
+  }
+  let plan = plans.get(aspect);
+  if (!plan) {
+    plan = planWrap(placeGraph(graph, new Set(), new Set()), aspect);
+    plans.set(aspect, plan);
+  }
+  return plan;
+}
+
 /**
  * Lays out a graph. `openIds` names the layers drawn open (feature maps spread into
  * their channel grid), `weightIds` those drawn as their weights (sized by their
- * picture, over being open); other ids are ignored.
+ * picture, over being open); other ids are ignored. With `aspect` (the view's width
+ * over its height), a long model wraps into rows that fill such a view (wrap.ts); the
+ * rows depend on the graph and the aspect only, so every layout of one graph at one
+ * aspect has the same rows, whichever layers are open.
  */
 export function layoutGraph(
   graph: GraphSpec,
   openIds: ReadonlySet<string> = new Set(),
   weightIds: ReadonlySet<string> = new Set(),
+  aspect: number | null = null,
 ): Layout {
+  const placed = placeGraph(graph, openIds, weightIds);
+  if (aspect === null || !(aspect > 0) || !Number.isFinite(aspect)) return placed;
+  // Steps of ASPECT_STEP: views of nearly the same shape share one plan.
+  return applyWrap(placed, wrapPlanOf(graph, Math.max(ASPECT_STEP, Math.round(aspect / ASPECT_STEP) * ASPECT_STEP)));
+}
+
+/** The layered placement: one band of columns along +x. */
+function placeGraph(graph: GraphSpec, openIds: ReadonlySet<string>, weightIds: ReadonlySet<string>): Layout {
   const layered = layeredOf(graph);
   const labels = graph.labels ?? null;
   const n = graph.nodes.length;
@@ -287,28 +321,6 @@ export function isotonicPlace(
     const level = bs[b] / bw[b];
     for (let i = start[b]; i < end; i++) out[column[i]] = level + offset[i];
   }
-}
-
-function boundsOf(nodes: Map<string, NodeLayout>, edges: EdgeLayout[]): Bounds {
-  const min = { x: Infinity, y: Infinity, z: Infinity };
-  const max = { x: -Infinity, y: -Infinity, z: -Infinity };
-  const grow = (x: number, y: number, z: number): void => {
-    if (x < min.x) min.x = x;
-    if (y < min.y) min.y = y;
-    if (z < min.z) min.z = z;
-    if (x > max.x) max.x = x;
-    if (y > max.y) max.y = y;
-    if (z > max.z) max.z = z;
-  };
-  for (const n of nodes.values()) {
-    const { x, y, z } = n.position;
-    const { w, h, d } = n.size;
-    grow(x - w / 2, y - h / 2, z - d / 2);
-    grow(x + w / 2, y + h / 2, z + d / 2);
-  }
-  for (const e of edges) for (const p of e.points) grow(p.x, p.y, p.z);
-  if (!Number.isFinite(min.x)) return { min: { x: 0, y: 0, z: 0 }, max: { x: 0, y: 0, z: 0 } };
-  return { min, max };
 }
 
 /** Linear interpolation between two layouts of the same graph (for open/close tweens). */

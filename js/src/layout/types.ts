@@ -56,4 +56,6 @@ export interface Layout {
   bounds: Bounds;
   /** Number of depth columns. */
   depthCount: number;
+  /** Rows the columns wrap into (wrap.ts); absent: one row. */
+  rows?: number;
 }

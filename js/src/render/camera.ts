@@ -12,6 +12,9 @@ export const FOV = 35;
 /** For very long models, a more frontal view that uses the width of the view. */
 export const LONG_VIEW = new Vector3(0.22, 0.3, 1).normalize();
 
+/** For a model wrapped into rows: nearly frontal, so that the rows stay level and fill the view. */
+export const WRAP_VIEW = new Vector3(0.1, 0.14, 1).normalize();
+
 /** In a narrow view, a view further round to the side, so that the model recedes. */
 export const NARROW_VIEW = new Vector3(1.4, 0.45, 1).normalize();
 
@@ -20,11 +23,14 @@ const clamp01 = (v: number): number => Math.min(1, Math.max(0, v));
 /**
  * The default view for a model of these bounds: the 3/4 view, turning towards the
  * front as the model gets longer than it is tall (x-extent over y-extent 8 → 30), and
- * further to the side in a narrow viewport (aspect 1.6 → 0.8).
+ * further to the side in a narrow viewport (aspect 1.6 → 0.8). A model wrapped into
+ * `rows` > 1 rows is seen from the front: from the side, its rows would shear into a
+ * parallelogram that fills the view far less.
  */
-export function viewDirection(bounds: Bounds, aspect = 2): Vector3 {
+export function viewDirection(bounds: Bounds, aspect = 2, rows = 1): Vector3 {
   const length = bounds.max.x - bounds.min.x;
   const height = Math.max(1e-6, bounds.max.y - bounds.min.y);
+  if (rows > 1) return WRAP_VIEW.clone();
   const long = clamp01((length / height - 8) / 22);
   const narrow = clamp01((1.6 - aspect) / 0.8);
   return DEFAULT_VIEW.clone()

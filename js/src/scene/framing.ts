@@ -7,8 +7,8 @@
 
 import { Vector3, type PerspectiveCamera } from "three";
 
-import type { Bounds, Layout } from "../layout";
-import { CameraRig, type ScreenMargins } from "../render/camera";
+import { boundsOf, hasUnitLabels, labelWidth, type Bounds, type Layout, type NodeLayout } from "../layout";
+import { CameraRig, viewDirection, type ScreenMargins } from "../render/camera";
 
 /** Pixels kept around the model's box for text: captions below, the output's badge above. */
 export const CAPTION_MARGIN_PX = 36;
@@ -22,6 +22,48 @@ export const BLOCK_FILL = 0.75;
 export const PAN_DURATION_MS = 350;
 /** Above a model with neither badge nor nested models. */
 const PLAIN_TOP_PX = 8;
+
+/**
+ * The shape (width over height) the layout should have to fill a view of `width` x
+ * `height` CSS pixels once the text margins are kept; null before the view has a size.
+ */
+export function layoutAspect(width: number, height: number): number | null {
+  const w = width - 2 * SIDE_MARGIN_PX;
+  const h = height - CAPTION_MARGIN_PX - BADGE_MARGIN_PX;
+  if (!(w > 0) || !(h > 0) || !Number.isFinite(w / h)) return null;
+  return w / h;
+}
+
+/** Pixels per character of a unit label ("versicolor 32.7%", 10 px font) and before it. */
+export const UNIT_LABEL_CHAR_PX = 6;
+export const UNIT_LABEL_PAD_PX = 8;
+/** Characters a unit label adds for its score (" 100.0%"). */
+const SCORE_CHARS = 7;
+
+/**
+ * What the fit frames of a layout: its bounds, but with each labelled output's room for
+ * unit labels (world units sized for a far view, mostly empty up close) left out, and
+ * the pixels those labels take on screen (0: none). The room is kept as a margin in
+ * pixels instead, so that a small model is centred on what is drawn and its output's
+ * labels still fit.
+ */
+export function drawnExtent(layout: Layout, labels: readonly string[] | null): { bounds: Bounds; labelPx: number } {
+  if (!labels) return { bounds: layout.bounds, labelPx: 0 };
+  let trimmed: Map<string, NodeLayout> | null = null;
+  const room = labelWidth(labels);
+  for (const [id, n] of layout.nodes) {
+    if (!hasUnitLabels(n.node, labels) || n.weights || n.size.w <= room) continue;
+    trimmed ??= new Map(layout.nodes);
+    const w = n.size.w - room;
+    trimmed.set(id, { ...n, position: { ...n.position, x: n.position.x - room / 2 }, size: { ...n.size, w } });
+  }
+  if (!trimmed) return { bounds: layout.bounds, labelPx: 0 };
+  const longest = labels.reduce((m, l) => Math.max(m, l.length), 0);
+  return {
+    bounds: boundsOf(trimmed, layout.edges),
+    labelPx: UNIT_LABEL_PAD_PX + UNIT_LABEL_CHAR_PX * (longest + SCORE_CHARS),
+  };
+}
 
 /** A box drawn around some layers (a nested model's frame), corners as [x, y, z]. */
 export interface FramedBox {
@@ -77,8 +119,8 @@ export class Framing {
   private userMoved = false;
   /** The layer the camera flies or flew to, until the user or a reset moves it away. */
   private focus: string | null = null;
-  /** The model has an output badge (class labels) above it. */
-  private badge = false;
+  /** The model's class labels (an output badge above it, unit labels right of it), or null. */
+  private labels: readonly string[] | null = null;
   private connected = false;
   /** The camera when a controls interaction began. */
   private readonly before = { position: new Vector3(), target: new Vector3() };
@@ -134,9 +176,9 @@ export class Framing {
     }
   };
 
-  /** A new model (or none): the focus is cleared; `badge` says whether it has class labels above it. */
-  setModel(badge: boolean): void {
-    this.badge = badge;
+  /** A new model (or none): the focus is cleared; `labels`: its class labels (null or empty: none). */
+  setModel(labels: readonly string[] | null): void {
+    this.labels = labels && labels.length > 0 ? labels : null;
     this.setFocus(null);
   }
 
@@ -148,7 +190,7 @@ export class Framing {
 
   /** The layout moved (open/close tween): until the user moves the camera, it keeps the whole model in view. */
   follow(layout: Layout): void {
-    if (!this.userMoved) this.rig.fit(this.boundsOf(layout), this.margins());
+    if (!this.userMoved) this.fitTo(layout);
   }
 
   /** Back to the 3/4 view of the whole model (as it is laid out now). */
@@ -251,15 +293,19 @@ export class Framing {
     if (!layout) return;
     const { width, height } = this.hooks.size();
     this.rig.setViewSize(width, height);
-    this.rig.fit(this.boundsOf(layout), this.margins());
+    this.fitTo(layout);
   }
 
-  private boundsOf(layout: Layout): Bounds {
-    return boundsWithBoxes(layout.bounds, this.hooks.groupBoxes());
+  private fitTo(layout: Layout): void {
+    const { bounds: drawn, labelPx } = drawnExtent(layout, this.labels);
+    const bounds = boundsWithBoxes(drawn, this.hooks.groupBoxes());
+    const margins = this.margins();
+    margins.right = Math.max(margins.right, labelPx);
+    this.rig.fit(bounds, margins, viewDirection(bounds, this.rig.camera.aspect, layout.rows ?? 1));
   }
 
   private margins(): ScreenMargins {
-    return screenMargins(this.badge, this.hooks.groupBoxes().length > 0);
+    return screenMargins(this.labels !== null, this.hooks.groupBoxes().length > 0);
   }
 
   dispose(): void {

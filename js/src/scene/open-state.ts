@@ -66,6 +66,8 @@ export class OpenState {
   /** The layout drawn last (mid-tween while animating). */
   private drawn: Layout | null = null;
   private tween: Tween | null = null;
+  /** The view's aspect the layout wraps its rows for (null: one band). */
+  private aspect: number | null = null;
 
   /** `visuals`: the view's layer visuals by id (its live map, read here, never changed). */
   constructor(
@@ -78,13 +80,14 @@ export class OpenState {
    * any tween (the graph's visuals are built from this layout afterwards). `folded`:
    * the blocks folded from the start (default: those still folded that it has).
    */
-  setGraph(graph: GraphSpec | null, folded?: Iterable<string>): Layout | null {
+  setGraph(graph: GraphSpec | null, folded?: Iterable<string>, aspect: number | null = this.aspect): Layout | null {
     this.graph = graph;
     if (folded) {
       this.folded.clear();
       for (const id of folded) this.folded.add(id);
     }
     this.tween = null;
+    this.aspect = aspect;
     if (!graph) {
       this.visible = null;
       this.target = this.drawn = null;
@@ -98,7 +101,7 @@ export class OpenState {
     for (const id of [...this.folded]) if (!groups.has(id)) this.folded.delete(id);
     this.visible = foldGraph(graph, this.folded);
     const started = performance.now();
-    const layout = layoutGraph(this.visible.graph, this.open, this.weights);
+    const layout = layoutGraph(this.visible.graph, this.open, this.weights, this.aspect);
     measure("layerscape:layout", started);
     this.target = this.drawn = layout;
     return layout;
@@ -152,7 +155,7 @@ export class OpenState {
     this.hooks.onFoldChange?.(this.foldedIds());
     if (after === before) return; // only blocks inside a folded block changed
     this.visible = after;
-    const to = layoutGraph(after.graph, this.open, this.weights);
+    const to = layoutGraph(after.graph, this.open, this.weights, this.aspect);
     const from = foldTweenStart(this.drawn ?? this.target, to, before, after);
     this.target = to;
     this.hooks.refold?.(after, from);
@@ -166,6 +169,11 @@ export class OpenState {
       for (const [id, open] of changes) this.visuals.get(id)?.setOpen(open, 1);
     }
     this.hooks.changed();
+  }
+
+  /** The view's aspect the layout wraps for (null: one band). */
+  get wrapAspect(): number | null {
+    return this.aspect;
   }
 
   /** The layout for the open set, once a tween has landed. */
@@ -219,6 +227,19 @@ export class OpenState {
     this.hooks.changed();
   }
 
+  /**
+   * The view's shape changed: the layout wraps its rows for `aspect` from now on,
+   * moving there (tweened unless `animate` is false; layers opening or closing go on
+   * doing so).
+   */
+  setAspect(aspect: number | null, animate = true): void {
+    if (aspect === this.aspect) return;
+    this.aspect = aspect;
+    if (!this.graph || !this.target) return;
+    this.relayout(new Map(), animate);
+    this.hooks.changed();
+  }
+
   toggle(id: string, animate = true): void {
     const next = new Set(this.open);
     if (next.has(id)) next.delete(id);
@@ -260,19 +281,19 @@ export class OpenState {
   private relayout(changes: Map<string, boolean>, animate: boolean): void {
     if (!this.graph || !this.target) return;
     const started = performance.now();
-    const to = layoutGraph(this.visible?.graph ?? this.graph, this.open, this.weights);
+    const to = layoutGraph(this.visible?.graph ?? this.graph, this.open, this.weights, this.aspect);
     measure("layerscape:relayout", started);
     const from = this.drawn ?? this.target;
     this.target = to;
+    // Layers already mid-animation keep going towards their new state (or land there).
+    const merged = new Map(this.tween?.changes ?? []);
+    for (const [id, open] of changes) merged.set(id, open);
     if (animate) {
-      // Layers already mid-animation keep animating towards their new state.
-      const merged = new Map(this.tween?.changes ?? []);
-      for (const [id, open] of changes) merged.set(id, open);
       this.tween = { from, to, start: performance.now(), changes: merged };
     } else {
       this.tween = null;
       this.place(to);
-      for (const [id, open] of changes) this.visuals.get(id)?.setOpen(open, 1);
+      for (const [id, open] of merged) this.visuals.get(id)?.setOpen(open, 1);
     }
   }
 

@@ -17,7 +17,7 @@ import { createRenderer, type FrameInfo, type ViewportRenderer } from "../render
 import type { BoxesState, GraphSpec } from "../spec";
 import { BoxOverlay } from "./boxes";
 import { SceneContents } from "./contents";
-import { Framing } from "./framing";
+import { Framing, layoutAspect } from "./framing";
 import { clickOpens, Hover } from "./hover";
 import { LayerMarks } from "./marks";
 import { measure } from "./measure";
@@ -25,6 +25,7 @@ import { Minimap } from "./minimap";
 import { OpenState } from "./open-state";
 import type { HoverState } from "./relations";
 import { ScreenGeometry, type ClientBox, type ClientPoint } from "./screen-geometry";
+import { WrapAspect } from "./wrap-aspect";
 
 export { OPEN_DURATION_MS } from "./open-state";
 
@@ -65,6 +66,7 @@ export class SceneView {
   private palette: Palette = PALETTES.light;
   private lastFrame: FrameInfo = { calls: 0, triangles: 0 };
   private readonly callbacks: ViewCallbacks;
+  private readonly wrap: WrapAspect;
 
   constructor(container: HTMLElement, callbacks: ViewCallbacks = {}) {
     this.frames = new FrameScheduler((now) => this.draw(now, callbacks));
@@ -74,6 +76,7 @@ export class SceneView {
       // page never paints the canvas blank (a view `ready` stays on screen).
       onResize: (w, h) => {
         this.framing?.resize(w, h);
+        this.wrap?.resized(layoutAspect(w, h));
         if (this.frames.frames > 0) this.frames.redraw();
       },
       onRestore: () => this.frames.redraw(),
@@ -154,6 +157,11 @@ export class SceneView {
     });
     this.framing.resize(this.viewport.width(), this.viewport.height());
     this.framing.connect();
+    // The rows follow the view's shape (debounced; open/close tweens go on).
+    this.wrap = new WrapAspect(
+      () => this.open.wrapAspect,
+      (aspect) => this.open.setAspect(aspect),
+    );
     this.hover.connect();
     this.minimap.connect();
   }
@@ -206,6 +214,12 @@ export class SceneView {
     return this.viewport.context();
   }
 
+  /** Rows the layout wraps into for the view's shape (1: one band; 0: no model). */
+  get layoutRows(): number {
+    const layout = this.open.layout;
+    return layout ? (layout.rows ?? 1) : 0;
+  }
+
   /** Labels on screen after the last frame. */
   get visibleLabels(): number {
     return this.labels.visibleCount;
@@ -242,8 +256,9 @@ export class SceneView {
     this.clearVisuals();
     this.graph = graph;
     const started = performance.now();
-    const layout = this.open.setGraph(graph, folded);
-    this.framing.setModel((graph?.labels?.length ?? 0) > 0);
+    this.wrap.cancel();
+    const layout = this.open.setGraph(graph, folded, layoutAspect(this.viewport.width(), this.viewport.height()));
+    this.framing.setModel(graph?.labels ?? null);
     this.contents.build(this.open.visibleGraph, layout, (id) => this.open.has(id));
     this.marks.place(layout);
     for (const [id, visual] of this.contents.visuals) visual.setWeightsShown?.(this.open.showsWeights(id));
@@ -484,6 +499,7 @@ export class SceneView {
   }
 
   dispose(): void {
+    this.wrap.cancel();
     this.frames.dispose();
     this.hover.disconnect();
     this.framing.disconnect();

@@ -84,10 +84,18 @@ export abstract class BaseVisual implements LayerVisual {
     // above the layer, then the same three one font step smaller; hidden only when
     // none of these is free.
     const below = (out: Vector3): Vector3 =>
-      out.set(this.group.position.x, this.group.position.y - this.size.h / 2, this.group.position.z + this.size.d / 2);
+      out.set(
+        this.group.position.x + this.captionX(),
+        this.group.position.y - this.size.h / 2,
+        this.group.position.z + this.size.d / 2,
+      );
     // the top back edge, so that the caption clears the top of a thick stack
     const above = (out: Vector3): Vector3 =>
-      out.set(this.group.position.x, this.group.position.y + this.size.h / 2, this.group.position.z - this.size.d / 2);
+      out.set(
+        this.group.position.x + this.captionX(),
+        this.group.position.y + this.size.h / 2,
+        this.group.position.z - this.size.d / 2,
+      );
     this.caption = this.addLabel(
       {
         className: "ls-caption",
@@ -104,6 +112,11 @@ export abstract class BaseVisual implements LayerVisual {
       },
       this.captionLines(),
     );
+  }
+
+  /** Where along x (from the box's centre) the caption hangs: under what is drawn. */
+  protected captionX(): number {
+    return 0;
   }
 
   protected captionLines(): Array<{ text: string; className?: string }> {

@@ -87,6 +87,12 @@ export class NeuronsVisual extends BaseVisual {
     return [-w / 2 + pitch / 2 + col * pitch, (rows * pitch) / 2 - pitch / 2 - row * pitch];
   }
 
+  /** Under the units, not the room kept right of them for their labels. */
+  protected override captionX(): number {
+    const { cols, pitch } = this.cells;
+    return this.cellCentre(0)[0] - pitch / 2 + (cols * pitch) / 2;
+  }
+
   protected layoutChildren(_size: Size3): void {}
 
   private paintNeutral(): void {
