@@ -68,7 +68,7 @@ export const ASPECT_STEP = 0.05;
 /** The rows each graph wraps into, per aspect asked for (chosen on its closed layout). */
 const wrapCache = new WeakMap<GraphSpec, Map<number, WrapPlan>>();
 
-function wrapPlanOf(graph: GraphSpec, aspect: number): WrapPlan {
+function wrapPlanOf(graph: GraphSpec, aspect: number, placed: Layout): WrapPlan {
   let plans = wrapCache.get(graph);
   if (!plans) {
     plans = new Map();
@@ -76,7 +76,11 @@ function wrapPlanOf(graph: GraphSpec, aspect: number): WrapPlan {
   }
   let plan = plans.get(aspect);
   if (!plan) {
-    plan = planWrap(placeGraph(graph, new Set(), new Set()), aspect);
+    // Planned on the closed layout: `placed` itself when nothing in it is open or shows weights.
+    const closed = [...placed.nodes.values()].every((n) => !n.open && !n.weights)
+      ? placed
+      : placeGraph(graph, new Set(), new Set());
+    plan = planWrap(closed, aspect);
     plans.set(aspect, plan);
   }
   return plan;
@@ -99,7 +103,8 @@ export function layoutGraph(
   const placed = placeGraph(graph, openIds, weightIds);
   if (aspect === null || !(aspect > 0) || !Number.isFinite(aspect)) return placed;
   // Steps of ASPECT_STEP: views of nearly the same shape share one plan.
-  return applyWrap(placed, wrapPlanOf(graph, Math.max(ASPECT_STEP, Math.round(aspect / ASPECT_STEP) * ASPECT_STEP)));
+  const step = Math.max(ASPECT_STEP, Math.round(aspect / ASPECT_STEP) * ASPECT_STEP);
+  return applyWrap(placed, wrapPlanOf(graph, step, placed));
 }
 
 /** The layered placement: one band of columns along +x. */
