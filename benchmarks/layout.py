@@ -112,8 +112,15 @@ VIEW_WIDTH, VIEW_HEIGHT = 1280, 560
 
 
 def folds() -> bool:
-    """Whether this ``ModelView`` can fold blocks (takes ``fold=``)."""
-    return "fold" in inspect.signature(ModelView.__init__).parameters
+    """Whether this ``ModelView`` can fold blocks (takes ``fold=``, as a named parameter
+    or among the options it declares)."""
+    if "fold" in inspect.signature(ModelView.__init__).parameters:
+        return True
+    try:
+        from layerscape.options import ViewOptions
+    except ImportError:  # a tree from before the options were declared
+        return False
+    return "fold" in ViewOptions.__annotations__
 
 
 def save_fill_page(name: str, folder: Path, fold: str | None) -> Path:
