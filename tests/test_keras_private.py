@@ -24,6 +24,9 @@ ALLOWED: set[tuple[str, str]] = {
     ("training.py", "_recording"),
     ("training.py", "_add_history"),
     ("training.py", "_show_step"),
+    # ipywidgets' Widget._handle_msg, which ModelView overrides to check the page's
+    # messages first (messages.check_page_message) and then calls
+    ("widget.py", "_handle_msg"),
 }
 
 
