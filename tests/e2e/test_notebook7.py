@@ -90,8 +90,14 @@ def test_notebook7_shows_redraws_and_follows_the_theme(page, notebook_server, pa
     nb.set_theme("JupyterLab Dark")
     _one_view(page, "the view to take the dark theme", lambda v: v["theme"] == "dark",
               nb.describe_cells)  # fmt: skip
-    dark = _drawn(page)
-    assert sum(dark["background"]) < sum(light["background"]) - 200, (dark, light)
+
+    # The theme attribute changes first; the canvas repaints on the next frame.
+    def repainted_dark():
+        pixels = _drawn(page)
+        return pixels if sum(pixels["background"]) < sum(light["background"]) - 200 else None
+
+    wait_until(repainted_dark, 10, "the canvas to repaint on the dark background",
+               lambda: str(canvas_pixels(page)))  # fmt: skip
     root.screenshot(path=str(artifacts / "notebook7-dark.png"))
     nb.set_theme("JupyterLab Light")
     _one_view(page, "the view back in the light theme", lambda v: v["theme"] == "light",
