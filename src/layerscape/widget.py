@@ -249,7 +249,8 @@ class ModelView(anywidget.AnyWidget):
         drawn when the view was displayed, because those front ends answer an updated
         output by building the widget view again (a scene build, the camera lost): call
         this once before saving, so that GitHub shows the last prediction. The live view
-        is rebuilt once.
+        is rebuilt once (JupyterLab keeps the old one's scene until the output is
+        cleared: its renderer drops the old view without disposing it).
 
         Returns
         -------

@@ -90,13 +90,13 @@ def test_each_views_output_carries_a_picture_of_its_last_predict(saved: Path):
     pictures = [base64.b64decode(o.data["image/png"]) for o in outputs]
     sizes = [len(p) for p in pictures]
     print("picture bytes:", sizes)
-    assert all(2_000 < n < 60_000 for n in sizes), sizes
+    assert all(200 < n < 60_000 for n in sizes), sizes  # KBs, not MBs
     for picture, name in zip(pictures, ("first", "second")):
         rgb = np.asarray(decode_png(picture))[..., :3]
         colours = np.unique(rgb.reshape(-1, 3), axis=0).shape[0]
-        # Before any predict a picture has four colours (background, tiles, edges):
-        # activations drawn means many. `first` was displayed before its predict.
-        assert colours > 40, f"{name}'s picture shows no activations ({colours} colours)"
+        # Before any predict a picture has three colours (background, tiles, edges):
+        # activations drawn mean many more. `first` was displayed before its predict.
+        assert colours > 12, f"{name}'s picture shows no activations ({colours} colours)"
     # The saved widget state holds each view; the page mounts them from it.
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     ids = [o.data["application/vnd.jupyter.widget-view+json"]["model_id"] for o in outputs]
