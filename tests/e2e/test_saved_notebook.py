@@ -24,7 +24,7 @@ import pytest
 from tests.support.chromium import guard_network
 from tests.support.page import settle, shoot, wait_for
 from tests.support.paths import REPO_ROOT
-from tests.support.pixels import assert_drawn, decode_png, pixel_diff
+from tests.support.pixels import assert_drawn, decode_png, pixel_diff, pixel_stats
 
 pytestmark = pytest.mark.e2e
 
@@ -179,7 +179,10 @@ def test_without_scripts_the_page_shows_each_views_picture(saved: Path, browser,
         for i in range(2):
             assert pictures.nth(i).evaluate("(img) => img.complete && img.naturalWidth") > 50
             assert pictures.nth(i).is_visible()
-            assert_drawn(pictures.nth(i).screenshot(), f"picture {i}")
+            # Shown as drawn: as many colours as a picture of activations has (the
+            # canvas thresholds of assert_drawn are for a large 3D view, not a 96 px MLP).
+            stats = pixel_stats(pictures.nth(i).screenshot())
+            assert stats.distinct_colors > 12 and stats.variance > 10, stats.describe()
         page.screenshot(path=str(artifacts / "saved-page-no-scripts.png"), full_page=True)
         assert page.locator(".layerscape").count() == 0
         assert not net.offending, net.offending
