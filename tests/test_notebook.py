@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import shutil
 from pathlib import Path
 
@@ -24,11 +25,18 @@ def _execute(name: str, tmp_path: Path) -> list:
 
 
 def _widgets(outputs: list) -> list:
-    return [
+    """The outputs showing a widget. A ModelView is shown as ``display_data`` (it carries a
+    display id, for its picture: layerscape.notebook_display), each with a PNG picture a
+    renderer without scripts shows; other widgets (an HBox) stay ``execute_result``."""
+    shown = [
         o for o in outputs
-        if o.output_type == "execute_result"
+        if o.output_type in ("execute_result", "display_data")
         and "application/vnd.jupyter.widget-view+json" in o.get("data", {})
     ]  # fmt: skip
+    for o in shown:
+        if o.output_type == "display_data":
+            assert base64.b64decode(o.data["image/png"]).startswith(b"\x89PNG"), o.data.keys()
+    return shown
 
 
 def _text(outputs: list) -> str:
@@ -88,7 +96,9 @@ def test_training_executes_records_and_exports_the_run(tmp_path):
 def test_gallery_executes_every_entry_live(tmp_path):
     outputs = _execute("gallery.ipynb", tmp_path)
     # LeNet, five classifiers, the detector, the generator, the dashboard's HBox.
-    assert len(_widgets(outputs)) == 9
+    widgets = _widgets(outputs)
+    assert len(widgets) == 9
+    assert [o.output_type for o in widgets].count("display_data") == 8  # the views
     text = _text(outputs)
     assert "samples kept: 8" in text and "comparing samples (0, 1)" in text
     for line in ("alexnet: 14 layers", "vgg16: 23 layers", "resnet50: 177 layers"):

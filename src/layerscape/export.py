@@ -168,7 +168,7 @@ def render_page(
         payload=base64.b64encode(payload).decode("ascii"),
         frames=json.dumps([base64.b64encode(f).decode("ascii") for f in frames]),
         samples=json.dumps([base64.b64encode(f).decode("ascii") for f in samples]),
-        bundle=_script_safe(bundle.read_text(encoding="utf-8")),
+        bundle=script_safe(bundle.read_text(encoding="utf-8")),
     )
 
 
@@ -177,7 +177,8 @@ def payload_room(page_without_payload: str, max_bytes: int) -> int:
     return max(0, (max_bytes - len(page_without_payload.encode("utf-8"))) * 3 // 4)
 
 
-def _script_safe(text: str) -> str:
+def script_safe(text: str) -> str:
+    """``text`` (JavaScript or JSON) made safe to inline in a ``<script>`` element."""
     # "</script" (any case) would end the inline element early and "<!--" would switch
     # the HTML parser into its escaped mode; "<\/" and "<\!" mean the same inside JS
     # strings and regexes, the only places a minified bundle holds them.

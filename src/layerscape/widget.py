@@ -22,7 +22,9 @@ from .graph import graph_from_plan
 from .images import check_images, with_images
 from .inputs import check_labels, check_layer_id, check_layer_ids, check_openable, means_all
 from .messages import PageMessageWarning, check_page_message, clean_page_state
+from .notebook_display import PictureOutputs
 from .options import COLOR_SCOPES, SUMMARIES, THEMES, ViewOptions, check_options
+from .picture import model_picture_png
 from .plan import plan_model
 from .recording import Recording, fit_frames
 from .runners import runner_for
@@ -173,6 +175,10 @@ class ModelView(anywidget.AnyWidget):
         # The step the last payload showed: re-sent payloads (a layer opened, the
         # summary changed) still name it.
         self._step: TrainingStep | None = None
+        # The outputs showing this view and their picture (notebook_display.py); the
+        # payload's version says when that picture is behind.
+        self._outputs_shown = PictureOutputs(self)
+        self._payload_version = 0
         super().__init__(_graph=graph, _folded=initial_folded(graph, fold), **options)
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
@@ -201,6 +207,62 @@ class ModelView(anywidget.AnyWidget):
         (``messages.check_page_message``): a malformed one is warned about, never raised."""
         if check_page_message(msg, custom_handlers=len(self._msg_callbacks.callbacks)):
             super()._handle_msg(msg)
+
+    def _ipython_display_(self) -> None:
+        # IPython calls this (for `view` as a cell's last line and display(view)) rather
+        # than _repr_mimebundle_: the output gets the picture and this view's display id.
+        self._outputs_shown.display()
+
+    def widget_bundle(self) -> dict[str, Any] | None:
+        """ipywidgets' mime bundle of the view (widget view and text), or None once the
+        widget is closed. What a notebook output holds besides :meth:`picture`."""
+        bundle: Any = self._repr_mimebundle_() if callable(self._repr_mimebundle_) else None
+        if isinstance(bundle, tuple):  # anywidget's (data, metadata); the metadata is empty
+            bundle = bundle[0]
+        return dict(bundle) if bundle else None
+
+    def picture(self) -> bytes:
+        """A flat PNG picture of the view with the shown sample's activations.
+
+        It is what a saved notebook shows where scripts do not run (GitHub, nbviewer
+        without widgets): each layer one panel, left to right, joined by the graph's
+        edges (``layerscape.picture``). Before any prediction it shows the model's
+        structure. Every output of the view carries it (``image/png``).
+
+        Returns
+        -------
+        bytes
+            A PNG file, ``picture.PICTURE_HEIGHT`` (200) pixels high and at most
+            ``picture.PICTURE_MAX_WIDTH`` (1200) wide.
+        """
+        return model_picture_png(self._graph, self._activations, self.theme)  # type: ignore[arg-type]
+
+    def picture_key(self) -> tuple[Any, ...]:
+        """What :meth:`picture` depends on: the payload sent last and the theme."""
+        return (self._payload_version, self.theme)
+
+    def refresh_picture(self) -> bool:
+        """Put a new :meth:`picture` in every output showing this view.
+
+        Run headless (``nbconvert --execute``, nbclient) the outputs follow each cell by
+        themselves. In a live JupyterLab, Notebook 7 or VS Code they keep the picture
+        drawn when the view was displayed, because those front ends answer an updated
+        output by building the widget view again (a scene build, the camera lost): call
+        this once before saving, so that GitHub shows the last prediction. The live view
+        is rebuilt once (JupyterLab keeps the old one's scene until the output is
+        cleared: its renderer drops the old view without disposing it).
+
+        Returns
+        -------
+        bool
+            Whether there was an output to update (the view has been displayed and is
+            not closed).
+        """
+        return self._outputs_shown.refresh()
+
+    @traitlets.observe("_payload")
+    def _on_payload(self, change: dict[str, Any]) -> None:
+        self._payload_version += 1
 
     @traitlets.observe("summary")
     def _on_summary(self, change: dict[str, Any]) -> None:

@@ -67,7 +67,8 @@ export interface PageHandle {
 
 type PageWindow = Window & { layerscapePage?: PageHandle };
 
-function base64Bytes(text: string): Uint8Array {
+/** The bytes of a base64 text (an exported page's payloads, a saved notebook's buffers). */
+export function base64Bytes(text: string): Uint8Array {
   const raw = atob(text);
   const bytes = new Uint8Array(raw.length);
   for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);

@@ -67,6 +67,7 @@ import { SceneView } from "../scene/view";
 import type { GraphSpec } from "../spec";
 import type { RenderProps, TraitName, WidgetModel, WidgetModule } from "./model";
 import { createNavigator } from "./navigate";
+import { mountSavedViews } from "./saved";
 import { mountStandalone, StandaloneModel, type PageHandle } from "./standalone";
 
 export type { RenderProps, WidgetModel } from "./model";
@@ -679,6 +680,12 @@ const widget: WidgetModule = { initialize, render };
  * own state, through the stand-in model of standalone.ts. */
 export function mountPage(): PageHandle {
   return mountStandalone(widget);
+}
+
+/** A saved notebook page's entry (the nbconvert exporter's one call): mount every saved
+ * view from the state the notebook holds (saved.ts). */
+export function mountSaved(): PageHandle[] {
+  return mountSavedViews(widget);
 }
 
 export default widget;
