@@ -132,7 +132,10 @@ def measure_once(browser, html: Path) -> dict[str, float]:
 
 
 def measure(folders: Sequence[Path], models: Sequence[str], runs: int) -> dict:
-    """Runs × (model × folder), interleaved; returns {(folder, model): [figures, ...]}."""
+    """Each run opens every model in every folder, interleaved.
+
+    Returns {(folder, model): [figures of each run]}.
+    """
     from playwright.sync_api import sync_playwright
 
     results: dict[tuple[str, str], list[dict[str, float]]] = {}
@@ -144,8 +147,8 @@ def measure(folders: Sequence[Path], models: Sequence[str], runs: int) -> dict:
             for _ in range(runs):
                 for name in models:
                     for folder in folders:
-                        html = Path(folder) / f"{name}.html"
-                        results.setdefault((str(folder), name), []).append(measure_once(browser, html))
+                        row = measure_once(browser, Path(folder) / f"{name}.html")
+                        results.setdefault((str(folder), name), []).append(row)
         finally:
             browser.close()
     return results

@@ -53,7 +53,7 @@ def test_resnet50_starts_folded_and_unfolds_in_place(resnet_page, page, page_log
 
 def _shape(shape: list[int | None]) -> str:
     """A shape as the tooltip prints it (js/src/data/format.ts formatShape)."""
-    return "×".join("?" if d is None else str(d) for d in shape)
+    return "\N{MULTIPLICATION SIGN}".join("?" if d is None else str(d) for d in shape)
 
 
 def test_hover_on_a_folded_block_tells_what_it_holds(resnet_page, page, page_log):
