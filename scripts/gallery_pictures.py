@@ -5,14 +5,17 @@ models trained here, the classifiers untrained), saved as an offline page and
 photographed in headless Chromium at the view's default size. Run from the clone's root
 (about three minutes on two cores; the pictures are committed, so CI does not run it)::
 
-    python scripts/gallery_pictures.py [OUT_DIR]
+    python scripts/gallery_pictures.py [OUT_DIR] [--only ENTRY ...]
+
+``--only resnet50 inception_v3`` redraws just those entries (names as the files are).
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -78,13 +81,19 @@ def entries() -> Iterator[tuple[str, Callable[[], ModelView]]]:
     yield "generator", generator_view
 
 
-def main(out: Path = OUT) -> None:
+def main(out: Path = OUT, only: Sequence[str] = ()) -> None:
     from playwright.sync_api import sync_playwright
 
+    known = [name for name, _ in entries()]
+    unknown = sorted(set(only) - set(known))
+    if unknown:
+        raise SystemExit(f"no gallery entries {unknown}; expected some of {known}")
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         browser = launch(playwright)
         for name, build in entries():
+            if only and name not in only:
+                continue
             page_path = Path(tmp) / f"{name}.html"
             build().save_html(page_path)
             page, log = new_page(browser)
@@ -96,4 +105,8 @@ def main(out: Path = OUT) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("out", nargs="?", type=Path, default=OUT)
+    parser.add_argument("--only", nargs="+", default=[], metavar="ENTRY")
+    args = parser.parse_args()
+    main(args.out, args.only)

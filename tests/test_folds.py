@@ -66,3 +66,47 @@ def test_payload_leaves_out_channels_of_hidden_layers(resnet):
     header, _ = decode_payload(view._payload)
     full = {s["node"] for s in header["tensors"] if s["role"] == "full" and s["channels_total"]}
     assert full & hidden
+
+
+def _page_update(state):
+    """A comm message as the page's update arrives (``content.data``, ``buffers``)."""
+    return {"content": {"data": {"method": "update", "state": state}}, "buffers": []}
+
+
+@pytest.mark.parametrize(
+    ("sent", "words"),
+    [
+        ("conv2_block1", "expected a list of block ids"),
+        (None, "expected a list of block ids"),
+        ({"id": "conv2_block1"}, "expected a list of block ids"),
+        (7, "expected a list of block ids"),
+    ],
+)
+def test_a_malformed_folded_from_the_page_is_dropped_and_the_view_still_works(resnet, sent, words):
+    from layerscape.messages import PageMessageWarning
+
+    view = ModelView(resnet)
+    folded = view.folded
+    view.predict(sample_for("resnet50")[0])
+    payload = bytes(view._payload)
+    with pytest.warns(PageMessageWarning, match=words):
+        view._handle_msg(_page_update({"_folded": sent}))
+    assert view.folded == folded
+    assert bytes(view._payload) == payload  # nothing re-sent for a dropped value
+    # Still a working view: it unfolds, folds and predicts for what it shows.
+    view.unfold(folded[0])
+    assert folded[0] not in view.folded
+    header, _ = decode_payload(view._payload)
+    inner = set(next(g for g in view.graph["groups"] if g["id"] == folded[0])["nodes"])
+    assert inner & {s["node"] for s in header["tensors"] if s["role"] == "full"}
+
+
+def test_unknown_ids_in_folded_from_the_page_are_dropped_with_a_warning(resnet):
+    from layerscape.messages import PageMessageWarning
+
+    view = ModelView(resnet)
+    folded = view.folded
+    kept = folded[1:]
+    with pytest.warns(PageMessageWarning, match="not blocks of this model"):
+        view._handle_msg(_page_update({"_folded": [*kept, 7, "no_such_block", kept[0]]}))
+    assert view.folded == kept

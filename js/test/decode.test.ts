@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { asDataView, decodePayload, decodeU8 } from "../src/data/decode";
+import { asDataView, decodePayload, decodeU8, undecodedTensors } from "../src/data/decode";
 import { U8_MAX_CODE, U8_NAN, U8_NEG_INF, U8_POS_INF, type Reduce, type TensorSection } from "../src/spec";
 
 /** What a test hands the encoder for one section. */
@@ -90,6 +90,23 @@ describe("decodePayload", () => {
     const t = decodePayload(view).nodes.get("x")!.full!;
     new Uint8Array(view.buffer).fill(0);
     expect(t.values[0]).toBe(1);
+  });
+
+  it("decodes channels when they are first read, summaries at once", () => {
+    const view = encode(3, [
+      { node: "c", role: "summary", shape: [1, 2], dtype: "u8", values: [0, 1] },
+      { node: "c", role: "full", shape: [1, 2, 2], dtype: "u8", values: [0, 1, 1, 0] },
+      { node: "d", role: "full", shape: [2], dtype: "f32", values: [0.25, -4] },
+    ]);
+    const payload = decodePayload(view);
+    expect(undecodedTensors(payload)).toBe(2);
+    new Uint8Array(view.buffer).fill(0); // the transport buffer is free once decoded
+    expect(Array.from(payload.nodes.get("c")!.full!.values)).toEqual([0, 1, 1, 0]);
+    expect(undecodedTensors(payload)).toBe(1);
+    const d = payload.nodes.get("d")!.full!;
+    expect(Array.from(d.values)).toEqual([0.25, -4]);
+    expect(d.values).toBe(d.values); // decoded once
+    expect(undecodedTensors(payload)).toBe(0);
   });
 
   it("decodes a payload with no tensors", () => {

@@ -155,6 +155,42 @@ function readF32(view: DataView, byteOffset: number, count: number): Float32Arra
   return values;
 }
 
+/** Tensors made by `decodePayload` whose values have not been read yet. */
+const undecoded = new WeakSet<DecodedTensor>();
+
+/**
+ * A tensor whose values are decoded when first read. A payload carries the channels of
+ * many closed layers (an exported page holds them for the layers the user may open), but
+ * a closed layer draws its summary: decoding them all up front (4 bytes a value) cost an
+ * exported page's start 50–100 ms (VGG16, ResNet50) for values nobody had looked at.
+ */
+function lazyTensor(tensor: Omit<DecodedTensor, "values">, decode: () => Float32Array): DecodedTensor {
+  let values: Float32Array | null = null;
+  const lazy = Object.defineProperty(tensor, "values", {
+    enumerable: true,
+    get(): Float32Array {
+      if (values === null) {
+        values = decode();
+        undecoded.delete(lazy);
+      }
+      return values;
+    },
+  }) as DecodedTensor;
+  undecoded.add(lazy);
+  return lazy;
+}
+
+/** How many of the payload's tensors (drawn sections, not a comparison's copies) are not decoded yet. */
+export function undecodedTensors(payload: DecodedPayload): number {
+  let count = 0;
+  for (const entry of payload.nodes.values()) {
+    for (const tensor of [entry.full, entry.summary, entry.kernel, entry.bias]) {
+      if (tensor && undecoded.has(tensor)) count += 1;
+    }
+  }
+  return count;
+}
+
 /** An LSP1 payload's header and where its data region lies (bytes from the view's start). */
 export interface PayloadFrame {
   header: PayloadHeader;
@@ -209,21 +245,28 @@ export function decodePayload(view: DataView): DecodedPayload {
     const count = product(s.shape);
     const lo = Number(s.lo);
     const hi = Number(s.hi);
-    let values: Float32Array;
-    if (s.dtype === "f32") {
-      values = readF32(view, dataStart + s.offset, count);
-    } else {
-      const codes = new Uint8Array(view.buffer, view.byteOffset + dataStart + s.offset, count);
-      values = decodeU8(codes, lo, hi);
-    }
-    const tensor: DecodedTensor = {
+    const meta = {
       shape: s.shape.slice(),
-      values,
       lo,
       hi,
       channelsTotal: s.channels_total ?? null,
       reduce: s.reduce ?? null,
     };
+    let tensor: DecodedTensor;
+    if (s.role === "full") {
+      // Channels wait until something reads them (summaries and weights are drawn at
+      // once). Their bytes are copied now, as every section's values are: nothing
+      // decoded refers to the transport buffer, which its owner may reuse.
+      const raw = new Uint8Array(view.buffer, view.byteOffset + dataStart + s.offset, s.length).slice();
+      tensor = lazyTensor(meta, () =>
+        s.dtype === "f32" ? new Float32Array(raw.buffer, 0, count) : decodeU8(raw, lo, hi),
+      );
+    } else if (s.dtype === "f32") {
+      tensor = { ...meta, values: readF32(view, dataStart + s.offset, count) };
+    } else {
+      const codes = new Uint8Array(view.buffer, view.byteOffset + dataStart + s.offset, count);
+      tensor = { ...meta, values: decodeU8(codes, lo, hi) };
+    }
     // A comparison's copies of a and b go beside the drawn sections (outside one: ignored).
     const tag = s.sample === "a" || s.sample === "b" ? s.sample : null;
     if (tag && !samples) return;

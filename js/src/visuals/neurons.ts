@@ -5,11 +5,8 @@
  */
 
 import {
-  BoxGeometry,
   Color,
   DoubleSide,
-  InstancedMesh,
-  Matrix4,
   Mesh,
   MeshBasicMaterial,
   MeshLambertMaterial,
@@ -26,6 +23,7 @@ import { formatCount } from "../data/format";
 import { describeScale, LAYER_PLAN, layerScale, type ScaleChoice, type ScalePlan } from "../data/scales";
 import { dim, neuronLayout, type NeuronLayout, type NodeLayout, type Size3 } from "../layout";
 import type { Palette } from "../render/palette";
+import { UnitGrid } from "../render/unit-grid";
 import type { ElementHit, LegendInfo, VisualContext } from "./types";
 import type { NodeSpec } from "../spec";
 import { BaseVisual, OUTLINE_LIFT } from "./base";
@@ -34,7 +32,7 @@ export class NeuronsVisual extends BaseVisual {
   protected readonly units: number;
   protected readonly shown: number;
   protected readonly cells: NeuronLayout;
-  protected readonly mesh: InstancedMesh;
+  protected readonly grid: UnitGrid;
   private readonly material: MeshLambertMaterial;
   protected full: DecodedTensor | null = null;
   protected choice: ScaleChoice | null = null;
@@ -53,16 +51,11 @@ export class NeuronsVisual extends BaseVisual {
     this.rgba = new Uint8Array(this.shown * 4);
     const s = this.cells.neuron;
     this.material = this.own(new MeshLambertMaterial({ color: 0xffffff }));
-    this.mesh = this.own(new InstancedMesh(this.own(new BoxGeometry(s, s, s)), this.material, this.shown));
-    this.mesh.userData.nodeId = node.id;
-    const m = new Matrix4();
-    for (let i = 0; i < this.shown; i++) {
-      const [x, y] = this.cellCentre(i);
-      this.mesh.setMatrixAt(i, m.makeTranslation(x, y, 0));
-    }
-    this.mesh.instanceMatrix.needsUpdate = true;
-    this.mesh.computeBoundingSphere();
-    this.group.add(this.mesh);
+    // Lit white: each unit's colour is its vertices' (the material multiplies by it).
+    this.material = this.own(new MeshLambertMaterial({ color: 0xffffff, vertexColors: true }));
+    this.grid = this.own(new UnitGrid(this.shown, s, (i) => this.cellCentre(i), this.material));
+    this.grid.mesh.userData.nodeId = node.id;
+    this.group.add(this.grid.mesh);
 
     // A plate behind the units, so that dark units read against any background.
     const { cols, rows, pitch } = this.cells;
@@ -98,8 +91,8 @@ export class NeuronsVisual extends BaseVisual {
   private paintNeutral(): void {
     const p = this.palette.neutral;
     this.color.setHex(p, SRGBColorSpace);
-    for (let i = 0; i < this.shown; i++) this.mesh.setColorAt(i, this.color);
-    if (this.mesh.instanceColor) this.mesh.instanceColor.needsUpdate = true;
+    for (let i = 0; i < this.shown; i++) this.grid.setColor(i, this.color);
+    this.grid.commit();
   }
 
   update(data: NodeTensors | null, plan: ScalePlan = LAYER_PLAN): void {
@@ -126,9 +119,9 @@ export class NeuronsVisual extends BaseVisual {
       } else {
         this.color.setHex(this.palette.neutral, SRGBColorSpace);
       }
-      this.mesh.setColorAt(i, this.color);
+      this.grid.setColor(i, this.color);
     }
-    if (this.mesh.instanceColor) this.mesh.instanceColor.needsUpdate = true;
+    this.grid.commit();
     this.afterUpdate();
   }
 
@@ -145,9 +138,9 @@ export class NeuronsVisual extends BaseVisual {
   }
 
   override elementAt(raycaster: Raycaster): ElementHit | null {
-    const hit = raycaster.intersectObject(this.mesh, false)[0];
-    if (!hit || hit.instanceId === undefined) return null;
-    const i = hit.instanceId;
+    const hit = raycaster.intersectObject(this.grid.mesh, false)[0];
+    const i = hit ? this.grid.unitAt(hit) : null;
+    if (i === null || i >= this.shown) return null;
     const values = this.full && i < this.full.values.length ? [this.full.values[i]] : [];
     return { index: [i], axes: ["unit"], values, note: null, label: null };
   }
