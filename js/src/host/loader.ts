@@ -24,15 +24,18 @@ import { frontEnds } from "./page-globals";
 const REFERENCE = "IPY_MODEL_";
 
 /** The part of the runtime widget's model the loader reads. */
-interface RuntimeModel {
+export interface RuntimeModel {
   get(name: "_bundle" | "_key"): unknown;
 }
 
 /** A view's model as anywidget hands it over: with the page's widget manager. */
-type HostModel = WidgetModel & {
+export type HostModel = WidgetModel & {
   get(name: "_runtime"): unknown;
   widget_manager?: { get_model(id: string): Promise<RuntimeModel> };
 };
+
+/** Turns the bundle's source into its widget (a parameter so tests can count imports). */
+export type ImportSource = (source: string) => Promise<WidgetModule>;
 
 /** Imports an ES module from its source text. */
 async function importSource(source: string): Promise<WidgetModule> {
@@ -49,7 +52,7 @@ async function importSource(source: string): Promise<WidgetModule> {
 }
 
 /** The page's front end for this view's runtime, imported on first use. */
-async function frontEnd(model: HostModel): Promise<WidgetModule> {
+export async function frontEnd(model: HostModel, load: ImportSource = importSource): Promise<WidgetModule> {
   const ref = model.get("_runtime");
   if (typeof ref !== "string" || !ref.startsWith(REFERENCE)) {
     throw new TypeError(
@@ -68,7 +71,7 @@ async function frontEnd(model: HostModel): Promise<WidgetModule> {
   const loaded = frontEnds();
   let module = loaded.get(key);
   if (!module) {
-    module = importSource(source);
+    module = load(source);
     loaded.set(key, module);
     // A failed import is not kept: the next view tries again.
     module.catch(() => loaded.delete(key));
