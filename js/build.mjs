@@ -1,5 +1,8 @@
-// Bundles src/host/widget.ts twice (ESM for anywidget, IIFE for the standalone HTML export)
-// into ../src/layerscape/static/. three.js is bundled in: no network at run time.
+// Bundles the front end (src/host/bundle.ts: the widget of widget.ts) twice, ESM for the
+// notebook and IIFE for the standalone HTML export, and each view's small loader
+// (src/host/loader.ts, ModelView's _esm) once, into ../src/layerscape/static/. three.js is
+// bundled in: no network at run time. In a notebook the ESM bundle travels once per kernel
+// in the runtime widget (src/layerscape/runtime.py); the loader imports it once per page.
 //
 //   node build.mjs           build once (npm run build; pip install runs it too)
 //   node build.mjs --watch   rebuild both bundles on every change under src/ (npm run dev);
@@ -16,7 +19,7 @@ mkdirSync(outDir, { recursive: true });
 const watch = process.argv.includes("--watch");
 
 const common = {
-  entryPoints: [join(here, "src", "host", "widget.ts")],
+  entryPoints: [join(here, "src", "host", "bundle.ts")],
   bundle: true,
   minify: true,
   target: "es2020",
@@ -28,6 +31,12 @@ const common = {
 const outputs = [
   { ...common, format: "esm", outfile: join(outDir, "widget.js") },
   { ...common, format: "iife", globalName: "LayerscapeWidget", outfile: join(outDir, "widget.iife.js") },
+  {
+    ...common,
+    entryPoints: [join(here, "src", "host", "loader.ts")],
+    format: "esm",
+    outfile: join(outDir, "view.js"),
+  },
 ];
 
 const report = (outfile) => {

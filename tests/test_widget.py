@@ -32,10 +32,11 @@ def test_is_an_anywidget_with_graph_and_no_prediction_yet(view, lenet):
     assert view.activations == {} and view.prediction_count == 0
     assert view._payload == b""
     json.dumps(view.graph)
-    # The front end's code itself is sent, not the path to it.
-    from layerscape.widget import BUNDLE
+    # The view's own module is sent, not the path to it: the loader that finds the
+    # page's one front end (tests/test_runtime.py).
+    from layerscape.widget import VIEW_MODULE
 
-    assert view.get_state()["_esm"] == BUNDLE.read_text()
+    assert view.get_state()["_esm"] == VIEW_MODULE.read_text()
 
 
 def test_graph_is_a_copy(view):

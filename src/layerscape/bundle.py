@@ -14,7 +14,10 @@ STATIC = Path(__file__).parent / "static"
 """The folder the front-end build writes into (read when a bundle is looked up)."""
 
 ESM = "widget.js"
-"""The ES module anywidget loads in the notebook."""
+"""The front end as an ES module: the kernel's runtime widget carries it to the page."""
+
+LOADER = "view.js"
+"""Each view's own small ES module: it finds the page's one front end (``runtime.py``)."""
 
 IIFE = "widget.iife.js"
 """The same front end as a classic script (global ``LayerscapeWidget``), for pages."""

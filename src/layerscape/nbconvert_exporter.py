@@ -40,11 +40,13 @@ WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 """The type of an output showing a widget."""
 
 # The state every ipywidgets DOM widget and anywidget carries beside a ModelView's own
-# traits: not needed to draw the view, and _esm (the front end, ~0.75 MB a view) is
-# what the page already holds once.
+# traits: not needed to draw the view; _esm (a loader, or in marimo and hot-reload mode
+# the whole front end) and _runtime (the kernel's bundle holder) point at what the page
+# already holds once.
 _NOT_VIEW_STATE = frozenset(
     {
         "_esm",
+        "_runtime",
         "_css",
         "_anywidget_id",
         "_dom_classes",

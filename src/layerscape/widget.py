@@ -11,6 +11,7 @@ import anywidget
 import keras
 import numpy as np
 import traitlets
+from ipywidgets import widget_serialization
 from typing_extensions import Unpack
 
 from .boxes import check_boxes_fn, detect, sample_outputs
@@ -28,6 +29,7 @@ from .picture import model_picture_png
 from .plan import plan_model
 from .recording import Recording, fit_frames
 from .runners import runner_for
+from .runtime import Runtime, front_end_traits, view_module
 from .samples import (
     MAX_BATCH_BYTES,
     Batch,
@@ -50,9 +52,12 @@ HISTORY_MAX_POINTS = 2000
 """The most steps ``history`` (and the view's curves) keep; beyond, the interior is
 thinned evenly (every other point), keeping the first and the latest."""
 
-# Looked up now: anywidget reads the bundle when the class below is defined, and a
-# missing one should say how to build it rather than "file not found".
+# Looked up now: anywidget reads the view's module when the class below is defined, and
+# a missing build should say how to make it rather than "file not found".
 BUNDLE = bundle_path()
+"""The front end's ES module (``static/widget.js``), which the kernel's runtime carries."""
+VIEW_MODULE = view_module()
+"""Each view's ``_esm``: the loader ``static/view.js`` (``runtime.py``)."""
 
 
 class ModelView(anywidget.AnyWidget):
@@ -121,8 +126,12 @@ class ModelView(anywidget.AnyWidget):
     >>> probs = view.predict(x)    # every layer shows its activation for x
     """
 
-    # A Path here makes anywidget send the file's contents (read when the class is made).
-    _esm = BUNDLE
+    # A Path here makes anywidget send the file's contents (read when the class is made):
+    # the small loader that finds the page's one front end through `_runtime`.
+    _esm = VIEW_MODULE
+    # The kernel's runtime widget, which carries the bundle once for every view
+    # ("IPY_MODEL_<id>" on the page); None where the view's _esm is the bundle itself.
+    _runtime = traitlets.Instance(Runtime, allow_none=True).tag(sync=True, **widget_serialization)
     _graph = traitlets.Dict().tag(sync=True)
     _payload = traitlets.Bytes(b"").tag(sync=True)
     # Ids of the open layers: set by clicks in the view and by expand()/collapse().
@@ -179,7 +188,9 @@ class ModelView(anywidget.AnyWidget):
         # payload's version says when that picture is behind.
         self._outputs_shown = PictureOutputs(self)
         self._payload_version = 0
-        super().__init__(_graph=graph, _folded=initial_folded(graph, fold), **options)
+        super().__init__(
+            _graph=graph, _folded=initial_folded(graph, fold), **front_end_traits(), **options
+        )
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
         """Apply a state update from the page, after dropping what it may not send."""

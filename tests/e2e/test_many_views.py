@@ -2,8 +2,10 @@
 
 Browsers keep about 16 live WebGL contexts per page and silently drop the oldest
 beyond that. Every view draws through one shared WebGL renderer into its own 2D
-canvas, shared through the page even though each view runs its own copy of the
-module (as anywidget imports it per widget): the page makes one WebGL context for
+canvas, shared through the page even when each view runs its own copy of the module
+(as under anywidget's hot reload, where each view's _esm is the bundle, or with two
+builds on one page; normally the page evaluates one front end: test_one_front_end.py).
+Here each view gets its own copy, the harder case: the page makes one WebGL context for
 forty views, loses none, every view reaches ``ready`` with a canvas that is not
 blank, and the shared renderer lives until the last view is cleaned up (and goes
 with it).
@@ -34,10 +36,9 @@ window.glStats = () =>
   ({ made: glContexts.length, lost: glContexts.filter((c) => c.isContextLost()).length });
 """
 
-# Renders `n` views of the page's model into a grid, as a notebook with `n` widgets
-# does: anywidget gives each widget its own model and imports the front-end module
-# afresh for each (a new module instance), so each view runs its own copy of the
-# bundle here too. Resolves when no view is loading.
+# Renders `n` views of the page's model into a grid, each with its own model and its
+# own copy of the bundle (a new module instance, as anywidget makes for each widget
+# whose _esm is the bundle: under hot reload). Resolves when no view is loading.
 MANY_JS = """async ([n, columns]) => {
   const base = layerscapePage.model;
   const keys = ['_graph', '_payload', '_open', 'theme', 'color_scope'];

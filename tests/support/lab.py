@@ -331,8 +331,13 @@ class Lab:
         # ?reset: start from an empty workspace, whatever an earlier test left open.
         self.page.goto(f"{self.server.url}/lab/tree/{name}?reset", wait_until="domcontentloaded")
 
-    def open_notebook(self, name: str, timeout: float = 120) -> None:
-        self.goto(name)
+    def open_notebook(self, name: str, timeout: float = 120, same_page: bool = False) -> None:
+        """Open notebook ``name`` and wait for its kernel to be idle: in a freshly loaded
+        page, or (``same_page``) as another tab of this page, beside what it shows."""
+        if same_page:
+            self.command("docmanager:open", {"path": name})
+        else:
+            self.goto(name)
         self.page.wait_for_function(
             "() => window.jupyterapp && window.jupyterapp.shell", timeout=timeout * 1000
         )
