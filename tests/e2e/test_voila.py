@@ -48,7 +48,10 @@ def voila_server(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _open(page, server, query: str = "") -> dict:
-    page.goto(f"{server.url}/voila/render/dashboard.ipynb{query}", wait_until="domcontentloaded")
+    # Voilà runs the notebook (TensorFlow's import included: 20 s on a loaded two-core
+    # machine) before it sends the page, so the page takes as long as the view may.
+    page.goto(f"{server.url}/voila/render/dashboard.ipynb{query}", wait_until="domcontentloaded",
+              timeout=180_000)  # fmt: skip
     return _one_view(page, server, lambda v: v["state"] == "ready" and v["predictions"] == 1)
 
 
