@@ -132,4 +132,27 @@ describe("FrameScheduler (render on demand)", () => {
     s.request();
     expect(queue).toHaveLength(0);
   });
+
+  it("holds a frame (and what waits for it) while the view cannot draw, until redraw", () => {
+    let sized = false;
+    const draw = vi.fn(() => false);
+    const s = new FrameScheduler(draw, () => sized);
+    const after = vi.fn();
+    s.afterFrame(after);
+    flush();
+    s.drawNow();
+    expect(draw).not.toHaveBeenCalled();
+    expect(after).not.toHaveBeenCalled();
+    expect(s.frames).toBe(0);
+    expect(s.held).toBe(true);
+    expect(s.pending).toBe(false); // nothing spins while hidden
+    flush();
+    expect(queue).toHaveLength(0);
+    sized = true;
+    s.redraw();
+    expect(draw).toHaveBeenCalledTimes(1);
+    expect(after).toHaveBeenCalledTimes(1);
+    expect(s.held).toBe(false);
+    expect(s.frames).toBe(1);
+  });
 });

@@ -5,16 +5,11 @@ preference turns dark (marimo's theme is "system" here; the browser emulates it)
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.support.hosts import canvas_pixels, start_marimo, views
-from tests.support.lab import stop_lab
-from tests.support.paths import ARTIFACTS_ROOT
-from tests.support.pixels import DRAWN, PixelStats
-from tests.support.poll import wait_until
+from tests.support.hosts import drawn_pixels, one_view, page_and_log, serve, start_marimo
 
 pytestmark = pytest.mark.e2e
 
@@ -23,37 +18,13 @@ APP = Path(__file__).resolve().parent / "apps" / "marimo_view.py"
 
 @pytest.fixture(scope="module")
 def marimo_server(tmp_path_factory: pytest.TempPathFactory):
-    try:
-        server = start_marimo(tmp_path_factory.mktemp("marimo"), APP)
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    try:
+    base = tmp_path_factory.mktemp("marimo")
+    with serve(lambda: start_marimo(base, APP), "marimo-server.log") as server:
         yield server
-    finally:
-        stop_lab(server)
-        ARTIFACTS_ROOT.mkdir(parents=True, exist_ok=True)
-        shutil.copy(server.log_path, ARTIFACTS_ROOT / "marimo-server.log")
 
 
 def _one_view(page, server, what: str, check) -> dict:
-    def done():
-        found = views(page)
-        if found and found[0]["state"] == "error":
-            raise AssertionError(f"the view failed: {found[0]['text']}")
-        return found[0] if len(found) == 1 and check(found[0]) else None
-
-    def describe() -> str:
-        body = page.evaluate("() => document.body.innerText.slice(0, 3000)")
-        return f"page text:\n{body}\nserver log:\n{server.log_tail()}"
-
-    return wait_until(done, 180, what, describe)
-
-
-def _drawn(page) -> dict:
-    pixels = canvas_pixels(page)
-    problems = DRAWN.problems(PixelStats(**pixels["stats"]))
-    assert not problems, f"the view's canvas looks blank: {problems} {pixels}"
-    return pixels
+    return one_view(page, what, check, page_and_log(page, server))
 
 
 def test_marimo_app_shows_redraws_and_follows_dark_mode(page, marimo_server, page_log, artifacts):
@@ -64,20 +35,20 @@ def test_marimo_app_shows_redraws_and_follows_dark_mode(page, marimo_server, pag
     # The hstack gives the view five sixths of the row: never 0 px wide.
     assert view["width"] >= 300 and abs(view["height"] - 360) < 2, view
     assert view["theme"] == "light", view
-    light = _drawn(page)
+    light = drawn_pixels(page)
     page.screenshot(path=str(artifacts / "marimo-light.png"))
 
     seen = view["predictions"]
     page.get_by_role("button", name="Next digit").click()
     _one_view(page, marimo_server, "the reactive cell's prediction drawn",
               lambda v: v["predictions"] > seen)  # fmt: skip
-    again = _drawn(page)
+    again = drawn_pixels(page)
     assert again["stats"] != light["stats"], "the picture did not change with the new digit"
 
     page.emulate_media(color_scheme="dark")
     _one_view(page, marimo_server, "the view to follow marimo's dark mode",
               lambda v: v["theme"] == "dark")  # fmt: skip
-    dark = _drawn(page)
+    dark = drawn_pixels(page)
     assert sum(dark["background"]) < sum(light["background"]) - 200, (dark, light)
     page.screenshot(path=str(artifacts / "marimo-dark.png"))
     # The tests' browser blocks service workers; marimo's page says so.

@@ -3,15 +3,10 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from tests.support.hosts import canvas_pixels, start_voila, views
-from tests.support.lab import stop_lab, write_notebook
-from tests.support.paths import ARTIFACTS_ROOT
-from tests.support.pixels import DRAWN, PixelStats
-from tests.support.poll import wait_until
+from tests.support.hosts import drawn_pixels, one_view, page_and_log, serve, start_voila
+from tests.support.lab import write_notebook
 
 pytestmark = pytest.mark.e2e
 
@@ -46,43 +41,22 @@ VOILA_NOISE = (
 
 @pytest.fixture(scope="module")
 def voila_server(tmp_path_factory: pytest.TempPathFactory):
-    try:
-        server = start_voila(tmp_path_factory.mktemp("voila"))
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    write_notebook(server.root_dir, "dashboard.ipynb", [SOURCE])
-    try:
+    base = tmp_path_factory.mktemp("voila")
+    with serve(lambda: start_voila(base), "voila-server.log") as server:
+        write_notebook(server.root_dir, "dashboard.ipynb", [SOURCE])
         yield server
-    finally:
-        stop_lab(server)
-        ARTIFACTS_ROOT.mkdir(parents=True, exist_ok=True)
-        shutil.copy(server.log_path, ARTIFACTS_ROOT / "voila-server.log")
 
 
 def _open(page, server, query: str = "") -> dict:
-    page.goto(f"{server.url}/voila/render/dashboard.ipynb{query}", wait_until="domcontentloaded")
+    # Voilà runs the notebook (TensorFlow's import included: 20 s on a loaded two-core
+    # machine) before it sends the page, so the page takes as long as the view may.
+    page.goto(f"{server.url}/voila/render/dashboard.ipynb{query}", wait_until="domcontentloaded",
+              timeout=180_000)  # fmt: skip
     return _one_view(page, server, lambda v: v["state"] == "ready" and v["predictions"] == 1)
 
 
 def _one_view(page, server, check) -> dict:
-    def done():
-        found = views(page)
-        if found and found[0]["state"] == "error":
-            raise AssertionError(f"the view failed: {found[0]['text']}")
-        return found[0] if len(found) == 1 and check(found[0]) else None
-
-    def describe() -> str:
-        body = page.evaluate("() => document.body.innerText.slice(0, 3000)")
-        return f"page text:\n{body}\nserver log:\n{server.log_tail()}"
-
-    return wait_until(done, 180, "the dashboard's view", describe)
-
-
-def _drawn(page) -> dict:
-    pixels = canvas_pixels(page)
-    problems = DRAWN.problems(PixelStats(**pixels["stats"]))
-    assert not problems, f"the view's canvas looks blank: {problems} {pixels}"
-    return pixels
+    return one_view(page, "the dashboard's view", check, page_and_log(page, server))
 
 
 def test_voila_dashboard_shows_redraws_and_follows_the_theme(
@@ -91,17 +65,17 @@ def test_voila_dashboard_shows_redraws_and_follows_the_theme(
     view = _open(page, voila_server)
     assert view["width"] >= 300 and abs(view["height"] - 360) < 2, view
     assert view["theme"] == "light", view
-    light = _drawn(page)
+    light = drawn_pixels(page)
     page.screenshot(path=str(artifacts / "voila-light.png"))
 
     page.get_by_role("button", name="Next digit").click()
     _one_view(page, voila_server, lambda v: v["predictions"] == 2)
-    again = _drawn(page)
+    again = drawn_pixels(page)
     assert again["stats"] != light["stats"], "the picture did not change with the new digit"
 
     view = _open(page, voila_server, "?theme=dark")
     assert view["theme"] == "dark", view
-    dark = _drawn(page)
+    dark = drawn_pixels(page)
     assert sum(dark["background"]) < sum(light["background"]) - 200, (dark, light)
     page.screenshot(path=str(artifacts / "voila-dark.png"))
     assert not page_log.problems(VOILA_NOISE), page_log.problems(VOILA_NOISE)

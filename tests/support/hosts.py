@@ -3,17 +3,28 @@
 Each ``start_*`` runs one server on 127.0.0.1 (a free port), token-less, its kernel (or
 marimo's runtime) this Python, with HOME and every Jupyter dir private
 (:func:`~tests.support.lab.jupyter_home`); stop it with :func:`~tests.support.lab.stop_lab`.
+``serve`` runs one for a test module (started, stopped, its log kept with the artifacts).
 ``views`` reads every layerscape view on a page, inside shadow roots too (marimo renders
-its widgets in one), and ``canvas_pixels`` reads a view's 2D canvas in the page.
+its widgets in one), ``canvas_pixels`` reads a view's 2D canvas in the page; ``one_view``
+waits for the page's one view to reach a state (failing at once on an error view),
+``drawn_pixels`` reads its canvas and fails unless it shows the model, and
+``READY_WATCH_JS`` / ``ready_shots`` read every view's canvas at the moment it turns
+``ready``.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .lab import Lab, LabServer, as_root_flag, free_port, jupyter_home, launch_server
+from .lab import Lab, LabServer, as_root_flag, free_port, jupyter_home, launch_server, stop_lab
+from .paths import ARTIFACTS_ROOT
+from .pixels import DRAWN, PixelStats
+from .poll import wait_until
 
 
 def start_notebook7(base: Path) -> LabServer:
@@ -58,6 +69,27 @@ def start_marimo(base: Path, app: Path) -> LabServer:
         "-p", str(port), "--headless", "--no-token", "--no-sandbox", "--no-check",
     ]  # fmt: skip
     return launch_server("marimo", cmd, port, dirs, env, status_path="/health", timeout=120)
+
+
+@contextmanager
+def serve(start: Callable[[], LabServer], log_name: str) -> Iterator[LabServer]:
+    """A server made by ``start()`` (e.g. ``lambda: start_voila(base)``) for the ``with``
+    block, stopped with its kernels after it; its log is copied to
+    ``ARTIFACTS_ROOT/log_name`` (``voila-server.log``) for whoever reads a failure.
+
+    A server that does not come up (``start`` raises ``RuntimeError`` with its log) fails
+    with that text as an ``AssertionError``, without the launcher's traceback.
+    """
+    try:
+        server = start()
+    except RuntimeError as exc:
+        raise AssertionError(f"the server did not start: {exc}") from None
+    try:
+        yield server
+    finally:
+        stop_lab(server)
+        ARTIFACTS_ROOT.mkdir(parents=True, exist_ok=True)
+        shutil.copy(server.log_path, ARTIFACTS_ROOT / log_name)
 
 
 class Notebook7(Lab):
@@ -123,3 +155,111 @@ def canvas_pixels(page: Any, index: int = 0) -> dict:
     (after :func:`views` found it), read in the page: a screenshot cannot see into a
     closed shadow root's stacking, and the canvas's own pixels are what WebGL drew."""
     return page.evaluate(_PIXELS_JS, index)
+
+
+def one_view(
+    page: Any,
+    what: str,
+    check: Callable[[dict], bool],
+    describe: Callable[[], str] = lambda: "",
+    timeout: float = 180,
+) -> dict:
+    """The page's one view (as :func:`views` reads it) once ``check(view)`` holds.
+
+    Fails at once when the view shows an error (its text in the message), and after
+    ``timeout`` seconds with ``describe()`` (the cells, the server's log).
+    """
+
+    def done() -> dict | None:
+        found = views(page)
+        if found and found[0]["state"] == "error":
+            raise AssertionError(f"the view failed: {found[0]['text']}")
+        return found[0] if len(found) == 1 and check(found[0]) else None
+
+    return wait_until(done, timeout, what, describe)
+
+
+def page_and_log(page: Any, server: LabServer) -> Callable[[], str]:
+    """A ``describe`` for :func:`one_view`: the page's text and the server's log."""
+
+    def describe() -> str:
+        body = page.evaluate("() => document.body.innerText.slice(0, 3000)")
+        return f"page text:\n{body}\nserver log:\n{server.log_tail()}"
+
+    return describe
+
+
+def drawn_pixels(page: Any, index: int = 0) -> dict:
+    """:func:`canvas_pixels` of view ``index``, read once: fails unless its canvas shows
+    the model (``tests.support.pixels.DRAWN``). A view that is ``ready`` is drawn."""
+    pixels = canvas_pixels(page, index)
+    problems = DRAWN.problems(PixelStats(**pixels["stats"]))
+    assert not problems, f"the view's canvas looks blank: {problems} {pixels}"
+    return pixels
+
+
+# Installed before the page's scripts (page.add_init_script): whenever a view in the
+# document turns ready, its canvas's pixels and size are read there and then, in the
+# MutationObserver's microtask, before the page paints or draws anything else; and
+# again on each of the next three animation frames (each read after that frame's layout
+# and ResizeObserver callbacks: a late resize that cleared the canvas shows up there).
+# `window.lsReadyShots` holds them, in order. Views in shadow roots (marimo) are not seen.
+READY_WATCH_JS = """
+(() => {
+  const stats = (root) => {
+    const canvas = root.querySelector('canvas');
+    const box = root.getBoundingClientRect();
+    const out = { width: canvas.width, height: canvas.height,
+                  root: [Math.round(box.width), Math.round(box.height)] };
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    const counts = new Map();
+    let sum = 0, sum2 = 0;
+    for (let k = 0; k < data.length; k += 4) {
+      const key = (data[k] << 16) | (data[k + 1] << 8) | data[k + 2];
+      counts.set(key, (counts.get(key) || 0) + 1);
+      const lum = 0.299 * data[k] + 0.587 * data[k + 1] + 0.114 * data[k + 2];
+      sum += lum; sum2 += lum * lum;
+    }
+    const n = canvas.width * canvas.height, mean = sum / n;
+    return { ...out, variance: sum2 / n - mean * mean, distinct_colors: counts.size,
+             dominant_fraction: Math.max(...counts.values()) / n };
+  };
+  window.lsReadyShots = [];
+  const seen = new WeakSet();
+  const onReady = (root) => {
+    seen.add(root);
+    window.lsReadyShots.push({ when: 'ready', ...stats(root) });
+    let n = 0;
+    const next = () => requestAnimationFrame(() => {
+      window.lsReadyShots.push({ when: `frame ${++n} after ready`, ...stats(root) });
+      if (n < 3) next();
+    });
+    next();
+  };
+  new MutationObserver((records) => {
+    for (const r of records) {
+      const root = r.target;
+      if (root.dataset.state === 'ready' && !seen.has(root)) onReady(root);
+    }
+  }).observe(document, { attributes: true, attributeFilter: ['data-state'], subtree: true });
+})();
+"""
+
+
+def ready_shots(page: Any, timeout: float = 30) -> list[dict]:
+    """What :data:`READY_WATCH_JS` read for the first view that turned ready: at that
+    moment and on the three frames after it. Each shot: ``when``, the canvas's ``width``
+    and ``height``, the root's CSS size (``root``), and the PixelStats fields."""
+
+    def four() -> list[dict] | None:
+        shots = page.evaluate("() => window.lsReadyShots || []")
+        return shots[:4] if len(shots) >= 4 else None
+
+    return wait_until(four, timeout, "the pixels at ready and on the frames after it",
+                      interval=0.1)  # fmt: skip
+
+
+def shot_problems(shot: dict) -> list[str]:
+    """Why one of :func:`ready_shots`' shots is not a drawn canvas ([] when it is)."""
+    fields = ("width", "height", "variance", "distinct_colors", "dominant_fraction")
+    return DRAWN.problems(PixelStats(**{k: shot[k] for k in fields}))

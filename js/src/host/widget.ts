@@ -19,7 +19,12 @@
  * it is not recorded, `data-frame` is empty and the slider rests at the newest frame, so
  * the next training frame is followed again.
  *
- * The root element reports its state for tests: `data-state` (loading → ready | error),
+ * The scene is built once the view has a size on the page (host/visibility.ts: hosts
+ * render into outputs laid out later, VS Code into ones that scroll into view), and a
+ * view that has no size draws nothing until it has one again (render/frames.ts).
+ *
+ * The root element reports its state for tests: `data-state` (loading → ready | error;
+ * ready once a frame is drawn at the canvas's size as laid out),
  * `data-predictions` (seq of the last payload drawn), `data-open` (ids of open layers),
  * `data-folded` (ids of folded blocks, space-separated, in the graph's group order),
  * `data-color-scope`, `data-focus` (the layer the camera landed on after fly_to),
@@ -51,6 +56,7 @@ import { asColorScope } from "../data/scales";
 import { button, element } from "./dom";
 import { CSS } from "./style";
 import { hostBackground, resolveTheme, watchHostTheme } from "./theme";
+import { whenSized } from "./visibility";
 import { parseCssColor, type Rgb } from "../data/colormap";
 
 /** A CSS colour as RGB, or null when it is not one layerscape reads (#rrggbb, rgb()). */
@@ -555,6 +561,24 @@ function render({ model, el }: RenderProps): () => void {
   applyHeight();
   applyTheme();
   try {
+    seedFrames();
+    onHistory();
+  } catch (err) {
+    fail(err);
+  }
+  /** Builds the scene once the view has a size on the page (host/visibility.ts). */
+  const build = (late: boolean): void => {
+    if (disposed) return;
+    try {
+      buildScene();
+      // Laid out only now, in a ResizeObserver callback before the page paints: the
+      // first frame is drawn at once, so the new canvas is never painted blank.
+      if (late) view?.drawNow();
+    } catch (err) {
+      fail(err);
+    }
+  };
+  const buildScene = (): void => {
     view = new SceneView(viewportEl, {
       onOpenChange: (ids) => {
         root.dataset.open = ids.join(" ");
@@ -571,12 +595,9 @@ function render({ model, el }: RenderProps): () => void {
     });
     applyTheme();
     applyColorScope();
-    seedFrames();
-    onHistory();
     onGraph();
-  } catch (err) {
-    fail(err);
-  }
+  };
+  cleanups.push(whenSized(viewportEl, build));
 
   const onReset = (): void => {
     view?.resetView();

@@ -3,6 +3,12 @@
  * An idle view draws nothing. `draw` returns true to ask for another frame (damping,
  * tweens). Callbacks queued with `afterFrame` run once the next frame has drawn;
  * `drawNow` draws that frame at once.
+ *
+ * `canDraw` says whether a frame can be drawn now (the view has a size on the page): a
+ * frame due while it cannot is held, with its afterFrame callbacks, and drawn by
+ * `redraw()` once the view can draw again (`held` says one waits). A view that is not
+ * displayed (display:none, detached, 0 px high) thus draws nothing, and "drawn" (the
+ * callbacks: a view's `ready`) never means a picture nobody could see.
  */
 
 export class FrameScheduler {
@@ -18,8 +24,17 @@ export class FrameScheduler {
   lastFrameEnd: number | null = null;
   /** How long the latest frame's draw took (ms). */
   lastDrawMs = 0;
+  private heldFrame = false;
 
-  constructor(private readonly draw: (now: number) => boolean) {}
+  constructor(
+    private readonly draw: (now: number) => boolean,
+    private readonly canDraw: () => boolean = () => true,
+  ) {}
+
+  /** Whether a frame was due while the view could not draw (it waits for `redraw()`). */
+  get held(): boolean {
+    return this.heldFrame;
+  }
 
   request(): void {
     if (this.handle !== null || this.disposed) return;
@@ -72,6 +87,11 @@ export class FrameScheduler {
   private run(now: number): void {
     this.handle = null;
     if (this.disposed) return;
+    if (!this.canDraw()) {
+      this.heldFrame = true;
+      return;
+    }
+    this.heldFrame = false;
     const start = performance.now();
     const again = this.draw(now);
     this.frames++;

@@ -26,9 +26,17 @@ export interface FrameInfo {
 export interface ViewportRenderer {
   /** The view's own (2D) canvas, in the page. */
   canvas: HTMLCanvasElement;
-  /** CSS pixels. */
+  /** CSS pixels (1 x 1 before the container first had a size). */
   width(): number;
   height(): number;
+  /**
+   * Takes the container's size now, as laid out (the canvas follows it, which clears
+   * it); true when the canvas changed. A container with no size (display:none,
+   * detached, 0 px high) leaves the canvas, and its picture, as they are.
+   */
+  fit(): boolean;
+  /** Whether the container had a size when last measured (by `fit` or the ResizeObserver). */
+  sized(): boolean;
   /** Draws `scene` into the shared renderer and copies it to this view's canvas. */
   render(scene: Scene, camera: Camera): FrameInfo;
   /** Geometries and textures alive in the shared renderer (every view on the page). */
@@ -85,8 +93,10 @@ function release(gl: SharedGL): void {
 /** What the renderer tells its view. */
 export interface RendererHooks {
   /**
-   * The container's size changed and the canvas took it (which cleared its picture):
-   * the view should draw again now, in the same task, so no blank canvas is painted.
+   * The container's size changed and the canvas took it (which cleared its picture),
+   * or the container has a size again after having none: the view should draw now, in
+   * the same task (a ResizeObserver callback, before the page paints), so no blank or
+   * stale canvas is painted. Not called for what `fit()` itself finds.
    */
   onResize(w: number, h: number): void;
   /** The shared context came back after a loss: three.js re-creates the GPU side of
@@ -113,14 +123,19 @@ export function createRenderer(container: HTMLElement, hooks: RendererHooks): Vi
   }
   container.appendChild(canvas);
 
-  let w = 0;
-  let h = 0;
-  let ratio = 1;
-  const apply = (): void => {
-    const nw = Math.max(1, Math.floor(container.clientWidth));
-    const nh = Math.max(1, Math.floor(container.clientHeight));
+  canvas.width = canvas.height = 1;
+  let w = 1;
+  let h = 1;
+  let ratio = 0;
+  let hasSize = false;
+  /** Measures the container; resizes the canvas to it when it has a size. */
+  const apply = (): "none" | "same" | "changed" => {
+    const nw = Math.floor(container.clientWidth);
+    const nh = Math.floor(container.clientHeight);
+    hasSize = nw > 0 && nh > 0;
+    if (!hasSize) return "none";
     const nr = Math.min(MAX_PIXEL_RATIO, window.devicePixelRatio || 1);
-    if (nw === w && nh === h && nr === ratio) return;
+    if (nw === w && nh === h && nr === ratio) return "same";
     w = nw;
     h = nh;
     ratio = nr;
@@ -130,11 +145,15 @@ export function createRenderer(container: HTMLElement, hooks: RendererHooks): Vi
     canvas.width = Math.max(1, Math.round(w * ratio));
     canvas.height = Math.max(1, Math.round(h * ratio));
     if (kept) context.drawImage(kept, 0, 0, canvas.width, canvas.height);
-    hooks.onResize(w, h);
+    return "changed";
   };
   const lost = (): boolean => gl.renderer.getContext().isContextLost();
-  apply();
-  const observer = new ResizeObserver(() => apply());
+  if (apply() === "changed") hooks.onResize(w, h);
+  const observer = new ResizeObserver(() => {
+    const had = hasSize;
+    const found = apply();
+    if (found === "changed" || (found === "same" && !had)) hooks.onResize(w, h);
+  });
   observer.observe(container);
   const onRestored = (): void => hooks.onRestore();
   gl.renderer.domElement.addEventListener("webglcontextrestored", onRestored);
@@ -145,6 +164,8 @@ export function createRenderer(container: HTMLElement, hooks: RendererHooks): Vi
     canvas,
     width: () => w,
     height: () => h,
+    fit: () => apply() === "changed",
+    sized: () => hasSize,
     render(scene, camera) {
       // A lost context draws nothing; copying its buffer would blank the picture.
       if (lost()) return last;

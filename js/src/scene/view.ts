@@ -69,15 +69,25 @@ export class SceneView {
   private readonly wrap: WrapAspect;
 
   constructor(container: HTMLElement, callbacks: ViewCallbacks = {}) {
-    this.frames = new FrameScheduler((now) => this.draw(now, callbacks));
+    // Each frame first takes the container's size as laid out now, so the first frame
+    // of a view laid out after it was made (an output attached once rendered) is drawn
+    // at its final size, not into the placeholder canvas; a view with no size draws
+    // nothing (the frame waits: FrameScheduler's canDraw).
+    this.frames = new FrameScheduler(
+      (now) => this.draw(now, callbacks),
+      () => {
+        if (this.viewport.fit()) this.resized(this.viewport.width(), this.viewport.height());
+        return this.viewport.sized();
+      },
+    );
     this.viewport = createRenderer(container, {
       // The first resize comes from createRenderer, before framing exists: framing sizes
-      // itself then. Later ones cleared a drawn picture: draw it again at once, so the
-      // page never paints the canvas blank (a view `ready` stays on screen).
+      // itself then. Later ones cleared a drawn picture, or the view is displayed again
+      // after it had no size: draw at once (a held frame too), so the page never paints
+      // the canvas blank or stale (a view `ready` stays on screen).
       onResize: (w, h) => {
-        this.framing?.resize(w, h);
-        this.wrap?.resized(layoutAspect(w, h));
-        if (this.frames.frames > 0) this.frames.redraw();
+        this.resized(w, h);
+        if (this.frames.frames > 0 || this.frames.held) this.frames.redraw();
       },
       onRestore: () => this.frames.redraw(),
     });
@@ -164,6 +174,12 @@ export class SceneView {
     );
     this.hover.connect();
     this.minimap.connect();
+  }
+
+  /** The canvas took a new size: the camera and (debounced) the rows follow it. */
+  private resized(w: number, h: number): void {
+    this.framing?.resize(w, h);
+    this.wrap?.resized(layoutAspect(w, h));
   }
 
   get canvas(): HTMLCanvasElement {
