@@ -10,9 +10,10 @@
  */
 
 import { countEvaluation } from "./page-globals";
-import widget, { mountPage } from "./widget";
+import widget, { mountPage, mountSaved } from "./widget";
 
 countEvaluation();
 
-export { mountPage };
+// The exported page calls mountPage(), a notebook exported by nbconvert mountSaved().
+export { mountPage, mountSaved };
 export default widget;
