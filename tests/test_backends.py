@@ -18,6 +18,7 @@ TESTS = Path(__file__).resolve().parent
 SUITE = [
     "test_graph.py",
     "test_capture.py",
+    "test_forward.py",
     "test_widget.py",
     "test_encode.py",
     "test_training.py",

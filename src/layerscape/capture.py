@@ -13,7 +13,7 @@ its output. Nothing is guessed for the layers in between.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import keras
 import numpy as np
@@ -21,6 +21,8 @@ from keras import tree
 
 from . import _keras
 from .plan import Scope, Untraced
+
+T = TypeVar("T")
 
 
 def run_with_activations(
@@ -44,21 +46,41 @@ def run_with_activations(
         node id, that node's first output for the *first* sample (batch dimension
         removed) as float32 numpy; with ``whole_batch``, for every sample (batch first).
     """
-    functional = plan.functional
-    tensors = [
-        keras.ops.convert_to_tensor(x, dtype=t.dtype) for x, t in zip(inputs, functional.inputs)
-    ]
-    activations: dict[str, np.ndarray] = {}
-    keep = _as_batch if whole_batch else _first_sample
-    outputs = _run_scope(plan, tensors, activations, keep)
+    tensors = input_tensors(plan, inputs)
+    keep = as_batch if whole_batch else _first_sample
+    outputs, activations = run_plan(plan, tensors, keep)
     return [keras.ops.convert_to_numpy(y) for y in outputs], activations
+
+
+def input_tensors(plan: Scope, inputs: list[Any]) -> list[Any]:
+    """``inputs`` (one batched array per model input) as backend tensors of the
+    inputs' own dtypes."""
+    return [
+        keras.ops.convert_to_tensor(x, dtype=t.dtype)
+        for x, t in zip(inputs, plan.functional.inputs)
+    ]
+
+
+def run_plan(
+    plan: Scope, tensors: list[Any], keep: Callable[[Any], T]
+) -> tuple[list[Any], dict[str, T]]:
+    """Run the planned graph on backend ``tensors`` and keep ``keep(value)`` of each
+    node's first output: the loop both the eager pass and the compiled one
+    (``forward.py``, which keeps the backend tensors themselves) go through.
+
+    Returns the model's outputs (backend tensors, in ``model.outputs`` order) and the
+    kept values by node id.
+    """
+    record: dict[str, T] = {}
+    outputs = _run_scope(plan, tensors, record, keep)
+    return outputs, record
 
 
 def _run_scope(
     scope: Scope,
     inputs: list[Any],
-    record: dict[str, np.ndarray],
-    keep: Callable[[Any], np.ndarray],
+    record: dict[str, T],
+    keep: Callable[[Any], T],
 ) -> list[Any]:
     values = {id(t): v for t, v in zip(scope.functional.inputs, inputs)}
     for call in scope.calls:
@@ -77,7 +99,8 @@ def _run_scope(
     return [values[id(t)] for t in scope.functional.outputs]
 
 
-def _as_batch(value: Any) -> np.ndarray:
+def as_batch(value: Any) -> np.ndarray:
+    """A backend tensor (batch first) as float32 numpy, sharing its buffer where it can."""
     # np.asarray shares the backend's CPU buffer (TensorFlow, JAX, torch without grad):
     # copying every activation into fresh memory made capture ~1.5x a forward pass.
     try:
@@ -129,7 +152,7 @@ def run_untraced(
         returned = plan.model(batch, training=False)
     outputs = keras.tree.map_structure(keras.ops.convert_to_numpy, returned)
     record: dict[str, np.ndarray] = {}
-    keep = _as_batch if whole_batch else _first_sample
+    keep = as_batch if whole_batch else _first_sample
     given = tree.flatten(batch)
     if len(given) == 1 and np.ndim(given[0]) >= 1:
         record[plan.input_id] = keep(given[0])

@@ -17,7 +17,8 @@ import keras
 import numpy as np
 
 from . import _keras
-from .capture import run_untraced, run_with_activations
+from .capture import run_untraced
+from .forward import Forward
 from .graph import with_observed_shapes
 from .inputs import check_labels, numeric, prepare_inputs
 from .plan import Plan, Scope, Untraced
@@ -65,6 +66,7 @@ class TracedRunner:
 
     def __init__(self, plan: Scope):
         self._plan = plan
+        self._forward = Forward(plan)
         inputs = plan.functional.inputs
         self._names = [_keras.input_name(t) for t in inputs]
         self._shapes = [[None if d is None else int(d) for d in t.shape[1:]] for t in inputs]
@@ -78,7 +80,7 @@ class TracedRunner:
         arrays, batched = prepare_inputs(
             x, names=self._names, shapes=self._shapes, dtypes=self._dtypes
         )
-        outputs, activations = run_with_activations(self._plan, arrays, whole_batch=True)
+        outputs, activations = self._forward(arrays)
         if not batched:
             outputs = [y[0] for y in outputs]
         structure = _keras.outputs_structure(self._plan.functional)
