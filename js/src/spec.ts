@@ -72,6 +72,12 @@ export interface NodeSpec {
   /** The weights the view can show instead of the output (Python's `show_weights`); missing means null. */
   weights?: WeightsSpec | null;
   /**
+   * Only on a node whose output is channels first (`data_format="channels_first"`), always
+   * true: its own output is (C, L), (C, H, W) or (C, D, H, W), and Python gives its shapes
+   * and payload values channels last, as drawn. Missing: channels last.
+   */
+  channels_first?: boolean;
+  /**
    * Only on a layer's output drawn as a picture (never a model input): the values shown
    * black and white, from the layer's activation (tanh: -1..1, sigmoid: 0..1); null: the
    * data's own range. Missing elsewhere: a model input is shown on its natural range.

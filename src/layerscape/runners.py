@@ -20,6 +20,7 @@ from . import _keras
 from .capture import run_untraced, run_with_activations
 from .graph import with_observed_shapes
 from .inputs import check_labels, numeric, prepare_inputs
+from .layouts import channels_first_ids
 from .plan import Plan, Scope, Untraced
 from .spec import GraphSpec
 
@@ -69,6 +70,7 @@ class TracedRunner:
         self._names = [_keras.input_name(t) for t in inputs]
         self._shapes = [[None if d is None else int(d) for d in t.shape[1:]] for t in inputs]
         self._dtypes = [str(t.dtype) for t in inputs]
+        self._channels_first = channels_first_ids(plan)
 
     @property
     def output_shape(self) -> tuple[int | None, ...] | None:
@@ -78,7 +80,9 @@ class TracedRunner:
         arrays, batched = prepare_inputs(
             x, names=self._names, shapes=self._shapes, dtypes=self._dtypes
         )
-        outputs, activations = run_with_activations(self._plan, arrays, whole_batch=True)
+        outputs, activations = run_with_activations(
+            self._plan, arrays, whole_batch=True, channels_first=self._channels_first
+        )
         if not batched:
             outputs = [y[0] for y in outputs]
         structure = _keras.outputs_structure(self._plan.functional)

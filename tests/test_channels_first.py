@@ -1,0 +1,95 @@
+"""Channels-first models are drawn channels last: values, shapes and spec say so.
+
+TensorFlow on CPU runs no channels-first convolution, so this module runs on the JAX
+and torch backends (``test_backends.py`` runs it there) and skips on TensorFlow.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+from layerscape import ModelView
+from layerscape.encode import decode_payload
+from layerscape.graph import extract_graph
+
+if keras.backend.backend() == "tensorflow":
+    pytest.skip(
+        "TensorFlow on CPU has no channels_first convolution (NHWC only); "
+        "test_backends.py runs this module on JAX and torch",
+        allow_module_level=True,
+    )
+
+
+def _model(data_format: str) -> keras.Model:
+    first = data_format == "channels_first"
+    inputs = keras.Input((3, 8, 8) if first else (8, 8, 3), name="pixels")
+    x = keras.layers.Conv2D(4, 3, data_format=data_format, name="conv")(inputs)
+    x = keras.layers.BatchNormalization(axis=1 if first else -1, name="bn")(x)
+    x = keras.layers.ReLU(name="relu")(x)
+    x = keras.layers.MaxPooling2D(data_format=data_format, name="pool")(x)
+    x = keras.layers.Flatten(name="flat")(x)
+    outputs = keras.layers.Dense(5, name="dense")(x)
+    return keras.Model(inputs, outputs, name=f"twin_{data_format}")
+
+
+@pytest.fixture(scope="module")
+def first() -> keras.Model:
+    keras.utils.set_random_seed(3)
+    return _model("channels_first")
+
+
+@pytest.fixture(scope="module")
+def sample() -> np.ndarray:
+    return np.random.default_rng(0).normal(size=(3, 8, 8)).astype("float32")
+
+
+def _nodes(spec) -> dict:
+    return {n["id"]: n for n in spec["nodes"]}
+
+
+def test_the_spec_gives_channels_first_nodes_channels_last_and_marks_them(first):
+    nodes = _nodes(extract_graph(first))
+    for node_id in ("pixels", "conv", "bn", "relu", "pool"):
+        assert nodes[node_id].get("channels_first") is True, node_id
+    for node_id in ("flat", "dense"):
+        assert "channels_first" not in nodes[node_id], node_id
+    assert nodes["pixels"]["output_shape"] == [8, 8, 3]
+    assert nodes["pixels"]["family"] == "image"
+    assert nodes["conv"]["output_shape"] == [6, 6, 4]
+    assert nodes["conv"]["output_shapes"] == [[6, 6, 4]]
+    assert nodes["conv"]["family"] == "feature_map"
+    assert nodes["pool"]["output_shape"] == [3, 3, 4]
+    # A channels-last Flatten reads (C, H, W) C-major: not the drawn input's row-major order.
+    assert nodes["flat"]["reshape"] is False
+
+
+def test_its_twin_channels_last_model_has_the_same_shapes(first):
+    twin = _nodes(extract_graph(_model("channels_last")))
+    nodes = _nodes(extract_graph(first))
+    for node_id, node in twin.items():
+        assert "channels_first" not in node
+        assert nodes[node_id]["output_shapes"] == node["output_shapes"], node_id
+        assert nodes[node_id]["family"] == node["family"], node_id
+    assert twin["flat"]["reshape"] is True
+
+
+def test_predict_sends_channels_first_values_channels_last(first, sample):
+    probe = keras.Model(first.inputs, [first.get_layer(n).output for n in ("conv", "relu")])
+    conv, relu = (np.asarray(keras.ops.convert_to_numpy(y))[0] for y in probe(sample[None]))
+    view = ModelView(first)
+    out = view.predict(sample)
+    np.testing.assert_allclose(out, keras.ops.convert_to_numpy(first(sample[None]))[0], atol=1e-5)
+    np.testing.assert_allclose(view.activations["conv"], np.transpose(conv, (1, 2, 0)), atol=1e-5)
+    np.testing.assert_allclose(view.activations["relu"], np.transpose(relu, (1, 2, 0)), atol=1e-5)
+    np.testing.assert_array_equal(view.activations["pixels"], np.transpose(sample, (1, 2, 0)))
+    assert view.activations["flat"].shape == (36,)  # its own (C-major) order, as computed
+    # Hover reads (h, w, c) from the sent values: element (h=1, w=4, c=2) is conv[2, 1, 4].
+    header, arrays = decode_payload(view._payload)
+    sent = arrays[("conv", "full")]
+    assert sent.shape == (6, 6, 4)
+    section = next(s for s in header["tensors"] if s["node"] == "conv" and s["role"] == "full")
+    step = (section.get("hi", 0) - section.get("lo", 0)) / 250 if section["dtype"] == "u8" else 0
+    np.testing.assert_allclose(sent, np.transpose(conv, (1, 2, 0)), atol=step / 2 + 1e-5)
+    assert abs(sent[1, 4, 2] - conv[2, 1, 4]) <= step / 2 + 1e-5
