@@ -63,6 +63,30 @@ def test_the_spec_gives_channels_first_nodes_channels_last_and_marks_them(first)
     assert nodes["pool"]["output_shape"] == [3, 3, 4]
     # A channels-last Flatten reads (C, H, W) C-major: not the drawn input's row-major order.
     assert nodes["flat"]["reshape"] is False
+    assert nodes["flat"]["reads_channels_first"] is True
+    for node_id in ("pixels", "conv", "bn", "relu", "pool", "dense"):
+        assert "reads_channels_first" not in nodes[node_id], node_id
+
+
+def test_receptive_fields_read_the_same_fields_as_the_twin(first):
+    """The front end's receptive fields (``data/receptive.ts`` ``readRegion``) are a
+    function of a node's class, config and drawn shapes and its input's drawn shape:
+    these agree with the channels-last twin's on every node but the Flatten, whose
+    (C, ...) order ``reads_channels_first`` tells (``receptive.test.ts`` checks both)."""
+    twin = _nodes(extract_graph(_model("channels_last")))
+    nodes = _nodes(extract_graph(first))
+    for node_id, node in twin.items():
+        mine = nodes[node_id]
+        read = ("class_name", "output_shape", "family")
+        assert {k: mine[k] for k in read} == {k: node[k] for k in read}, node_id
+        # The tooltip keeps the layer's own config: BatchNormalization's axis (1 here, -1
+        # there) is the one key that differs, and no receptive field reads it.
+        assert _without(mine["config"], "axis") == _without(node["config"], "axis"), node_id
+    assert nodes["bn"]["config"]["axis"] == 1
+
+
+def _without(config: dict, key: str) -> dict:
+    return {k: v for k, v in config.items() if k != key}
 
 
 def test_its_twin_channels_last_model_has_the_same_shapes(first):

@@ -88,10 +88,12 @@ def _assert_contract_nodes(graph):
 
     ``image_range`` is only on layers' outputs drawn as pictures, which ``ModelView``
     adds (``images.py``), never in the graph ``extract_graph`` gives; ``channels_first``
-    only on channels-first nodes (``test_channels_first.py``), which these models lack."""
+    and ``reads_channels_first`` only on channels-first nodes and their readers
+    (``test_channels_first.py``), which these models lack."""
     from layerscape.spec import NodeSpec
 
-    always = set(NodeSpec.__annotations__) - {"image_range", "channels_first"}
+    sometimes = {"image_range", "channels_first", "reads_channels_first"}
+    always = set(NodeSpec.__annotations__) - sometimes
     for node in graph["nodes"]:
         assert set(node) == always, node["id"]
         assert node["opens"] is can_open(node), node["id"]

@@ -78,6 +78,12 @@ export interface NodeSpec {
    */
   channels_first?: boolean;
   /**
+   * Only on a Flatten or Reshape reading a `channels_first` input in its (C, ...) order,
+   * always true: element i is the input's element i in (C, ...) C order, not in the drawn
+   * (..., C) order; never `reshape`. Missing: it reads its input as drawn.
+   */
+  reads_channels_first?: boolean;
+  /**
    * Only on a layer's output drawn as a picture (never a model input): the values shown
    * black and white, from the layer's activation (tanh: -1..1, sigmoid: 0..1); null: the
    * data's own range. Missing elsewhere: a model input is shown on its natural range.

@@ -246,6 +246,8 @@ def _node_spec(call: Call, parent: str | None, layouts: _Layouts) -> NodeSpec:
     }
     if channels_first:
         spec["channels_first"] = True
+    if call.id in layouts.out_of_order:
+        spec["reads_channels_first"] = True
     spec["opens"] = can_open(spec)
     return spec
 

@@ -53,7 +53,8 @@ re-deriving them:
 
 A node marked ``channels_first`` is drawn channels last (its shape and values are
 transposed). A Flatten or Reshape that reads such a node in its own (C, ...) order is
-not ``reshape``: its elements do not follow the drawn input's row-major order.
+not ``reshape`` (its elements do not follow the drawn input's row-major order) and is
+marked ``reads_channels_first``.
 
 Nodes of an untraced model (``wiring == "unknown"``) are never passthrough or reshape:
 nothing ran through them.
@@ -202,6 +203,11 @@ class NodeSpec(TypedDict):
     the layer's own output is (C, L), (C, H, W) or (C, D, H, W), and it is drawn channels
     last: ``output_shape`` and ``output_shapes[0]`` are given channels last, and so are
     its payload values (capture moves the channel axis last). Missing: channels last."""
+    reads_channels_first: NotRequired[bool]
+    """Only on a Flatten or Reshape whose input is marked ``channels_first`` and that
+    reads it in that (C, ...) order (a channels-last ``Flatten``), always True: its
+    element i is the input's element i in (C, ...) C order, not in the drawn (..., C)
+    order; such a node is never ``reshape``. Missing: it reads its input as drawn."""
     image_range: NotRequired["ImageRange | None"]
     """Only on a layer's output drawn as a picture (``images.py``; never on a model
     input): the values shown black and white, read from the layer's activation
