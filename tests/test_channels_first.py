@@ -117,3 +117,48 @@ def test_predict_sends_channels_first_values_channels_last(first, sample):
     step = (section.get("hi", 0) - section.get("lo", 0)) / 250 if section["dtype"] == "u8" else 0
     np.testing.assert_allclose(sent, np.transpose(conv, (1, 2, 0)), atol=step / 2 + 1e-5)
     assert abs(sent[1, 4, 2] - conv[2, 1, 4]) <= step / 2 + 1e-5
+
+
+def _branchy() -> keras.Model:
+    """Channels-first layers of each kind, a merge, a concatenation on the channel axis,
+    a Conv1D on its own input and global pooling with and without ``keepdims``."""
+    cf = {"data_format": "channels_first"}
+    image = keras.Input((2, 6, 6), name="image")
+    a = keras.layers.ZeroPadding2D(1, **cf, name="pad")(image)
+    a = keras.layers.Conv2D(3, 3, **cf, name="conv_a")(a)
+    b = keras.layers.Conv2D(3, 1, **cf, name="conv_b")(image)
+    added = keras.layers.Add(name="add")([a, b])
+    joined = keras.layers.Concatenate(axis=1, name="join")([added, b])
+    up = keras.layers.UpSampling2D(2, **cf, name="up")(joined)
+    kept = keras.layers.GlobalAveragePooling2D(**cf, keepdims=True, name="gap_kept")(up)
+    pooled = keras.layers.GlobalAveragePooling2D(**cf, name="gap")(up)
+    series = keras.Input((4, 10), name="series")
+    s = keras.layers.Conv1D(5, 3, **cf, name="conv1d")(series)
+    s = keras.layers.Activation("relu", name="act")(s)
+    s = keras.layers.GlobalMaxPooling1D(**cf, name="gmp")(s)
+    out = keras.layers.Concatenate(name="out")([pooled, s])
+    return keras.Model([image, series], [out, kept], name="branchy")
+
+
+def test_every_kind_of_channels_first_node_is_sent_channels_last():
+    keras.utils.set_random_seed(5)
+    model = _branchy()
+    rng = np.random.default_rng(1)
+    x = [rng.normal(size=(1, 2, 6, 6)).astype("float32"), rng.normal(size=(1, 4, 10))]
+    x[1] = x[1].astype("float32")
+    names = ["pad", "conv_a", "conv_b", "add", "join", "up", "gap_kept", "gap"]
+    names += ["conv1d", "act", "gmp", "out"]
+    probe = keras.Model(model.inputs, [model.get_layer(n).output for n in names])
+    raw = {n: keras.ops.convert_to_numpy(y)[0] for n, y in zip(names, probe(x))}
+    view = ModelView(model)
+    view.predict(x)
+    nodes = _nodes(view.graph)
+    marked = {n for n in names if nodes[n].get("channels_first")}
+    assert marked == {"pad", "conv_a", "conv_b", "add", "join", "up", "gap_kept", "conv1d", "act"}
+    assert nodes["image"].get("channels_first") and nodes["series"].get("channels_first")
+    for name in names:
+        want = np.moveaxis(raw[name], 0, -1) if name in marked else raw[name]
+        np.testing.assert_allclose(view.activations[name], want, atol=1e-5, err_msg=name)
+        assert nodes[name]["output_shape"] == list(want.shape), name
+    assert nodes["join"]["output_shape"] == [6, 6, 6] and nodes["conv1d"]["output_shape"] == [8, 5]
+    assert nodes["gap_kept"]["output_shape"] == [1, 1, 6]
