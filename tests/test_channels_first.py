@@ -162,3 +162,27 @@ def test_every_kind_of_channels_first_node_is_sent_channels_last():
         assert nodes[name]["output_shape"] == list(want.shape), name
     assert nodes["join"]["output_shape"] == [6, 6, 6] and nodes["conv1d"]["output_shape"] == [8, 5]
     assert nodes["gap_kept"]["output_shape"] == [1, 1, 6]
+
+
+def test_a_channels_first_volume_is_sent_d_h_w_c():
+    keras.utils.set_random_seed(7)
+    volume = keras.Input((2, 4, 5, 6), name="volume")
+    x = keras.layers.Conv3D(3, 3, padding="same", data_format="channels_first", name="conv3d")(
+        volume
+    )
+    x = keras.layers.MaxPooling3D(2, data_format="channels_first", name="pool3d")(x)
+    model = keras.Model(volume, keras.layers.Flatten(data_format="channels_first")(x))
+    sample = np.random.default_rng(2).normal(size=(2, 4, 5, 6)).astype("float32")
+    probe = keras.Model(volume, model.get_layer("conv3d").output)
+    raw = keras.ops.convert_to_numpy(probe(sample[None]))[0]
+    view = ModelView(model)
+    view.predict(sample)
+    nodes = _nodes(view.graph)
+    assert nodes["conv3d"]["output_shape"] == [4, 5, 6, 3] and nodes["conv3d"]["channels_first"]
+    assert nodes["pool3d"]["output_shape"] == [2, 2, 3, 3]
+    np.testing.assert_allclose(
+        view.activations["conv3d"], np.transpose(raw, (1, 2, 3, 0)), atol=1e-5
+    )
+    # A channels-first Flatten moves the channels last itself: it reads the volume as drawn.
+    flat = next(n for n in view.graph["nodes"] if n["class_name"] == "Flatten")
+    assert flat["reshape"] is True and "reads_channels_first" not in flat
