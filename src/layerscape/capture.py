@@ -20,15 +20,11 @@ import numpy as np
 from keras import tree
 
 from . import _keras
-from .layouts import channels_first_ids, channels_last
 from .plan import Scope, Untraced
 
 
 def run_with_activations(
-    plan: Scope,
-    inputs: list[Any],
-    whole_batch: bool = False,
-    channels_first: set[str] | None = None,
+    plan: Scope, inputs: list[Any], whole_batch: bool = False
 ) -> tuple[list[Any], dict[str, np.ndarray]]:
     """Run the planned graph on batched ``inputs``.
 
@@ -40,10 +36,6 @@ def run_with_activations(
         One batched array per model input, in ``model.inputs`` order.
     whole_batch
         Keep every sample: each activation keeps its batch dimension.
-    channels_first
-        The ids of the nodes whose output is channels first
-        (:func:`layerscape.layouts.channels_first_ids`, computed when None): their
-        activations come back with the channel axis last, as the graph spec draws them.
 
     Returns
     -------
@@ -51,7 +43,6 @@ def run_with_activations(
         The model's outputs (flat list, in ``model.outputs`` order, as numpy) and, per
         node id, that node's first output for the *first* sample (batch dimension
         removed) as float32 numpy; with ``whole_batch``, for every sample (batch first).
-        The model's outputs keep their own layout.
     """
     functional = plan.functional
     tensors = [
@@ -60,10 +51,6 @@ def run_with_activations(
     activations: dict[str, np.ndarray] = {}
     keep = _as_batch if whole_batch else _first_sample
     outputs = _run_scope(plan, tensors, activations, keep)
-    marked = channels_first_ids(plan) if channels_first is None else channels_first
-    for node_id in marked:
-        if node_id in activations:
-            activations[node_id] = channels_last(activations[node_id], batched=whole_batch)
     return [keras.ops.convert_to_numpy(y) for y in outputs], activations
 
 

@@ -6,7 +6,7 @@ Cropping, global pooling with ``keepdims``...) writes (C, ...) instead; its outp
 marked, and so is the output of a layer that keeps the layout of a marked input
 (BatchNormalization, activations, Dropout, Add, Concatenate...: the same shape as that
 input, or a concatenation of marked inputs), and a model input whose consumers read it
-channels first. Capture moves the channel axis of a marked node's activation last and
+channels first. The traced runner moves the channel axis of a marked activation last and
 the graph spec transposes its shape the same way, so a marked node's values, shape and
 receptive fields are all read channels last. Rank-1 outputs (Flatten, Dense, global
 pooling without ``keepdims``) are never marked.
@@ -40,6 +40,18 @@ def reads_marked_out_of_order(plan: Scope, marked: set[str]) -> set[str]:
     found: set[str] = set()
     _find_out_of_order(plan, {}, marked, found)
     return found
+
+
+def with_channels_last(
+    activations: dict[str, np.ndarray], marked: set[str], batched: bool
+) -> dict[str, np.ndarray]:
+    """``activations`` (node id -> values, as capture keeps them) with each marked
+    node's channel axis moved last, as the graph spec draws it; changed in place and
+    returned. ``batched``: the values keep their batch dimension first."""
+    for node_id in marked:
+        if node_id in activations:
+            activations[node_id] = channels_last(activations[node_id], batched)
+    return activations
 
 
 def channels_last(values: np.ndarray, batched: bool) -> np.ndarray:

@@ -20,7 +20,7 @@ from . import _keras
 from .capture import run_untraced, run_with_activations
 from .graph import with_observed_shapes
 from .inputs import check_labels, numeric, prepare_inputs
-from .layouts import channels_first_ids
+from .layouts import channels_first_ids, with_channels_last
 from .plan import Plan, Scope, Untraced
 from .spec import GraphSpec
 
@@ -80,9 +80,9 @@ class TracedRunner:
         arrays, batched = prepare_inputs(
             x, names=self._names, shapes=self._shapes, dtypes=self._dtypes
         )
-        outputs, activations = run_with_activations(
-            self._plan, arrays, whole_batch=True, channels_first=self._channels_first
-        )
+        outputs, activations = run_with_activations(self._plan, arrays, whole_batch=True)
+        # Capture keeps each layer's own layout; the view draws channels last.
+        activations = with_channels_last(activations, self._channels_first, batched=True)
         if not batched:
             outputs = [y[0] for y in outputs]
         structure = _keras.outputs_structure(self._plan.functional)

@@ -202,7 +202,7 @@ class NodeSpec(TypedDict):
     layers, layers keeping such a layout, inputs read so; ``layouts.py``), always True:
     the layer's own output is (C, L), (C, H, W) or (C, D, H, W), and it is drawn channels
     last: ``output_shape`` and ``output_shapes[0]`` are given channels last, and so are
-    its payload values (capture moves the channel axis last). Missing: channels last."""
+    its payload values (the traced runner moves the channel axis last). Missing: channels last."""
     reads_channels_first: NotRequired[bool]
     """Only on a Flatten or Reshape whose input is marked ``channels_first`` and that
     reads it in that (C, ...) order (a channels-last ``Flatten``), always True: its
