@@ -23,6 +23,7 @@ SUITE = [
     "test_encode.py",
     "test_training.py",
     "test_zoo.py",
+    "test_channels_first.py",
 ]
 
 

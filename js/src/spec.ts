@@ -72,6 +72,18 @@ export interface NodeSpec {
   /** The weights the view can show instead of the output (Python's `show_weights`); missing means null. */
   weights?: WeightsSpec | null;
   /**
+   * Only on a node whose output is channels first (`data_format="channels_first"`), always
+   * true: its own output is (C, L), (C, H, W) or (C, D, H, W), and Python gives its shapes
+   * and payload values channels last, as drawn. Missing: channels last.
+   */
+  channels_first?: boolean;
+  /**
+   * Only on a Flatten or Reshape reading a `channels_first` input in its (C, ...) order,
+   * always true: element i is the input's element i in (C, ...) C order, not in the drawn
+   * (..., C) order; never `reshape`. Missing: it reads its input as drawn.
+   */
+  reads_channels_first?: boolean;
+  /**
    * Only on a layer's output drawn as a picture (never a model input): the values shown
    * black and white, from the layer's activation (tanh: -1..1, sigmoid: 0..1); null: the
    * data's own range. Missing elsewhere: a model input is shown on its natural range.

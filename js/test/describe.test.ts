@@ -42,6 +42,17 @@ describe("describeLayer", () => {
     expect(renamed.subtitle).toBe("Conv2D · conv2d_3");
   });
 
+  it("says a channels-first layer's own shape beside the channels-last one drawn", () => {
+    const conv = node("conv", "Conv2D", "feature_map", [6, 6, 4], { channels_first: true });
+    expect(describeLayer(facts({ node: conv })).rows.slice(0, 2)).toEqual([
+      ["output", "6×6×4"],
+      ["layer's own", "4×6×6 channels first"],
+    ]);
+    const flat = node("flat", "Flatten", "vector", [36], { reads_channels_first: true });
+    expect(describeLayer(facts({ node: flat })).rows[1]).toEqual(["reads", "its input channels first"]);
+    expect(describeLayer(facts()).rows.map((r) => r[0])).not.toContain("layer's own");
+  });
+
   it("gives the output shape first, every output's for a layer with several", () => {
     expect(describeLayer(facts()).rows[0]).toEqual(["output", "28×28×6"]);
     const lstm = node("lstm", "LSTM", "vector", [32], { output_shapes: [[32], [32], [null, 32]] });

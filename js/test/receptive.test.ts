@@ -206,6 +206,21 @@ describe("readRegion", () => {
     expect(readRegion(node("d", "Dense", "vector", [3]), [8], [1])).toBeNull();
   });
 
+  it("a channels-first model's nodes (shapes drawn channels last) read what their twin's do", () => {
+    // Python gives a channels_first Conv2D's (4, 6, 6) output as [6, 6, 4], like its twin.
+    const config = { kernel_size: [3, 3], strides: [1, 1], padding: "valid", dilation_rate: [1, 1] };
+    const twin = node("conv", "Conv2D", "feature_map", [6, 6, 4], { config });
+    const first = node("conv", "Conv2D", "feature_map", [6, 6, 4], { config, channels_first: true });
+    expect(readRegion(first, [8, 8, 3], [2, 5, 1])).toEqual(readRegion(twin, [8, 8, 3], [2, 5, 1]));
+    expect(readRegion(first, [8, 8, 3], [2, 5, 1])).toEqual({ ranges: [r(2, 4), r(5, 7)], channel: null });
+    // A channels-last Flatten of a (C=4, H=3, W=3) tensor drawn as (3, 3, 4): unit 14 is
+    // (c, h, w) = (1, 1, 2), drawn at (h, w, c) = (1, 2, 1).
+    const flat = node("f", "Flatten", "vector", [36], { reads_channels_first: true });
+    expect(readRegion(flat, [3, 3, 4], [14])).toEqual({ ranges: [r(1, 1), r(2, 2)], channel: 1 });
+    const asDrawn = node("f", "Flatten", "vector", [36]);
+    expect(readRegion(asDrawn, [3, 3, 4], [14])).toEqual({ ranges: [r(1, 1), r(0, 0)], channel: 2 });
+  });
+
   it("elementwise layers read the same element; a unit of a vector is its own channel", () => {
     const bn = node("bn", "BatchNormalization", "feature_map", [6, 6, 4]);
     expect(readRegion(bn, [6, 6, 4], [2, 3, 1])).toEqual({ ranges: [r(2, 2), r(3, 3)], channel: 1 });

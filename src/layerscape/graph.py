@@ -8,6 +8,7 @@ contract's rules (``families.py``) and its tooltip summary (``layer_config.py``)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import keras
@@ -16,6 +17,7 @@ from . import _keras
 from .families import can_open, family_of, is_passthrough, is_reshape
 from .groups import find_groups
 from .layer_config import key_config, param_count
+from .layouts import channels_first_ids, reads_marked_out_of_order, transposed
 from .plan import Call, Plan, Scope, Untraced, is_one_shape, plan_model, sample_shape
 from .spec import SPEC_VERSION, EdgeSpec, GraphSpec, NodeSpec
 from .weights import weights_spec
@@ -46,7 +48,9 @@ def graph_from_plan(model: keras.Model, plan: Plan, labels: list[str] | None = N
     nodes: list[NodeSpec] = []
     edges: list[EdgeSpec] = []
     functional = plan.functional
-    sources = _describe_scope(plan, {}, None, nodes, edges)
+    marked = channels_first_ids(plan)
+    layouts = _Layouts(marked, reads_marked_out_of_order(plan, marked))
+    sources = _describe_scope(plan, {}, None, nodes, edges, layouts)
     output_ids = _unique([sources[id(t)] for t in functional.outputs])
     input_ids = [c.id for c in plan.calls if c.node.is_input]
     for node in nodes:
@@ -183,6 +187,7 @@ def _describe_scope(
     parent: str | None,
     nodes: list[NodeSpec],
     edges: list[EdgeSpec],
+    layouts: _Layouts,
 ) -> dict[int, str]:
     """Append the scope's nodes/edges; return tensor -> producing node id."""
     for call in scope.calls:
@@ -194,21 +199,34 @@ def _describe_scope(
                 for inner_t, outer_t in zip(call.inner.functional.inputs, node.input_tensors)
                 if id(outer_t) in sources
             }
-            inner_sources = _describe_scope(call.inner, inner_sources, call.id, nodes, edges)
+            inner_sources = _describe_scope(
+                call.inner, inner_sources, call.id, nodes, edges, layouts
+            )
             for outer_t, inner_t in zip(node.outputs, call.inner.functional.outputs):
                 sources[id(outer_t)] = inner_sources[id(inner_t)]
             continue
-        nodes.append(_node_spec(call, parent))
+        nodes.append(_node_spec(call, parent, layouts))
         edges.extend({"source": s, "target": call.id} for s in inbound)
         for t in node.outputs:
             sources[id(t)] = call.id
     return sources
 
 
-def _node_spec(call: Call, parent: str | None) -> NodeSpec:
+@dataclass(frozen=True)
+class _Layouts:
+    """What ``layouts.py`` found: channels-first nodes, and reshapes reading them."""
+
+    channels_first: set[str]
+    out_of_order: set[str]
+
+
+def _node_spec(call: Call, parent: str | None, layouts: _Layouts) -> NodeSpec:
     node = call.node
     operation = node.operation
     shapes = [sample_shape(t.shape) for t in node.outputs]
+    channels_first = call.id in layouts.channels_first
+    if channels_first:  # drawn channels last, as capture sends its values
+        shapes[0] = transposed(shapes[0])
     spec: NodeSpec = {
         "id": call.id,
         "name": operation.name,
@@ -222,10 +240,14 @@ def _node_spec(call: Call, parent: str | None) -> NodeSpec:
         "is_output": False,
         "parent": parent,
         "passthrough": is_passthrough(operation),
-        "reshape": is_reshape(operation),
+        "reshape": is_reshape(operation) and call.id not in layouts.out_of_order,
         "opens": False,
         "weights": None if node.is_input else weights_spec(operation),
     }
+    if channels_first:
+        spec["channels_first"] = True
+    if call.id in layouts.out_of_order:
+        spec["reads_channels_first"] = True
     spec["opens"] = can_open(spec)
     return spec
 

@@ -21,6 +21,7 @@ from .capture import run_untraced
 from .forward import Forward
 from .graph import with_observed_shapes
 from .inputs import check_labels, numeric, prepare_inputs
+from .layouts import channels_first_ids, with_channels_last
 from .plan import Plan, Scope, Untraced
 from .spec import GraphSpec
 
@@ -71,6 +72,7 @@ class TracedRunner:
         self._names = [_keras.input_name(t) for t in inputs]
         self._shapes = [[None if d is None else int(d) for d in t.shape[1:]] for t in inputs]
         self._dtypes = [str(t.dtype) for t in inputs]
+        self._channels_first = channels_first_ids(plan)
 
     @property
     def output_shape(self) -> tuple[int | None, ...] | None:
@@ -81,6 +83,8 @@ class TracedRunner:
             x, names=self._names, shapes=self._shapes, dtypes=self._dtypes
         )
         outputs, activations = self._forward(arrays)
+        # Capture keeps each layer's own layout; the view draws channels last.
+        activations = with_channels_last(activations, self._channels_first, batched=True)
         if not batched:
             outputs = [y[0] for y in outputs]
         structure = _keras.outputs_structure(self._plan.functional)

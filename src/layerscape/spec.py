@@ -51,6 +51,11 @@ re-deriving them:
   three colour planes; never a passthrough node. ``expand``/``collapse`` accept
   exactly these ids.
 
+A node marked ``channels_first`` is drawn channels last (its shape and values are
+transposed). A Flatten or Reshape that reads such a node in its own (C, ...) order is
+not ``reshape`` (its elements do not follow the drawn input's row-major order) and is
+marked ``reads_channels_first``.
+
 Nodes of an untraced model (``wiring == "unknown"``) are never passthrough or reshape:
 nothing ran through them.
 
@@ -192,6 +197,17 @@ class NodeSpec(TypedDict):
     weights: NotRequired["WeightsSpec | None"]
     """The layer's weights the view can show instead of its output, or None. Always
     written by Python; a reader takes a missing one as None."""
+    channels_first: NotRequired[bool]
+    """Only on a node whose output is channels first (``data_format="channels_first"``
+    layers, layers keeping such a layout, inputs read so; ``layouts.py``), always True:
+    the layer's own output is (C, L), (C, H, W) or (C, D, H, W), and it is drawn channels
+    last: ``output_shape`` and ``output_shapes[0]`` are given channels last, and so are
+    its payload values (the traced runner moves the channel axis last). Missing: channels last."""
+    reads_channels_first: NotRequired[bool]
+    """Only on a Flatten or Reshape whose input is marked ``channels_first`` and that
+    reads it in that (C, ...) order (a channels-last ``Flatten``), always True: its
+    element i is the input's element i in (C, ...) C order, not in the drawn (..., C)
+    order; such a node is never ``reshape``. Missing: it reads its input as drawn."""
     image_range: NotRequired["ImageRange | None"]
     """Only on a layer's output drawn as a picture (``images.py``; never on a model
     input): the values shown black and white, read from the layer's activation

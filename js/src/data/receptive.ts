@@ -228,16 +228,20 @@ export function readRegion(
     return { ranges: inp.slice(0, -1).map((n) => ({ start: 0, end: n - 1, step: 1 })), channel: index[0] };
   }
   if (c === "Flatten") {
-    // Unit i is input element i in C order.
+    // Unit i is input element i in C order: of the input as drawn (..., C), or, for a
+    // Flatten reading a channels-first tensor drawn channels last, of its own (C, ...).
     const total = inp.reduce((a, b) => a * b, 1);
     if (rank !== 1 || total !== out[0]) return null;
+    const cFirst = node.reads_channels_first === true && inp.length > 1;
+    const order = cFirst ? [inp[inp.length - 1], ...inp.slice(0, -1)] : inp;
     let rest = index[0];
-    const coords = new Array<number>(inp.length);
-    for (let a = inp.length - 1; a >= 0; a--) {
-      coords[a] = rest % inp[a];
-      rest = Math.floor(rest / inp[a]);
+    const coords = new Array<number>(order.length);
+    for (let a = order.length - 1; a >= 0; a--) {
+      coords[a] = rest % order[a];
+      rest = Math.floor(rest / order[a]);
     }
-    return elementRegion(coords, inp.length);
+    const drawn = cFirst ? [...coords.slice(1), coords[0]] : coords;
+    return elementRegion(drawn, inp.length);
   }
   if (PADDING.has(c) || CROPPING.has(c)) {
     const pairs = pairsOf(PADDING.has(c) ? node.config?.padding : node.config?.cropping, spatial);

@@ -45,6 +45,13 @@ export function describeLayer(facts: LayerFacts): TooltipInfo {
       ? node.output_shapes.map((s) => formatShape(s)).join(", ")
       : formatShape(node.output_shape),
   ]);
+  // Python sends a channels-first node's shape and values channels last, as drawn;
+  // the layer's own layout is said so that its shape reads as Keras prints it.
+  if (node.channels_first === true && node.output_shape.length > 1) {
+    const own = [node.output_shape[node.output_shape.length - 1], ...node.output_shape.slice(0, -1)];
+    rows.push(["layer's own", `${formatShape(own)} channels first`]);
+  }
+  if (node.reads_channels_first === true) rows.push(["reads", "its input channels first"]);
   if (node.params > 0) rows.push(["params", formatCount(node.params)]);
   const config = Object.entries(node.config ?? {}).slice(0, MAX_CONFIG_ROWS);
   for (const [k, v] of config) rows.push([k, formatConfigValue(v)]);
