@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.hosts import READY_WATCH_JS, shot_problems
+from tests.support.hosts import CANVAS_STATS_JS, READY_WATCH_JS, shot_problems
 from tests.support.page import CANVAS_ONLY_CSS
 from tests.support.pixels import DRAWN, PixelStats, decode_png
 from tests.support.poll import wait_until
@@ -79,7 +79,8 @@ def notebook(lenet, digits, tmp_path_factory) -> Path:
 
 # The output's view, read in its own document: state, sizes, the canvas's pixel stats
 # and its corner colour (the background).
-READ_JS = """() => {
+READ_JS = (
+    """() => {
   const root = document.querySelector('.layerscape');
   if (!root) return null;
   const canvas = root.querySelector('canvas');
@@ -89,24 +90,14 @@ READ_JS = """() => {
                 builds: api ? api.builds() : 0, frames: api ? api.frames() : 0,
                 root: [root.clientWidth, root.clientHeight], canvas: null };
   if (!canvas) return out;
-  const { width, height } = canvas;
-  const data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
-  const counts = new Map();
-  let sum = 0, sum2 = 0;
-  for (let k = 0; k < data.length; k += 4) {
-    const key = (data[k] << 16) | (data[k + 1] << 8) | data[k + 2];
-    counts.set(key, (counts.get(key) || 0) + 1);
-    const lum = 0.299 * data[k] + 0.587 * data[k + 1] + 0.114 * data[k + 2];
-    sum += lum; sum2 += lum * lum;
-  }
-  const n = width * height, mean = sum / n;
-  out.canvas = { width, height, variance: sum2 / n - mean * mean,
-                 distinct_colors: counts.size,
-                 dominant_fraction: Math.max(...counts.values()) / n,
-                 corner: [data[4 * (3 * width + 3)], data[4 * (3 * width + 3) + 1],
-                          data[4 * (3 * width + 3) + 2]] };
+  const s = ("""
+    + CANVAS_STATS_JS
+    + """)(canvas);
+  const { width, height, variance, distinct_colors, dominant_fraction, corner } = s;
+  out.canvas = { width, height, variance, distinct_colors, dominant_fraction, corner };
   return out;
 }"""
+)
 
 
 def _drawn(read: dict | None) -> bool:

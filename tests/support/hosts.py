@@ -128,9 +128,10 @@ def views(page: Any) -> list[dict]:
     return page.evaluate(VIEWS_JS)
 
 
-# In-page pixel statistics of view `i`'s 2D canvas, as tests.support.pixels.rgb_stats has them.
-_PIXELS_JS = """(i) => {
-  const canvas = window.lsViews[i].querySelector('canvas');
+# A JS function of a 2D canvas: its size, pixel statistics as tests.support.pixels.rgb_stats
+# has them, its most common colour (the background) and the colour at (3, 3) (a corner).
+# Page scripts here embed it, so every host test reads pixels the same way.
+CANVAS_STATS_JS = """(canvas) => {
   const { width, height } = canvas;
   const data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
   const counts = new Map();
@@ -144,10 +145,24 @@ _PIXELS_JS = """(i) => {
   const n = width * height, mean = sum / n;
   let top = 0, topKey = 0;
   for (const [key, c] of counts) if (c > top) { top = c; topKey = key; }
-  return { stats: { width, height, variance: sum2 / n - mean * mean,
-                    distinct_colors: counts.size, dominant_fraction: top / n },
-           background: [topKey >> 16, (topKey >> 8) & 255, topKey & 255] };
+  const c = 4 * (3 * width + 3);
+  return { width, height, variance: sum2 / n - mean * mean, distinct_colors: counts.size,
+           dominant_fraction: top / n,
+           background: [topKey >> 16, (topKey >> 8) & 255, topKey & 255],
+           corner: [data[c], data[c + 1], data[c + 2]] };
 }"""
+
+# In-page pixel statistics of view `i`'s 2D canvas.
+_PIXELS_JS = (
+    """(i) => {
+  const s = ("""
+    + CANVAS_STATS_JS
+    + """)(window.lsViews[i].querySelector('canvas'));
+  const { width, height, variance, distinct_colors, dominant_fraction } = s;
+  return { stats: { width, height, variance, distinct_colors, dominant_fraction },
+           background: s.background };
+}"""
+)
 
 
 def canvas_pixels(page: Any, index: int = 0) -> dict:
@@ -204,25 +219,18 @@ def drawn_pixels(page: Any, index: int = 0) -> dict:
 # again on each of the next three animation frames (each read after that frame's layout
 # and ResizeObserver callbacks: a late resize that cleared the canvas shows up there).
 # `window.lsReadyShots` holds them, in order. Views in shadow roots (marimo) are not seen.
-READY_WATCH_JS = """
+READY_WATCH_JS = (
+    """
 (() => {
+  const canvasStats = """
+    + CANVAS_STATS_JS
+    + """;
   const stats = (root) => {
-    const canvas = root.querySelector('canvas');
     const box = root.getBoundingClientRect();
-    const out = { width: canvas.width, height: canvas.height,
-                  root: [Math.round(box.width), Math.round(box.height)] };
-    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-    const counts = new Map();
-    let sum = 0, sum2 = 0;
-    for (let k = 0; k < data.length; k += 4) {
-      const key = (data[k] << 16) | (data[k + 1] << 8) | data[k + 2];
-      counts.set(key, (counts.get(key) || 0) + 1);
-      const lum = 0.299 * data[k] + 0.587 * data[k + 1] + 0.114 * data[k + 2];
-      sum += lum; sum2 += lum * lum;
-    }
-    const n = canvas.width * canvas.height, mean = sum / n;
-    return { ...out, variance: sum2 / n - mean * mean, distinct_colors: counts.size,
-             dominant_fraction: Math.max(...counts.values()) / n };
+    const { width, height, variance, distinct_colors, dominant_fraction } =
+      canvasStats(root.querySelector('canvas'));
+    return { width, height, root: [Math.round(box.width), Math.round(box.height)],
+             variance, distinct_colors, dominant_fraction };
   };
   window.lsReadyShots = [];
   const seen = new WeakSet();
@@ -244,6 +252,7 @@ READY_WATCH_JS = """
   }).observe(document, { attributes: true, attributeFilter: ['data-state'], subtree: true });
 })();
 """
+)
 
 
 def ready_shots(page: Any, timeout: float = 30) -> list[dict]:
