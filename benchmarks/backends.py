@@ -20,6 +20,8 @@ import subprocess
 import sys
 import time
 
+from benchmarks.table import print_rows
+
 BACKENDS = ["tensorflow", "jax", "torch"]
 
 
@@ -90,12 +92,7 @@ def main() -> None:
             check=True,
         )
         rows += [json.loads(line[4:]) for line in done.stdout.splitlines() if line[:4] == "ROW "]
-    columns = list(rows[0])
-    print("| " + " | ".join(columns) + " |")
-    print("|" + "---|" * len(columns))
-    for row in rows:
-        cells = [f"{v:.2f}" if isinstance(v, float) else str(v) for v in row.values()]
-        print("| " + " | ".join(cells) + " |")
+    print_rows(rows)
 
 
 if __name__ == "__main__":

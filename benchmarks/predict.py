@@ -29,6 +29,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras
 import numpy as np
 
+from benchmarks.table import print_rows
 from layerscape import ModelView
 from layerscape.capture import run_with_activations
 from layerscape.demo import build_lenet
@@ -100,12 +101,7 @@ def main() -> None:
             ),
         ]
     rows = [bench(name, model, args.repeat) for name, model in models]
-    columns = list(rows[0])
-    print("| " + " | ".join(columns) + " |")
-    print("|" + "---|" * len(columns))
-    for row in rows:
-        cells = [f"{v:.2f}" if isinstance(v, float) else str(v) for v in row.values()]
-        print("| " + " | ".join(cells) + " |")
+    print_rows(rows)
 
 
 if __name__ == "__main__":
