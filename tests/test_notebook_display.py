@@ -1,5 +1,5 @@
 """notebook_display.py: a view's output (widget view, picture, display id) and when its
-picture is refreshed: after cells of batch clients, never for interactive ones."""
+picture is refreshed: after every cell that changed the view, except in Colab."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from layerscape.notebook_display import (
     PICTURE_MIME,
     WIDGET_VIEW_MIME,
     PictureOutputs,
-    interactive_client,
+    updates_rebuild_views,
 )
 
 
@@ -50,7 +50,7 @@ def sent(monkeypatch) -> list[tuple[str, dict, dict]]:
 
 def test_a_displayed_view_is_one_output_with_its_picture_and_display_id(sent):
     view = FakeView()
-    outputs = PictureOutputs(view, interactive=lambda: False)
+    outputs = PictureOutputs(view, rebuilds=lambda: False)
     outputs.display()
     [(kind, data, kw)] = sent
     assert kind == "display" and kw["display_id"] == outputs.display_id and kw["raw"]
@@ -58,9 +58,9 @@ def test_a_displayed_view_is_one_output_with_its_picture_and_display_id(sent):
     assert base64.b64decode(data[PICTURE_MIME]) == b"\x89PNG\x00"
 
 
-def test_after_a_batch_cell_that_changed_the_view_the_picture_follows_once(sent):
+def test_after_a_cell_that_changed_the_view_the_picture_follows_once(sent):
     view = FakeView()
-    outputs = PictureOutputs(view, interactive=lambda: False)
+    outputs = PictureOutputs(view, rebuilds=lambda: False)
     outputs.display()
     outputs.after_cell()  # nothing changed: no update, no picture drawn
     assert [k for k, _, _ in sent] == ["display"] and view.pictures == 1
@@ -73,9 +73,9 @@ def test_after_a_batch_cell_that_changed_the_view_the_picture_follows_once(sent)
     assert base64.b64decode(data[PICTURE_MIME]) == b"\x89PNG\x05"
 
 
-def test_cells_of_an_interactive_client_leave_the_live_output_alone(sent):
+def test_where_an_update_rebuilds_the_view_cells_leave_the_live_output_alone(sent):
     view = FakeView()
-    outputs = PictureOutputs(view, interactive=lambda: True)
+    outputs = PictureOutputs(view, rebuilds=lambda: True)
     outputs.display()
     view.key = 1
     outputs.after_cell()
@@ -86,7 +86,7 @@ def test_cells_of_an_interactive_client_leave_the_live_output_alone(sent):
 
 def test_a_view_never_displayed_or_closed_sends_nothing(sent):
     view = FakeView()
-    outputs = PictureOutputs(view, interactive=lambda: False)
+    outputs = PictureOutputs(view, rebuilds=lambda: False)
     view.key = 1
     outputs.after_cell()
     assert outputs.refresh() is False and sent == []
@@ -97,8 +97,13 @@ def test_a_view_never_displayed_or_closed_sends_nothing(sent):
     assert [k for k, _, _ in sent] == ["display"]
 
 
-def test_outside_a_kernel_no_client_is_interactive():
-    assert interactive_client() is False
+def test_only_colab_rebuilds_views_for_an_updated_output(monkeypatch):
+    import sys
+    import types
+
+    assert updates_rebuild_views() is False
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    assert updates_rebuild_views() is True
 
 
 def test_a_model_view_is_displayed_with_its_picture(sent, tiny_view):

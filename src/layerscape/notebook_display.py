@@ -1,29 +1,32 @@
 """A view's notebook outputs: the widget view with a picture of it beside it, and that
-picture kept current where no live page shows the view.
+picture kept current.
 
 A ``ModelView`` shown by IPython (``view`` as a cell's last line, ``display(view)``)
 becomes one ``display_data`` output carrying a display id and three types: the widget
 view (``application/vnd.jupyter.widget-view+json``), which JupyterLab, Notebook 7,
-Voilà and VS Code render live; ``image/png``, a picture of the view drawn in Python
-(:mod:`layerscape.picture`), which renderers that strip scripts (GitHub, nbviewer
-without widgets) show; and ``text/plain``.
+Voilà, VS Code and Colab render live; ``image/png``, a picture of the view drawn in
+Python (:mod:`layerscape.picture`), which renderers that strip scripts (GitHub,
+nbviewer without widgets) show; and ``text/plain``.
 
 The picture is drawn when the view is displayed. After each cell (IPython's
 ``post_run_cell``) a displayed view whose shown activations or theme changed since its
-picture gets a new one through ``update_display``, but only when the cell was run by a
-batch client (``nbconvert --execute``, nbclient, papermill, Voilà: no ``allow_stdin``),
-never by an interactive one (JupyterLab, Notebook 7, VS Code, Colab): a live
-JupyterLab or Notebook 7 answers ``update_display`` by building a second widget view of
-the same model (its renderer calls ``create_view`` again and drops the old view's DOM
-without disposing it; see ``docs/internals.md``), which would cost a scene build and
-lose the camera on every predict. There the picture stays the one drawn at display
-time until ``ModelView.refresh_picture()`` is called (once, before saving). So
-``predict`` itself never draws a picture.
+picture gets a new one through ``update_display``, so a notebook saved after a predict
+holds that prediction's picture. ``predict`` itself never draws one: a loop of predicts
+in a cell costs one picture, after the cell.
+
+An updated output makes the front end render its widget view again. JupyterLab,
+Notebook 7 and Voilà drop the old view's element without cleaning it up, other hosts
+clean it up first; either way the new render takes over the view it replaces
+(``js/src/host/adopt.ts``): no scene is built, the camera stays. Colab is the
+exception: each output is a page of its own there, and an updated output is a new
+page, so the view would be built again on every such cell. In Colab the picture stays
+the one drawn at display time until ``ModelView.refresh_picture()`` is called.
 """
 
 from __future__ import annotations
 
 import base64
+import sys
 import uuid
 import weakref
 from collections.abc import Callable
@@ -59,23 +62,10 @@ def bundle_with_picture(widget: dict[str, Any], png: bytes) -> dict[str, Any]:
     return {**widget, PICTURE_MIME: base64.b64encode(png).decode("ascii")}
 
 
-def interactive_client() -> bool:
-    """Whether the cell running now was sent by an interactive client, one where a person
-    may be looking at the live view: JupyterLab, Notebook 7, VS Code, Colab.
-
-    Those clients let the kernel ask for input (``allow_stdin`` in the execute request);
-    batch runners do not: nbclient (``nbconvert --execute``), papermill and Voilà run
-    cells with ``allow_stdin`` false. The request is the one being run, so this holds from
-    the first cell of a "Run All", before any view has rendered. Outside a kernel (no
-    request): False.
-    """
-    shell = _shell()
-    kernel = getattr(shell, "kernel", None)
-    get_parent = getattr(kernel, "get_parent", None)  # ipykernel >= 6
-    if get_parent is None:
-        return False
-    content = (get_parent("shell") or {}).get("content") or {}
-    return bool(content.get("allow_stdin", False))
+def updates_rebuild_views() -> bool:
+    """Whether an updated output makes this kernel's front end build its view again:
+    true in Colab (``google.colab`` imported), where each output is a page of its own."""
+    return "google.colab" in sys.modules
 
 
 class PictureOutputs:
@@ -86,17 +76,17 @@ class PictureOutputs:
     view
         The view (held weakly: a view nobody else holds is not kept alive by its
         outputs).
-    interactive
-        Whether the running cell came from an interactive client
-        (:func:`interactive_client`; the tests pass another).
+    rebuilds
+        Whether an updated output builds the live view again
+        (:func:`updates_rebuild_views`; the tests pass another).
     """
 
     def __init__(
-        self, view: Displayable, interactive: Callable[[], bool] = interactive_client
+        self, view: Displayable, rebuilds: Callable[[], bool] = updates_rebuild_views
     ) -> None:
         self.display_id = new_display_id()
         self._view = weakref.ref(view)
-        self._interactive = interactive
+        self._rebuilds = rebuilds
         self._key: tuple[Any, ...] | None = None
         self._registered = False
 
@@ -116,7 +106,7 @@ class PictureOutputs:
 
     def display(self) -> None:
         """Display the view as one output with this display id (``_ipython_display_``),
-        and from then on refresh its picture after each cell where that is harmless."""
+        and from then on refresh its picture after each cell that changed the view."""
         from IPython.display import display
 
         view = self._view()
@@ -141,13 +131,13 @@ class PictureOutputs:
         return True
 
     def after_cell(self, *_: Any) -> None:
-        """IPython's ``post_run_cell``: a new picture when the old one is behind and the
-        cell came from a batch client (no live page would rebuild its view for it)."""
+        """IPython's ``post_run_cell``: a new picture when the old one is behind (except
+        where an updated output rebuilds the live view: :func:`updates_rebuild_views`)."""
         view = self._view()
         if view is None:
             self._unwatch_cells()
             return
-        if not self.shown or view.picture_key() == self._key or self._interactive():
+        if not self.shown or view.picture_key() == self._key or self._rebuilds():
             return
         self.refresh()
 

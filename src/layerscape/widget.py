@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import uuid
 import warnings
 from pathlib import Path
 from typing import Any, cast
@@ -157,6 +158,9 @@ class ModelView(anywidget.AnyWidget):
     ).tag(sync=True)
     # The detections of the last prediction (boxes=fn): spec.BoxesState, {} without one.
     _boxes = traitlets.Dict().tag(sync=True)
+    # One per view: a front end rendering this model again (an output updated by
+    # update_display) takes over the view it replaces (js/src/host/adopt.ts).
+    _uid = traitlets.Unicode().tag(sync=True)
 
     def __init__(
         self,
@@ -189,7 +193,11 @@ class ModelView(anywidget.AnyWidget):
         self._outputs_shown = PictureOutputs(self)
         self._payload_version = 0
         super().__init__(
-            _graph=graph, _folded=initial_folded(graph, fold), **front_end_traits(), **options
+            _graph=graph,
+            _folded=initial_folded(graph, fold),
+            _uid=uuid.uuid4().hex,
+            **front_end_traits(),
+            **options,
         )
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
@@ -253,15 +261,12 @@ class ModelView(anywidget.AnyWidget):
         return (self._payload_version, self.theme)
 
     def refresh_picture(self) -> bool:
-        """Put a new :meth:`picture` in every output showing this view.
+        """Put a new :meth:`picture` in every output showing this view, now.
 
-        Run headless (``nbconvert --execute``, nbclient) the outputs follow each cell by
-        themselves. In a live JupyterLab, Notebook 7 or VS Code they keep the picture
-        drawn when the view was displayed, because those front ends answer an updated
-        output by building the widget view again (a scene build, the camera lost): call
-        this once before saving, so that GitHub shows the last prediction. The live view
-        is rebuilt once (JupyterLab keeps the old one's scene until the output is
-        cleared: its renderer drops the old view without disposing it).
+        The outputs already follow each cell that changed the view (its picture is
+        redrawn after the cell, ``notebook_display.py``); this is for a picture wanted
+        in the middle of a cell. A live front end keeps its view as it is: the updated
+        output's widget view takes over the one on the page (``js/src/host/adopt.ts``).
 
         Returns
         -------

@@ -1,12 +1,14 @@
-"""A view's output in a live JupyterLab: predict never rebuilds the view for its picture.
+"""A view's output in a live JupyterLab follows each predict, and the view survives it.
 
 A displayed view's output carries a picture (``image/png``) for renderers without
-scripts. Refreshing that picture means ``update_display``, and JupyterLab answers an
-updated widget output by building a second view of the model (its widget renderer calls
-``create_view`` again; the old view's DOM is dropped without its cleanup running). This
-test measures that, and checks that layerscape therefore leaves a live page alone: after
-display, predicts in later cells build no view, and only ``refresh_picture()`` (the
-explicit call before saving) rebuilds it, once.
+scripts, refreshed after each cell that changed the view (``update_display``,
+notebook_display.py). JupyterLab answers an updated widget output by rendering the
+widget view again (its renderer empties the output's node, dropping the old view without
+cleaning it up, and calls ``create_view``); the new render takes over the old view
+(js/src/host/adopt.ts). This test checks both halves: after a predict cell the saved
+output's picture is the new one, and the page still has the one view it had: not
+rebuilt (same root, same scene builds, same GPU objects), the camera where the user left
+it, drawn. Clearing the output then disposes that view.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import base64
 
 import pytest
 
+from tests.support.hosts import drawn_pixels, views
 from tests.support.lab import Lab, write_notebook
 from tests.support.poll import wait_until
 
@@ -49,6 +52,8 @@ _COUNTS = """() => ({
   created: window.lsSeen.length,
   onPage: window.lsSeen.filter((r) => r.isConnected).length,
   cleanedUp: window.lsSeen.filter((r) => !('__layerscape' in r)).length,
+  builds: [...document.querySelectorAll('.layerscape')].map((r) => r.__layerscape.builds()),
+  memory: [...document.querySelectorAll('.layerscape')].map((r) => r.__layerscape.memory()),
   predictions: [...document.querySelectorAll('.layerscape')].map((r) => r.dataset.predictions),
   ready: [...document.querySelectorAll('.layerscape')].every((r) => r.dataset.state === 'ready'),
 })"""
@@ -60,9 +65,26 @@ _PICTURE = """() => {
 }"""
 
 
-def test_predict_in_a_live_lab_rebuilds_no_view_and_refresh_rebuilds_once(
-    page, lab_server, page_log
-):
+# Where the view's output layer lands on the canvas: moves with the camera.
+_PROJECTED = "() => document.querySelector('.layerscape').__layerscape.project('conv2d')"
+
+
+def _apart(a: dict, b: dict) -> float:
+    return float(((a["x"] - b["x"]) ** 2 + (a["y"] - b["y"]) ** 2) ** 0.5)
+
+
+def _orbit(page) -> None:
+    """Drag across the view: the camera turns, as a user would leave it."""
+    box = page.locator(".layerscape canvas").first.bounding_box()
+    x, y = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 120, y + 30, steps=8)
+    page.mouse.up()
+    page.mouse.move(1, 1)  # off the view: no hover outline
+
+
+def test_predict_in_a_live_lab_refreshes_the_picture_and_keeps_the_view(page, lab_server, page_log):
     write_notebook(lab_server.root_dir, "saved_live.ipynb", [SETUP])
     lab = Lab(page, lab_server)
     lab.open_notebook("saved_live.ipynb")
@@ -76,32 +98,45 @@ def test_predict_in_a_live_lab_rebuilds_no_view_and_refresh_rebuilds_once(
     ], outputs
     first_png = outputs[0]["png"]
     assert base64.b64decode(first_png).startswith(b"\x89PNG")
-
-    cell = lab.run_new_cell(
-        "from layerscape.notebook_display import interactive_client\n"
-        "print('interactive:', interactive_client())",
-        timeout=60,
-    )
-    assert "interactive: True" in cell["stdout"], cell
+    home = page.evaluate(_PROJECTED)
+    _orbit(page)
+    pending = "() => document.querySelector('.layerscape').__layerscape.pending()"
+    wait_until(lambda: not page.evaluate(pending), 30, "the orbit drawn")
+    where = page.evaluate(_PROJECTED)
+    assert _apart(home, where) > 20, (home, where)  # the drag turned the camera
+    before = page.evaluate(_COUNTS)
+    assert where is not None
 
     lab.run_new_cell("view.predict(x[1]); view.predict(x[2])", timeout=120)
+    # The cell's post_run_cell updated the output: a new picture in what JupyterLab saves.
+    wait_until(lambda: page.evaluate(_PICTURE)[0]["png"] != first_png, 60,
+               "the output's picture refreshed", lab.describe_cells)  # fmt: skip
     wait_until(lambda: page.evaluate(_COUNTS)["predictions"] == ["3"], 60, "the predictions drawn",
                lab.describe_cells)  # fmt: skip
-    # A later cell: the first one's post_run_cell has long run by then.
-    lab.run_new_cell("1", timeout=60)
-    counts = page.evaluate(_COUNTS)
-    assert counts["created"] == 1 and counts["onPage"] == 1, f"predict rebuilt the view: {counts}"
-    assert page.evaluate(_PICTURE)[0]["png"] == first_png  # the live output was left alone
-
-    cell = lab.run_new_cell("print('refreshed:', view.refresh_picture())", timeout=120)
-    assert "refreshed: True" in cell["stdout"], cell
-    wait_until(lambda: page.evaluate(_COUNTS)["created"] == 2 and page.evaluate(_COUNTS)["ready"],
-               120, "the rebuilt view ready", lab.describe_cells)  # fmt: skip
-    counts = page.evaluate(_COUNTS)
-    # The measurement behind the design (notebook_display.py): one update_display, one
-    # more view built; the old one left the page, its cleanup not run by JupyterLab.
-    print("update_display in JupyterLab:", counts)
-    assert counts["created"] == 2 and counts["onPage"] == 1, counts
     new_png = page.evaluate(_PICTURE)[0]["png"]
-    assert new_png != first_png, "refresh_picture did not replace the picture"
+    assert base64.b64decode(new_png).startswith(b"\x89PNG")
+    counts = page.evaluate(_COUNTS)
+    print("after a predict cell in JupyterLab:", counts)
+    # JupyterLab rendered the widget view again; the render took over the view.
+    assert counts["created"] == 1 and counts["onPage"] == 1, counts
+    assert counts["cleanedUp"] == 0 and counts["ready"], counts
+    assert counts["builds"] == before["builds"], (before, counts)
+    assert counts["memory"] == before["memory"], (before, counts)
+    assert _apart(page.evaluate(_PROJECTED), where) < 1, "the camera moved back"
+    assert [v["state"] for v in views(page)] == ["ready"]
+    drawn_pixels(page)
+
+    # An explicit refresh (mid-cell pictures) takes the same path.
+    cell = lab.run_new_cell("view.predict(x[3]); print('refreshed:', view.refresh_picture())",
+                            timeout=120)  # fmt: skip
+    assert "refreshed: True" in cell["stdout"], cell
+    wait_until(lambda: page.evaluate(_COUNTS)["predictions"] == ["4"], 60, "the prediction drawn")
+    counts = page.evaluate(_COUNTS)
+    assert counts["created"] == 1 and counts["builds"] == before["builds"], counts
+
+    # Clearing the output disposes the view (its cleanup runs, after the take-over wait).
+    lab.command("notebook:clear-all-cell-outputs")
+    wait_until(lambda: page.evaluate(_COUNTS)["cleanedUp"] == 1, 30, "the view disposed",
+               lab.describe_cells)  # fmt: skip
+    assert page.evaluate(_COUNTS)["onPage"] == 0
     assert not page_log.problems((r"favicon",)), page_log.problems((r"favicon",))

@@ -38,6 +38,8 @@ export interface WidgetTraits {
   color_scope: ColorScope;
   /** Ids of the layers drawn as their weights: written by the Weights button here, and by Python's show_weights()/hide_weights(). */
   _weights: string[];
+  /** One per Python `ModelView`: a host's re-render of the same model takes over its view (adopt.ts). */
+  _uid: string;
   /** The training steps the readout plots (Python's `view.history`); missing before any training. */
   _history: TrainingStep[];
   /** The last prediction's detections (Python's `boxes=fn`); `{}` without a boxes function. */

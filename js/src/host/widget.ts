@@ -57,6 +57,7 @@ import { button, element } from "./dom";
 import { CSS } from "./style";
 import { hostBackground, resolveTheme, watchHostTheme } from "./theme";
 import { whenSized } from "./visibility";
+import { adoptOrMount, modelKey, type Mounted } from "./adopt";
 import { parseCssColor, type Rgb } from "../data/colormap";
 
 /** A CSS colour as RGB, or null when it is not one layerscape reads (#rrggbb, rgb()). */
@@ -175,7 +176,19 @@ function initialize(_props: { model: WidgetModel }): void {
   // Nothing slow here: everything happens per view in render().
 }
 
-function render({ model, el }: RenderProps): () => void {
+/** A host's render: takes over the model's view it replaces, if any (adopt.ts). */
+function render(props: RenderProps): () => void {
+  return adoptOrMount(modelKey(props.model.get("_uid")), props.el, () => mountView(props));
+}
+
+/** An exported or saved page's render: nothing re-renders there, each call builds. */
+function renderOnce(props: RenderProps): () => void {
+  const mounted = mountView(props);
+  return () => mounted.dispose();
+}
+
+/** Builds a view of `model` in `el`. */
+function mountView({ model, el }: RenderProps): Mounted {
   const root = element("div", "layerscape") as LayerscapeRoot;
   root.dataset.state = "loading";
   root.dataset.predictions = "0";
@@ -207,11 +220,18 @@ function render({ model, el }: RenderProps): () => void {
   boxNotice.hidden = true;
   root.dataset.boxes = "0";
   root.append(style, viewportEl, title, toolbar, notice, boxNotice, message);
-  el.appendChild(root);
   // A flex item (the view in an HBox) shares the row instead of shrinking to nothing,
   // unless the user's layout says otherwise.
-  const grown = !el.style.flex;
-  if (grown) el.style.flex = "1 1 auto";
+  let host = el;
+  let grown = false;
+  const placeIn = (target: HTMLElement): void => {
+    if (grown) host.style.removeProperty("flex");
+    host = target;
+    host.appendChild(root);
+    grown = !host.style.flex;
+    if (grown) host.style.flex = "1 1 auto";
+  };
+  placeIn(el);
 
   const panel = createTrainingPanel(root, { onPick: (index, at) => showFrame(index, at) });
   // The picker asks Python for another sample of the kept batch. An exported page has no
@@ -680,7 +700,8 @@ function render({ model, el }: RenderProps): () => void {
     minimapPoint: (id) => view?.minimapPoint(id) ?? null,
   };
 
-  return () => {
+  const dispose = (): void => {
+    if (disposed) return;
     disposed = true;
     for (const fn of cleanups) fn();
     cleanups.length = 0;
@@ -691,22 +712,24 @@ function render({ model, el }: RenderProps): () => void {
     view = null;
     delete root.__layerscape;
     root.remove();
-    if (grown) el.style.removeProperty("flex");
+    if (grown) host.style.removeProperty("flex");
   };
+  return { root, moveTo: placeIn, park: () => root.remove(), dispose };
 }
 
 const widget: WidgetModule = { initialize, render };
+const pageWidget: WidgetModule = { initialize, render: renderOnce };
 
 /** The exported page's entry (export.py's one call): render this widget from the page's
  * own state, through the stand-in model of standalone.ts. */
 export function mountPage(): PageHandle {
-  return mountStandalone(widget);
+  return mountStandalone(pageWidget);
 }
 
 /** A saved notebook page's entry (the nbconvert exporter's one call): mount every saved
  * view from the state the notebook holds (saved.ts). */
 export function mountSaved(): PageHandle[] {
-  return mountSavedViews(widget);
+  return mountSavedViews(pageWidget);
 }
 
 export default widget;
