@@ -126,6 +126,12 @@ def instrument(html: Path, out: Path) -> Path:
 
 
 def clean_up(page: Any) -> None:
-    """Run the page's view cleanup; return once its root has gone from the page."""
+    """Run the page's view cleanup; return once its root has left the page and the view
+    is disposed."""
+    # A host render's cleanup parks the view for a moment (a re-render may take it over:
+    # js/src/host/adopt.ts) before disposing it; wait for the dispose, which drops the
+    # root's test handle.
+    page.evaluate("window.lsGoing = document.querySelector('.layerscape')")
     page.evaluate("layerscapePage.cleanup()")
-    wait_for(page, "() => !document.querySelector('.layerscape')", what="the view to go")
+    gone = "() => !document.querySelector('.layerscape') && !('__layerscape' in window.lsGoing)"
+    wait_for(page, gone, what="the view to be disposed")

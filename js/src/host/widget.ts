@@ -11,7 +11,9 @@
  * `_history` (the training steps the readout plots) and `_frames` (an exported page's recorded
  * run; a notebook's model has none) and `_samples` (an exported page's kept samples, one payload
  * each, which its picker shows offline); `sample` is written by the sample picker (shown when the
- * payload says a batch of several is kept, and a kernel is behind the view: host/samples.ts).
+ * payload says a batch of several is kept, and a kernel is behind the view: host/samples.ts);
+ * `_uid` (one per Python view: a host rendering the same model again, for an updated output,
+ * gets the view it replaces moved into its new element instead of a second view: host/adopt.ts).
  *
  * Training frames: a payload whose header has a `step` joins the recording (data/recording.ts)
  * and is shown while the scrubber sits at the newest frame; scrubbed back, new frames are
