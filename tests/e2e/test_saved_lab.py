@@ -14,6 +14,7 @@ it, drawn. Clearing the output then disposes that view.
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 
@@ -84,7 +85,9 @@ def _orbit(page) -> None:
     page.mouse.move(1, 1)  # off the view: no hover outline
 
 
-def test_predict_in_a_live_lab_refreshes_the_picture_and_keeps_the_view(page, lab_server, page_log):
+def test_predict_in_a_live_lab_refreshes_the_picture_and_keeps_the_view(
+    page, lab_server, page_log, artifacts
+):
     write_notebook(lab_server.root_dir, "saved_live.ipynb", [SETUP])
     lab = Lab(page, lab_server)
     lab.open_notebook("saved_live.ipynb")
@@ -125,6 +128,17 @@ def test_predict_in_a_live_lab_refreshes_the_picture_and_keeps_the_view(page, la
     assert _apart(page.evaluate(_PROJECTED), where) < 1, "the camera moved back"
     assert [v["state"] for v in views(page)] == ["ready"]
     drawn_pixels(page)
+    page.screenshot(path=str(artifacts / "lab-after-predict.png"))
+    (artifacts / "picture-at-display.png").write_bytes(base64.b64decode(first_png))
+    (artifacts / "picture-after-predict.png").write_bytes(base64.b64decode(new_png))
+
+    # What GitHub gets: the file JupyterLab writes holds the new picture.
+    lab.command("docmanager:save")
+    saved = lab_server.root_dir / "saved_live.ipynb"
+    wait_until(lambda: new_png in saved.read_text(), 30, "the notebook saved")
+    pictures = [o["data"]["image/png"] for c in json.loads(saved.read_text())["cells"]
+                for o in c.get("outputs", []) if "image/png" in o.get("data", {})]  # fmt: skip
+    assert pictures == [new_png], f"{len(pictures)} pictures saved"
 
     # An explicit refresh (mid-cell pictures) takes the same path.
     cell = lab.run_new_cell("view.predict(x[3]); print('refreshed:', view.refresh_picture())",
