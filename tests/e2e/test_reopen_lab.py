@@ -23,6 +23,7 @@ import pytest
 
 from tests.support.hosts import drawn_pixels, views
 from tests.support.lab import Lab, start_lab, stop_lab, write_notebook
+from tests.support.page import API
 from tests.support.paths import ARTIFACTS_ROOT
 from tests.support.poll import wait_until
 
@@ -152,6 +153,19 @@ def test_saved_widget_state_reopened_without_a_kernel_shows_each_view(
             drawn_pixels(page, i)
         assert page.evaluate(_EVALUATIONS) == 1, "the bundle was not evaluated exactly once"
         page.screenshot(path=str(artifacts / "reopened.png"))
+        # The restored view is live: hover shows a layer's tooltip, and "Open all" (whose
+        # change has no kernel to go to: the new kernel has no such model) breaks nothing.
+        lenet_root = page.locator(".layerscape").first
+        lenet_root.scroll_into_view_if_needed()
+        point = page.evaluate(f"{API}.project('conv2d')")
+        page.mouse.move(point["x"], point["y"])
+        tooltip = lenet_root.locator(".ls-tooltip")
+        tooltip.wait_for(state="visible", timeout=10_000)
+        assert "conv2d" in tooltip.inner_text(), tooltip.inner_text()
+        page.mouse.move(2, 2)
+        tooltip.wait_for(state="hidden", timeout=10_000)
+        lenet_root.get_by_role("button", name="Open all").click()
+        wait_until(lambda: page.evaluate(f"{API}.openIds().length") > 0, 30, "layers opened")
         assert not log.problems(_NOISE), log.problems(_NOISE)
     finally:
         (artifacts / "console.log").write_text(log.text())
