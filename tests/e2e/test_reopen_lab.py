@@ -102,7 +102,7 @@ def _saved_state(path: Path) -> dict:
     return nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
 
 
-def test_saved_widget_state_reopened_without_a_kernel_shows_each_view(
+def test_saved_widget_state_reopened_on_a_new_kernel_shows_each_view(
     browser, saving_lab, artifacts: Path
 ):
     from tests.support.chromium import new_page
