@@ -194,3 +194,61 @@ def label_problems(page: Any, slack: float = 2.5) -> dict[str, list[str]]:
         and b["y0"] < a["y1"] - slack
     ]
     return {"off": off, "overlapping": overlapping}
+
+
+_MINIMAP_RECT_JS = """() => { const el = document.querySelector('.layerscape .ls-minimap');
+    if (!el || getComputedStyle(el).display === 'none') return null;
+    const r = el.getBoundingClientRect();
+    return r.width > 0 ? {x0: r.left, y0: r.top, x1: r.right, y1: r.bottom} : null; }"""
+
+
+def labels_under_minimap(page: Any, slack: float = 1.0) -> list[str]:
+    """Text of the labels shown that the overview (mini-map) covers, by more than ``slack``
+    pixels; empty when no overview is shown. Such a caption is drawn but cannot be read."""
+    box = page.evaluate(_MINIMAP_RECT_JS)
+    if box is None:
+        return []
+    return [
+        r["text"]
+        for r in visible_labels(page)
+        if r["x0"] < box["x1"] - slack
+        and box["x0"] < r["x1"] - slack
+        and r["y0"] < box["y1"] - slack
+        and box["y0"] < r["y1"] - slack
+    ]
+
+
+_OWNED_LABELS_JS = """() => [...document.querySelectorAll('.layerscape .ls-label[data-owner]')]
+    .filter((el) => el.style.display !== 'none' && el.offsetWidth > 0)
+    .map((el) => { const r = el.getBoundingClientRect();
+                   return {owner: el.dataset.owner, text: el.textContent,
+                           x0: r.left, y0: r.top, x1: r.right, y1: r.bottom}; })"""
+
+
+def caption_box_problems(page: Any, slack: float = 2.5, hang: float = 24.0) -> dict[str, list[str]]:
+    """Captions shown that run into another layer's box on screen (``into``), and captions
+    whose nearest edge lies more than ``hang`` pixels from their own box (``away``)."""
+    labels = page.evaluate(_OWNED_LABELS_JS)
+    owners = sorted({r["owner"] for r in labels})
+    boxes = page.evaluate(
+        f"(ids) => Object.fromEntries(ids.map((id) => [id, {API}.screenBox(id)]))", owners
+    )
+    into, away = [], []
+    for r in labels:
+        for other, b in boxes.items():
+            if other == r["owner"] or b is None:
+                continue
+            if (
+                r["x0"] < b["x1"] - slack
+                and b["x0"] < r["x1"] - slack
+                and r["y0"] < b["y1"] - slack
+                and b["y0"] < r["y1"] - slack
+            ):
+                into.append(f"{r['text']!r} into {other}")
+        own = boxes.get(r["owner"])
+        if own is not None:
+            dx = max(own["x0"] - r["x1"], r["x0"] - own["x1"], 0.0)
+            dy = max(own["y0"] - r["y1"], r["y0"] - own["y1"], 0.0)
+            if max(dx, dy) > hang:
+                away.append(f"{r['text']!r} {max(dx, dy):.0f} px from {r['owner']}")
+    return {"into": into, "away": away}

@@ -94,6 +94,8 @@ export class Label {
     this.el.className = `ls-label ${options.className}`;
     this.owner = options.owner ?? owner;
     this.importance = options.importance ?? importance;
+    // Tests and tools tell whose caption a label is (a caption is checked against other layers' boxes).
+    if (this.owner !== null) this.el.dataset.owner = this.owner;
   }
 
   setLines(lines: LabelLine[]): void {
