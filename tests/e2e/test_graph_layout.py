@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.page import API, open_view, settle
+from tests.support.page import API, open_view, rects_overlap, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -83,12 +83,7 @@ def _overlaps(rects: list[dict], slack: float = 2.5) -> list[str]:
     found = []
     for i, a in enumerate(rects):
         for b in rects[i + 1 :]:
-            if (
-                a["x0"] < b["x1"] - slack
-                and b["x0"] < a["x1"] - slack
-                and a["y0"] < b["y1"] - slack
-                and b["y0"] < a["y1"] - slack
-            ):
+            if rects_overlap(a, b, slack):
                 found.append(f"{a['text']!r} / {b['text']!r}")
     return found
 
