@@ -44,6 +44,10 @@ ROOTS_JS = """() => [...document.querySelectorAll('.layerscape')].map((r) => {
 
 
 def _roots(page) -> list[dict]:
+    """The roots, once no view is animating (an open tween moves its layers)."""
+    idle = "() => [...document.querySelectorAll('.layerscape')]"
+    idle += ".every((r) => !r.__layerscape.pending())"
+    wait_until(lambda: page.evaluate(idle), 30, "the views to settle")
     return page.evaluate(ROOTS_JS)
 
 
