@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.page import open_view
+from tests.support.page import open_view, settle
 from tests.support.poll import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -45,9 +45,7 @@ ROOTS_JS = """() => [...document.querySelectorAll('.layerscape')].map((r) => {
 
 def _roots(page) -> list[dict]:
     """The roots, once no view is animating (an open tween moves its layers)."""
-    idle = "() => [...document.querySelectorAll('.layerscape')]"
-    idle += ".every((r) => !r.__layerscape.pending())"
-    wait_until(lambda: page.evaluate(idle), 30, "the views to settle")
+    settle(page)
     return page.evaluate(ROOTS_JS)
 
 

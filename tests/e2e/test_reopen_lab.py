@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.hosts import Notebook7, drawn_pixels, start_notebook7, views
+from tests.support.hosts import Notebook7, drawn_pixels, start_notebook7, views_when
 from tests.support.lab import Lab, start_lab, stop_lab, write_notebook
 from tests.support.page import API
 from tests.support.paths import ARTIFACTS_ROOT
@@ -87,14 +87,8 @@ def saving_lab(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 
 
 def _views_ready(page, count: int, describe) -> list[dict]:
-    def done():
-        found = views(page)
-        failed = [v for v in found if v["state"] == "error"]
-        assert not failed, f"a view failed: {failed}"
-        ready = len(found) == count and all(v["state"] == "ready" for v in found)
-        return found if ready else None
-
-    return wait_until(done, 180, f"{count} views ready", describe)
+    return views_when(page, count, f"{count} views ready", lambda v: v["state"] == "ready",
+                      describe)  # fmt: skip
 
 
 def _saved_state(path: Path) -> dict:

@@ -20,6 +20,7 @@ import pytest
 
 from tests.support.hosts import drawn_pixels, views
 from tests.support.lab import Lab, write_notebook
+from tests.support.page import drag_across, settle
 from tests.support.poll import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -74,17 +75,6 @@ def _apart(a: dict, b: dict) -> float:
     return float(((a["x"] - b["x"]) ** 2 + (a["y"] - b["y"]) ** 2) ** 0.5)
 
 
-def _orbit(page) -> None:
-    """Drag across the view: the camera turns, as a user would leave it."""
-    box = page.locator(".layerscape canvas").first.bounding_box()
-    x, y = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x + 120, y + 30, steps=8)
-    page.mouse.up()
-    page.mouse.move(1, 1)  # off the view: no hover outline
-
-
 def test_predict_in_a_live_lab_refreshes_the_picture_and_keeps_the_view(
     page, lab_server, page_log, artifacts
 ):
@@ -102,9 +92,9 @@ def test_predict_in_a_live_lab_refreshes_the_picture_and_keeps_the_view(
     first_png = outputs[0]["png"]
     assert base64.b64decode(first_png).startswith(b"\x89PNG")
     home = page.evaluate(_PROJECTED)
-    _orbit(page)
-    pending = "() => document.querySelector('.layerscape').__layerscape.pending()"
-    wait_until(lambda: not page.evaluate(pending), 30, "the orbit drawn")
+    drag_across(page, page.locator(".layerscape canvas").first, 120, 30)  # orbit
+    page.mouse.move(1, 1)  # off the view: no hover outline
+    settle(page)
     where = page.evaluate(_PROJECTED)
     assert _apart(home, where) > 20, (home, where)  # the drag turned the camera
     before = page.evaluate(_COUNTS)

@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from tests.support.chromium import guard_network
-from tests.support.page import settle, shoot, wait_for
+from tests.support.page import drag_across, shoot, wait_for
 from tests.support.paths import REPO_ROOT
 from tests.support.pixels import assert_drawn, decode_png, pixel_diff, pixel_stats
 
@@ -150,13 +150,7 @@ def test_the_exported_page_shows_both_views_offline(saved: Path, page, page_log,
     page.mouse.move(2, 2)
     canvas = roots.nth(1).locator("canvas")
     before = shoot(canvas)
-    box = canvas.bounding_box()
-    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(cx, cy)
-    page.mouse.down()
-    page.mouse.move(cx + 160, cy + 40, steps=8)
-    page.mouse.up()
-    settle(page)
+    drag_across(page, canvas, 160, 40)
     diff = pixel_diff(before, shoot(canvas))
     assert diff.fraction > 0.01, f"dragging did not orbit the saved view: {diff.describe()}"
 

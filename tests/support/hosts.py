@@ -184,12 +184,27 @@ def one_view(
     Fails at once when the view shows an error (its text in the message), and after
     ``timeout`` seconds with ``describe()`` (the cells, the server's log).
     """
+    return views_when(page, 1, what, check, describe, timeout)[0]
 
-    def done() -> dict | None:
+
+def views_when(
+    page: Any,
+    count: int,
+    what: str,
+    check: Callable[[dict], bool],
+    describe: Callable[[], str] = lambda: "",
+    timeout: float = 180,
+) -> list[dict]:
+    """The page's ``count`` views (as :func:`views` reads them) once ``check`` holds for
+    each. Fails at once when a view shows an error, and after ``timeout`` seconds with
+    ``describe()``."""
+
+    def done() -> list[dict] | None:
         found = views(page)
-        if found and found[0]["state"] == "error":
-            raise AssertionError(f"the view failed: {found[0]['text']}")
-        return found[0] if len(found) == 1 and check(found[0]) else None
+        for view in found:
+            if view["state"] == "error":
+                raise AssertionError(f"the view failed: {view['text']}")
+        return found if len(found) == count and all(map(check, found)) else None
 
     return wait_until(done, timeout, what, describe)
 

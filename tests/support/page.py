@@ -107,6 +107,18 @@ def settle(page: Any, quiet_frames: int = 3, timeout: float = 30.0) -> int:
     return int(out["frames"])
 
 
+def drag_across(page: Any, locator: Any, dx: float, dy: float) -> None:
+    """Drag from the middle of ``locator`` by (``dx``, ``dy``) pixels in 8 steps, as a user
+    orbits the view, then wait for the view to settle."""
+    box = locator.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx, y + dy, steps=8)
+    page.mouse.up()
+    settle(page)
+
+
 def shoot(
     locator: Any,
     path: Path | None = None,
