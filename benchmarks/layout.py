@@ -17,8 +17,10 @@ A second table says how much of the view a big model fills: for ResNet50, Incept
 NASNetLarge and LeNet from ``benchmarks/models.py`` (their real input sizes), the closed
 view after one predict at the default size (1280x560), the share of the canvas's pixels
 that are drawn (not the background colour), and whether every visible caption is on
-screen and none overlaps another. Unfolded always; folded (``ModelView(model,
-fold="auto")``) where ``ModelView`` takes ``fold``, else "n/a (no folding)".
+screen, none overlaps another, none runs into another layer's box or hangs away from its
+own (``caption_box_problems``), and how many folded blocks drawn show no caption.
+Unfolded always; folded (``ModelView(model, fold="auto")``) where ``ModelView`` takes
+``fold``, else "n/a (no folding)".
 
 Run: ``python -m benchmarks.layout`` (needs ``/usr/bin/chromium`` and a built bundle;
 a few minutes, most of it Keras building the models). ``--screenshots DIR`` also saves
@@ -43,7 +45,14 @@ from playwright.sync_api import sync_playwright
 
 from benchmarks import models as zoo
 from layerscape import ModelView
-from tests.support.page import label_problems, open_view, shoot, visible_labels
+from tests.support.page import (
+    caption_box_problems,
+    label_problems,
+    open_view,
+    shoot,
+    uncaptioned_blocks,
+    visible_labels,
+)
 from tests.support.pixels import drawn_fraction
 
 CHROMIUM_ARGS = [
@@ -139,6 +148,7 @@ def measure_fill(browser, path: Path, shots: Path | None) -> dict[str, Any]:
     root = open_view(page, path, timeout=180)
     png = shoot(page.locator(".layerscape canvas"), timeout=60)
     labels = label_problems(page)
+    boxes = caption_box_problems(page)
     box = page.locator(".layerscape canvas").bounding_box()
     if shots is not None:
         root.screenshot(path=str(shots / f"{path.stem}.png"))
@@ -148,6 +158,9 @@ def measure_fill(browser, path: Path, shots: Path | None) -> dict[str, Any]:
         "visible": len(visible_labels(page)),
         "off": len(labels["off"]),
         "overlapping": len(labels["overlapping"]),
+        "into": len(boxes["into"]),
+        "away": len(boxes["away"]),
+        "uncaptioned": len(uncaptioned_blocks(page)),
     }
     page.close()
     return row
@@ -156,8 +169,15 @@ def measure_fill(browser, path: Path, shots: Path | None) -> dict[str, Any]:
 def _fill_cell(row: dict[str, Any] | None) -> str:
     if row is None:
         return "n/a (no folding)"
-    bad = row["off"] + row["overlapping"]
-    state = "ok" if bad == 0 else f"{row['off']} off screen, {row['overlapping']} overlapping"
+    counts = {
+        "off screen": row["off"],
+        "overlapping": row["overlapping"],
+        "into another box": row["into"],
+        "away from its box": row["away"],
+        "blocks uncaptioned": row["uncaptioned"],
+    }
+    bad = [f"{n} {what}" for what, n in counts.items() if n]
+    state = ", ".join(bad) if bad else "ok"
     return f"{row['fill']:.1%} ({row['visible']} captions, {state})"
 
 

@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 
-import { foldedAround, foldGraph, foldTweenStart, layoutGraph, lerpLayout, type Layout } from "../src/layout";
+import {
+  FOLDED_PITCH,
+  foldedAround,
+  foldGraph,
+  foldTweenStart,
+  isFoldedNode,
+  layoutGraph,
+  lerpLayout,
+  type Layout,
+} from "../src/layout";
+import { FOLDED_IMPORTANCE, labelImportance } from "../src/scene/label-importance";
 import type { GraphSpec, GroupSpec, NodeSpec } from "../src/spec";
 
 function node(id: string, params = 0): NodeSpec {
@@ -110,6 +120,29 @@ describe("foldGraph", () => {
       { source: "g2", target: "out" },
     ]);
     expect(foldGraph(residual(), new Set()).graph.nodes).toHaveLength(10);
+  });
+
+  it("leaves room for a folded block's name beside it, and puts its caption first", () => {
+    const v = foldGraph(residual(), new Set(["g1", "g2"]));
+    expect(v.graph.nodes.filter(isFoldedNode).map((n) => n.id)).toEqual(["g1", "g2"]);
+    const layout = layoutGraph(v.graph);
+    const x = (id: string) => layout.nodes.get(id)!.position.x;
+    // Each block's neighbours along the flow: at least FOLDED_PITCH between middles,
+    // though 8 x 8 maps alone sit closer (two plain layers: 1.6 wide, 1.2 + gap apart).
+    for (const [a, b] of [
+      ["a", "g1"],
+      ["g1", "c"],
+      ["c", "g2"],
+      ["g2", "out"],
+    ]) {
+      expect(x(b) - x(a)).toBeGreaterThanOrEqual(FOLDED_PITCH - 1e-9);
+    }
+    expect(x("a") - x("in")).toBeLessThan(FOLDED_PITCH);
+    const importance = labelImportance(v.graph, v.folds);
+    expect(importance.get("g1")).toBe(FOLDED_IMPORTANCE);
+    expect(Math.max(...[...importance].filter(([id]) => !v.folds.has(id)).map(([, i]) => i))).toBeLessThan(
+      FOLDED_IMPORTANCE,
+    );
   });
 
   it("names what must unfold for a layer to be drawn, outermost first", () => {

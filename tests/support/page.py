@@ -242,15 +242,16 @@ _OWNED_LABELS_JS = """() => [...document.querySelectorAll('.layerscape .ls-label
 
 
 def caption_box_problems(page: Any, slack: float = 2.5, hang: float = 24.0) -> dict[str, list[str]]:
-    """Captions shown that run into another layer's box on screen (``into``), and captions
-    whose nearest edge lies more than ``hang`` pixels from their own box (``away``)."""
+    """Captions shown that run into another drawn layer's box on screen (``into``: any
+    layer or folded block drawn, captioned or not), and captions whose nearest edge lies
+    more than ``hang`` pixels from their own box (``away``)."""
     labels = page.evaluate(_OWNED_LABELS_JS)
     # No caption names its layer: a bundle older than labels.ts's data-owner, not a pass.
     assert labels, "no caption shown carries data-owner (is the bundle built from js/src?)"
-    owners = sorted({r["owner"] for r in labels})
     boxes = page.evaluate(
-        f"(ids) => Object.fromEntries(ids.map((id) => [id, {API}.screenBox(id)]))", owners
+        f"() => Object.fromEntries({API}.drawnIds().map((id) => [id, {API}.screenBox(id)]))"
     )
+    assert boxes, "the view reports nothing drawn (drawnIds)"
     into, away = [], []
     for r in labels:
         for other, b in boxes.items():
@@ -265,3 +266,20 @@ def caption_box_problems(page: Any, slack: float = 2.5, hang: float = 24.0) -> d
             if max(dx, dy) > hang:
                 away.append(f"{r['text']!r} {max(dx, dy):.0f} px from {r['owner']}")
     return {"into": into, "away": away}
+
+
+def uncaptioned_blocks(page: Any) -> list[str]:
+    """Folded blocks drawn on screen whose caption is not shown (ids)."""
+    shown = {r["owner"] for r in page.evaluate(_OWNED_LABELS_JS)}
+    drawn = page.evaluate(
+        f"""() => {{
+          const api = {API};
+          const folded = new Set(api.folded());
+          const w = innerWidth, h = innerHeight;
+          return api.drawnIds().filter((id) => {{
+            const b = folded.has(id) ? api.screenBox(id) : null;
+            return b !== null && b.x1 > 0 && b.y1 > 0 && b.x0 < w && b.y0 < h;
+          }});
+        }}"""
+    )
+    return [gid for gid in drawn if gid not in shown]

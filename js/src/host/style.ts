@@ -4,6 +4,8 @@
  * colours follow `data-theme` on the root.
  */
 
+import { MINIMAP_BORDER, MINIMAP_MARGIN } from "../scene/minimap";
+
 export const CSS = `
 .layerscape {
   --ls-bg: #ffffff;
@@ -52,6 +54,7 @@ export const CSS = `
 .layerscape .ls-caption-name { color: var(--ls-fg); font-weight: 600; }
 .layerscape .ls-caption-shape { color: var(--ls-muted); font-variant-numeric: tabular-nums; }
 .layerscape .ls-caption.ls-compact { font-size: 9px; line-height: 1.15; }
+.layerscape .ls-label.ls-short > :not(:first-child), .layerscape .ls-label.ls-short .ls-more { display: none; }
 .layerscape .ls-group-caption { font-size: 10px; line-height: 1.2; font-weight: 600; color: var(--ls-muted); letter-spacing: 0.02em; }
 .layerscape .ls-group-caption.ls-compact { font-size: 9px; }
 .layerscape .ls-unit { font-size: 10px; line-height: 1; color: var(--ls-muted); font-variant-numeric: tabular-nums; }
@@ -201,8 +204,8 @@ export const CSS = `
 .layerscape:has(.ls-breadcrumb:not([hidden])) .ls-compare,
 .layerscape:has(.ls-breadcrumb:not([hidden])) .ls-boxes-error { top: 58px; }
 .layerscape .ls-minimap {
-  position: absolute; left: 10px; bottom: 10px; z-index: 1; cursor: crosshair; touch-action: none;
-  background: var(--ls-panel); border: 1px solid var(--ls-border); border-radius: 4px;
+  position: absolute; left: ${MINIMAP_MARGIN}px; bottom: ${MINIMAP_MARGIN}px; z-index: 1; cursor: crosshair; touch-action: none;
+  background: var(--ls-panel); border: ${MINIMAP_BORDER}px solid var(--ls-border); border-radius: 4px;
 }
 .layerscape:has(.ls-minimap:not([style*="none"])) .ls-legend,
 .layerscape:has(.ls-minimap:not([style*="none"])) .ls-notice { left: 200px; }

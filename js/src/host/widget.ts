@@ -117,6 +117,8 @@ export interface LayerscapeTestApi {
   hover(): HoverState | null;
   /** Client rectangle of a layer's box on screen (its corners projected), or null. */
   screenBox(id: string): { x0: number; y0: number; x1: number; y1: number } | null;
+  /** Ids of what is drawn now: layers and folded blocks (not what a folded block hides). */
+  drawnIds(): string[];
   /** Labels shown after the last frame (level of detail). */
   visibleLabels(): number;
   /** Rows the layout wraps into for the view's shape (1: one band). */
@@ -614,6 +616,7 @@ function mountView({ model, el }: RenderProps): Mounted {
       onFocus: (id) => {
         root.dataset.focus = id ?? "";
       },
+      panels: () => [title, toolbar, ...root.querySelectorAll<HTMLElement>(".ls-breadcrumb")],
     });
     applyTheme();
     applyColorScope();
@@ -692,6 +695,7 @@ function mountView({ model, el }: RenderProps): Mounted {
     elementPoint: (id, index) => view?.elementClientPoint(id, index) ?? null,
     hover: () => view?.hoverState ?? null,
     screenBox: (id) => view?.screenBox(id) ?? null,
+    drawnIds: () => view?.drawnIds() ?? [],
     visibleLabels: () => view?.visibleLabels ?? 0,
     rows: () => view?.layoutRows ?? 0,
     weightPoint: (id, role, index) => view?.weightClientPoint(id, role, index) ?? null,

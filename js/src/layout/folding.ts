@@ -41,6 +41,11 @@ export function foldCaption(name: string, layers: number): string {
 
 const KIND_CLASS: Record<GroupKind, string> = { model: "Model", block: "Block", stage: "Stage" };
 
+/** Whether `node` is a folded block drawn as one node (made by `foldGraph`), not a layer. */
+export function isFoldedNode(node: NodeSpec): boolean {
+  return typeof node.config.layers === "number" && Object.values(KIND_CLASS).includes(node.class_name);
+}
+
 /** The groups of `graph` that hold node (or group) `id`, innermost first. */
 export function enclosingGroups(graph: GraphSpec, id: string): GroupSpec[] {
   const groups = graph.groups ?? [];

@@ -16,6 +16,7 @@
  */
 
 import type { GraphSpec } from "../spec";
+import { isFoldedNode } from "./folding";
 import { layerGraph, type LayeredGraph } from "./layered";
 import { routeEdges, type Columns } from "./routes";
 import { closedSize, openSize } from "./sizes";
@@ -42,6 +43,13 @@ const RELAX_ROUNDS = 3;
 /** Rounds that straighten lanes, and how strongly lanes then hold to their level. */
 const STRAIGHTEN_ROUNDS = 2;
 const STRAIGHT_WEIGHT = 0.3;
+
+/**
+ * Least distance along x between the middles of a folded block and its neighbour:
+ * room for the block's name (names alternate above and below a row), which a block's
+ * small exit map (7 x 7 at the end of a ResNet) would not leave.
+ */
+export const FOLDED_PITCH = 6.5;
 
 function flowGap(leftHeight: number, rightHeight: number): number {
   return MIN_FLOW_GAP + FLOW_GAP_FACTOR * Math.max(leftHeight, rightHeight);
@@ -147,18 +155,26 @@ function placeGraph(graph: GraphSpec, openIds: ReadonlySet<string>, weightIds: R
   };
   let cursor = 0;
   let previousHeight = 0;
+  let previousFolded = false;
+  let previousWidth = 0;
   for (let d = 0; d < count; d++) {
     let width = 0;
     let height = 0;
     let top = -Infinity;
+    let folded = false;
     for (const v of layered.columns[d]) {
       const h = v < n ? items[v].size.h : 0;
       top = Math.max(top, -down[v] + h / 2);
       if (v >= n) continue;
       width = Math.max(width, items[v].size.w);
       height = Math.max(height, h);
+      folded ||= isFoldedNode(items[v].node);
     }
-    if (d > 0) cursor += flowGap(previousHeight, height) + CLIMB_ROOM * Math.min(climb[d - 1], MAX_CLIMB);
+    let gap = flowGap(previousHeight, height);
+    if (folded || previousFolded) gap = Math.max(gap, FOLDED_PITCH - (previousWidth + width) / 2);
+    if (d > 0) cursor += gap + CLIMB_ROOM * Math.min(climb[d - 1], MAX_CLIMB);
+    previousFolded = folded;
+    previousWidth = width;
     columns.left[d] = cursor;
     columns.x[d] = cursor + width / 2;
     cursor += width;

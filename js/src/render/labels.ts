@@ -5,6 +5,10 @@
  * fallback places in order, and is hidden only when none is free: labels never
  * overlap.
  *
+ * Captions also keep clear of the other layers' boxes on screen (a caption over a
+ * neighbour reads as the neighbour's) and every label of the panels drawn over the
+ * view (the overview): the view passes both in with each update.
+ *
  * Level of detail: labels are placed in order of priority, then importance (set per
  * layer: inputs, outputs, merges and forks first), then nearness to the middle of
  * the view. Far away, layers crowd on screen and only the first of them find room;
@@ -23,6 +27,11 @@ export type LabelAlign = "below" | "right" | "above" | "center";
 export interface LabelLine {
   text: string;
   className?: string;
+  /**
+   * The line's short form, a prefix of `text` (a folded block's name without its
+   * layer count): the short placements show it alone, without the lines after it.
+   */
+  short?: string;
 }
 
 /** One place a label may go. */
@@ -34,6 +43,8 @@ export interface LabelPlacement {
   dy?: number;
   /** Drawn one font step smaller (the `ls-compact` class). */
   compact?: boolean;
+  /** Only the first line, in its short form, one font step smaller (the `ls-short` class). */
+  short?: boolean;
 }
 
 export interface LabelOptions {
@@ -51,21 +62,49 @@ export interface LabelOptions {
   owner?: string;
   /** Among labels of equal priority, higher goes first (defaults to the owner's). */
   importance?: number;
+  /** Kept off every layer's box on screen but its owner's (captions). */
+  clearOfLayers?: boolean;
+  /** Layers whose boxes the label may lie over all the same (a block's caption: its members). */
+  mayCover?: ReadonlySet<string>;
 }
 
-/** Labels may touch by this many pixels before one of them is hidden. */
-const COLLISION_SLACK = 2;
-/** Side of a cell of the collision grid, in pixels. */
-const CELL_PX = 64;
-
-interface Rect {
+/** A rectangle of the view in overlay pixels (x right, y down from the top left). */
+export interface Rect {
   x0: number;
   y0: number;
   x1: number;
   y1: number;
 }
 
+/** A layer's box as drawn on screen, in overlay pixels. */
+export interface LayerRect extends Rect {
+  owner: string;
+}
+
+/** What labels keep clear of in one update besides each other. */
+export interface LabelObstacles {
+  /** Every drawn layer's box (for labels with `clearOfLayers`). */
+  layers: readonly LayerRect[];
+  /** Panels over the view (the overview): no label goes under them. */
+  panels: readonly Rect[];
+}
+
+const NO_OBSTACLES: LabelObstacles = { layers: [], panels: [] };
+
+/** Labels may touch by this many pixels before one of them is hidden. */
+const COLLISION_SLACK = 2;
+/** Side of a cell of the collision grid, in pixels. */
+const CELL_PX = 64;
+
 export const COMPACT_CLASS = "ls-compact";
+export const SHORT_CLASS = "ls-short";
+
+/** The three sizes a label is drawn at. */
+type LabelForm = "normal" | "compact" | "short";
+
+function formOf(placement: Pick<LabelPlacement, "compact" | "short">): LabelForm {
+  return placement.short ? "short" : placement.compact ? "compact" : "normal";
+}
 
 export class Label {
   readonly el: HTMLDivElement;
@@ -75,10 +114,15 @@ export class Label {
   /** Size with the compact class. */
   compactWidth = 0;
   compactHeight = 0;
+  /** Size in the short form (first line only, compact). */
+  shortWidth = 0;
+  shortHeight = 0;
   measured = false;
-  private compact = false;
+  private form: LabelForm = "normal";
   hidden = false;
   private suppressed = false;
+  /** Holds a place from the first round of an update, not yet taken in the second. */
+  reserved = false;
   /** What the DOM shows now (written only on change). */
   shown = true;
   transform = "";
@@ -108,7 +152,16 @@ export class Label {
       ...lines.map((line) => {
         const div = document.createElement("div");
         if (line.className) div.className = line.className;
-        div.textContent = line.text;
+        const { text, short } = line;
+        if (short && short.length < text.length && text.startsWith(short)) {
+          // The tail is hidden in the short form (style.ts: .ls-short .ls-more).
+          const tail = document.createElement("span");
+          tail.className = "ls-more";
+          tail.textContent = text.slice(short.length);
+          div.append(short, tail);
+        } else {
+          div.textContent = text;
+        }
         return div;
       }),
     );
@@ -133,55 +186,81 @@ export class Label {
     return this.hidden || this.suppressed;
   }
 
-  /** Draws the label at its normal size or one step smaller. */
-  setCompact(compact: boolean): void {
-    if (compact === this.compact) return;
-    this.compact = compact;
-    this.el.classList.toggle(COMPACT_CLASS, compact);
+  /** Draws the label at its normal size, one step smaller, or short (first line, smaller). */
+  setForm(form: LabelForm): void {
+    if (form === this.form) return;
+    this.form = form;
+    this.el.classList.toggle(COMPACT_CLASS, form !== "normal");
+    this.el.classList.toggle(SHORT_CLASS, form === "short");
   }
 
-  get isCompact(): boolean {
-    return this.compact;
+  get currentForm(): LabelForm {
+    return this.form;
   }
 
-  /** Width and height in pixels, normal or compact. */
-  sizeFor(compact: boolean): { width: number; height: number } {
-    return compact
-      ? { width: this.compactWidth, height: this.compactHeight }
-      : { width: this.width, height: this.height };
+  /** Width and height in pixels of one form. */
+  sizeFor(form: LabelForm): { width: number; height: number } {
+    if (form === "short") return { width: this.shortWidth, height: this.shortHeight };
+    if (form === "compact") return { width: this.compactWidth, height: this.compactHeight };
+    return { width: this.width, height: this.height };
   }
 }
 
 /**
- * Measures labels in two reflows: all at normal size, then all compact. A label
- * whose size reads 0 (its view not in the document yet) is measured again later.
+ * Measures labels in three reflows: all at normal size, all compact, all short. A
+ * label whose size reads 0 (its view not in the document yet) is measured again later.
  */
 function measureAll(labels: Label[]): void {
   if (labels.length === 0) return;
-  const was = labels.map((l) => l.isCompact);
+  const was = labels.map((l) => l.currentForm);
   for (const l of labels) {
     l.el.style.display = "";
     l.shown = true;
-    l.setCompact(false);
+    l.setForm("normal");
   }
   for (const l of labels) {
     l.width = l.el.offsetWidth;
     l.height = l.el.offsetHeight;
   }
-  for (const l of labels) l.setCompact(true);
+  for (const l of labels) l.setForm("compact");
   for (const l of labels) {
     l.compactWidth = l.el.offsetWidth || l.width;
     l.compactHeight = l.el.offsetHeight || l.height;
   }
+  for (const l of labels) l.setForm("short");
+  for (const l of labels) {
+    l.shortWidth = l.el.offsetWidth || l.compactWidth;
+    l.shortHeight = l.el.offsetHeight || l.compactHeight;
+  }
   labels.forEach((l, i) => {
-    l.setCompact(was[i]);
+    l.setForm(was[i]);
     l.measured = l.width > 0 || l.height > 0;
   });
 }
 
+/** Every place a label may go, its first place first. */
+function placements(label: Label): LabelPlacement[] {
+  const { anchor, align, fallbacks = [] } = label.options;
+  return [{ anchor, align }, ...fallbacks];
+}
+
+const FORM_RANK: Record<LabelForm, number> = { normal: 0, compact: 1, short: 2 };
+
+/** The places of the label's smallest form (short, else compact, else normal), in order. */
+function smallestPlacements(label: Label): LabelPlacement[] {
+  const all = placements(label);
+  const smallest = Math.max(...all.map((p) => FORM_RANK[formOf(p)]));
+  return all.filter((p) => FORM_RANK[formOf(p)] === smallest);
+}
+
+/** A place held in the first round of an update, for the label that holds it. */
+interface Reserved extends Rect {
+  label: Label;
+}
+
 /** Rectangles kept so far, bucketed by screen cell, for collision queries. */
-class RectGrid {
-  private readonly cells = new Map<number, Rect[]>();
+class RectGrid<R extends Rect = Rect> {
+  private readonly cells = new Map<number, R[]>();
 
   private static key(cx: number, cy: number): number {
     return (cy + 1024) * 4096 + (cx + 1024);
@@ -196,20 +275,23 @@ class RectGrid {
     ];
   }
 
-  hits(r: Rect): boolean {
+  /** Whether `r` overlaps a rectangle kept (by more than the slack), `ignore` aside. */
+  hits(r: Rect, ignore?: (q: R) => boolean): boolean {
     const s = COLLISION_SLACK;
     const [cx0, cx1, cy0, cy1] = this.range(r);
     for (let cy = cy0; cy <= cy1; cy++) {
       for (let cx = cx0; cx <= cx1; cx++) {
         const list = this.cells.get(RectGrid.key(cx, cy));
         if (!list) continue;
-        for (const q of list) if (q.x0 < r.x1 - s && r.x0 < q.x1 - s && q.y0 < r.y1 - s && r.y0 < q.y1 - s) return true;
+        for (const q of list) {
+          if (q.x0 < r.x1 - s && r.x0 < q.x1 - s && q.y0 < r.y1 - s && r.y0 < q.y1 - s && !ignore?.(q)) return true;
+        }
       }
     }
     return false;
   }
 
-  add(r: Rect): void {
+  add(r: R): void {
     const [cx0, cx1, cy0, cy1] = this.range(r);
     for (let cy = cy0; cy <= cy1; cy++) {
       for (let cx = cx0; cx <= cx1; cx++) {
@@ -267,8 +349,11 @@ export class LabelOverlay {
     if (this.labels.delete(label)) label.el.remove();
   }
 
-  /** Positions every label for the camera and a viewport of width x height CSS pixels. */
-  update(camera: Camera, width: number, height: number): void {
+  /**
+   * Positions every label for the camera and a viewport of width x height CSS pixels,
+   * clear of each other and of `obstacles`.
+   */
+  update(camera: Camera, width: number, height: number, obstacles: LabelObstacles = NO_OBSTACLES): void {
     const all = [...this.labels];
     measureAll(all.filter((l) => !l.off && !l.measured && width > 0));
     // Where each label's first anchor lands: its distance from the middle of the view.
@@ -286,20 +371,43 @@ export class LabelOverlay {
         b.importance - a.importance ||
         centre.get(a)! - centre.get(b)!,
     );
+    const blocked = { layers: new RectGrid<LayerRect>(), panels: new RectGrid() };
+    for (const r of obstacles.layers) blocked.layers.add(r);
+    for (const r of obstacles.panels) blocked.panels.add(r);
+    const placeable = (l: Label): boolean => !l.off && width > 0 && l.measured;
+    // Round 1: as many labels as fit in their smallest form, in order; each keeps that place reserved.
+    const reserved = new RectGrid<Reserved>();
+    for (const label of all) {
+      if (!placeable(label)) continue;
+      for (const placement of smallestPlacements(label)) {
+        const rect = this.place(label, placement, camera, width, height);
+        if (rect && !this.blocked(label, rect, reserved, blocked)) {
+          reserved.add({ ...rect, label });
+          label.reserved = true;
+          break;
+        }
+      }
+    }
+    // Round 2: each label, in order, takes its first place (the biggest form first) that
+    // leaves every reservation of the labels still to come free: a big caption may not
+    // push out a small one that would fit.
     const grid = new RectGrid();
+    const pending = (q: Reserved): boolean => q.label.reserved;
     let visible = 0;
     for (const label of all) {
       let rect: Rect | null = null;
-      if (!label.off && width > 0 && label.measured) {
-        const { anchor, align, fallbacks = [] } = label.options;
-        for (const placement of [{ anchor, align }, ...fallbacks] as LabelPlacement[]) {
-          rect = this.place(label, placement, camera, width, height, grid);
-          if (rect) {
-            label.setCompact(placement.compact ?? false);
+      if (placeable(label)) {
+        const mine = (q: Reserved): boolean => q.label === label || !pending(q);
+        for (const placement of placements(label)) {
+          rect = this.place(label, placement, camera, width, height);
+          if (rect && !this.blocked(label, rect, grid, blocked) && !reserved.hits(rect, mine)) {
+            label.setForm(formOf(placement));
             break;
           }
+          rect = null;
         }
       }
+      label.reserved = false;
       if (!rect) {
         if (label.shown) {
           label.el.style.display = "none";
@@ -322,17 +430,23 @@ export class LabelOverlay {
     this.visibleCount = visible;
   }
 
-  /** The label's screen rectangle at `anchor`, or null when off screen or colliding. */
-  private place(
+  /** Whether `rect` would cover a label placed before, a panel, or (for a caption) another layer. */
+  private blocked(
     label: Label,
-    placement: LabelPlacement,
-    camera: Camera,
-    width: number,
-    height: number,
-    grid: RectGrid,
-  ): Rect | null {
-    const { anchor, align, dy = 0, compact = false } = placement;
-    const size = label.sizeFor(compact);
+    rect: Rect,
+    grid: RectGrid<Rect>,
+    obstacles: { layers: RectGrid<LayerRect>; panels: RectGrid },
+  ): boolean {
+    if (grid.hits(rect) || obstacles.panels.hits(rect)) return true;
+    const { clearOfLayers, mayCover } = label.options;
+    if (!clearOfLayers) return false;
+    return obstacles.layers.hits(rect, (q) => q.owner === label.owner || (mayCover?.has(q.owner) ?? false));
+  }
+
+  /** The label's screen rectangle at `anchor`, or null when off screen. */
+  private place(label: Label, placement: LabelPlacement, camera: Camera, width: number, height: number): Rect | null {
+    const { anchor, align, dy = 0 } = placement;
+    const size = label.sizeFor(formOf(placement));
     const p = anchor(this.tmp).project(camera);
     if (!(p.z > -1 && p.z < 1)) return null;
     const sx = (p.x * 0.5 + 0.5) * width;
@@ -364,7 +478,7 @@ export class LabelOverlay {
     }
     const rect = { x0: x, y0: y, x1: x + size.width, y1: y + size.height };
     if (rect.x1 < 0 || rect.y1 < 0 || rect.x0 > width || rect.y0 > height) return null;
-    return grid.hits(rect) ? null : rect;
+    return rect;
   }
 
   clear(): void {

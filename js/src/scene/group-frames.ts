@@ -49,6 +49,10 @@ export class GroupFrames {
     this.place(layout);
     for (const box of this.boxes.values()) {
       const id = box.id;
+      // The caption may lie over its own layers (seen from above, the back of the box rises over its top front edge).
+      const members = new Set(
+        (graph?.nodes ?? []).filter((n) => n.parent === id || n.parent?.startsWith(`${id}/`)).map((n) => n.id),
+      );
       const anchor = (out: Vector3, back = false): Vector3 => {
         const b = this.boxes.get(id) ?? box;
         return out.set((b.min[0] + b.max[0]) / 2, b.max[1], back ? b.min[2] : b.max[2]);
@@ -63,6 +67,8 @@ export class GroupFrames {
             { align: "above", anchor: (out) => anchor(out), compact: true },
             { align: "above", anchor: (out) => anchor(out, true), compact: true },
           ],
+          clearOfLayers: true,
+          mayCover: members,
         },
         [{ text: box.name }],
       );

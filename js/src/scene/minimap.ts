@@ -16,6 +16,9 @@ import type { Palette } from "../render/palette";
 
 /** CSS pixels of the overview. */
 export const MINIMAP_WIDTH = 180;
+/** Its distance from the view's left and bottom edges, and its border (style.ts draws them). */
+export const MINIMAP_MARGIN = 10;
+export const MINIMAP_BORDER = 1;
 export const MINIMAP_HEIGHT = 96;
 const PAD = 6;
 /** The overview is as tall as the model's shape needs (a long chain: a strip), at least this. */
@@ -173,6 +176,18 @@ export class Minimap {
     this.matches = [...matches];
     this.focused = focused;
     this.marksChanged = true;
+  }
+
+  /**
+   * Where the overview lies over a view `viewHeight` pixels tall, in the view's own
+   * pixels (its border included), or null when it is not shown: labels keep clear of it.
+   */
+  panelRect(viewHeight: number): { x0: number; y0: number; x1: number; y1: number } | null {
+    if (!this.shown) return null;
+    const height = Number(this.element.getAttribute("height")) || MINIMAP_HEIGHT;
+    const outer = MINIMAP_BORDER * 2;
+    const y1 = viewHeight - MINIMAP_MARGIN;
+    return { x0: MINIMAP_MARGIN, y0: y1 - height - outer, x1: MINIMAP_MARGIN + MINIMAP_WIDTH + outer, y1 };
   }
 
   /** Whether the overview is on screen (a model is shown and the view is big enough). */

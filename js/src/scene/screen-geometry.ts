@@ -84,6 +84,32 @@ export class ScreenGeometry {
   box(n: Pick<NodeLayout, "position" | "size">): ClientBox | null {
     this.camera.updateMatrixWorld();
     const rect = this.canvas.getBoundingClientRect();
+    return this.project(n, rect.left, rect.top, rect.width, rect.height);
+  }
+
+  /**
+   * Every layer's box as drawn now, in the canvas's own pixels (0..width, 0..height:
+   * the label overlay's), skipping boxes that reach off the depth range.
+   */
+  canvasBoxes(width: number, height: number): Array<ClientBox & { owner: string }> {
+    const layout = this.layers.shown();
+    if (!layout) return [];
+    this.camera.updateMatrixWorld();
+    const out: Array<ClientBox & { owner: string }> = [];
+    for (const [id, n] of layout.nodes) {
+      const b = this.project(n, 0, 0, width, height);
+      if (b) out.push({ owner: id, ...b });
+    }
+    return out;
+  }
+
+  private project(
+    n: Pick<NodeLayout, "position" | "size">,
+    left: number,
+    top: number,
+    width: number,
+    height: number,
+  ): ClientBox | null {
     const out = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
     const p = this.tmp;
     for (const sx of [-1, 1]) {
@@ -95,8 +121,8 @@ export class ScreenGeometry {
             n.position.z + (sz * n.size.d) / 2,
           ).project(this.camera);
           if (p.z < -1 || p.z > 1) return null;
-          const cx = rect.left + ((p.x + 1) / 2) * rect.width;
-          const cy = rect.top + ((1 - p.y) / 2) * rect.height;
+          const cx = left + ((p.x + 1) / 2) * width;
+          const cy = top + ((1 - p.y) / 2) * height;
           out.x0 = Math.min(out.x0, cx);
           out.x1 = Math.max(out.x1, cx);
           out.y0 = Math.min(out.y0, cy);

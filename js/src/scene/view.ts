@@ -11,7 +11,7 @@ import { compareValuesAt } from "../data/compare";
 import type { DecodedPayload } from "../data/decode";
 import { LAYER_PLAN, planScales, type ColorScope, type ScalePlan } from "../data/scales";
 import { FrameScheduler } from "../render/frames";
-import { LabelOverlay } from "../render/labels";
+import { LabelOverlay, type Rect } from "../render/labels";
 import { PALETTES, type Palette, type ThemeName } from "../render/palette";
 import { createRenderer, type FrameInfo, type ViewportRenderer } from "../render/renderer";
 import type { BoxesState, GraphSpec } from "../spec";
@@ -40,6 +40,8 @@ export interface ViewCallbacks {
   onFoldChange?: (ids: string[]) => void;
   /** The view unfolded blocks itself: a click on one, or `flyTo` a layer inside one. */
   onUserFold?: (ids: string[]) => void;
+  /** The host's panels over the view (title, toolbar, breadcrumb): labels keep clear of them. */
+  panels?: () => Iterable<HTMLElement>;
 }
 
 export class SceneView {
@@ -383,6 +385,11 @@ export class SceneView {
     return this.open.foldedIds();
   }
 
+  /** Ids of the nodes drawn now (layers and folded blocks), in the layout's order. */
+  drawnIds(): string[] {
+    return this.open.shown?.order.filter((id) => this.open.shown?.nodes.has(id)) ?? [];
+  }
+
   /**
    * Folds exactly the groups `ids` (others unfold): a folded block is one box drawn
    * with its exit layer's values; unfolding one opens it in place, tweened unless
@@ -497,13 +504,38 @@ export class SceneView {
       if (this.framing.step(now)) again = true;
       this.boxes.layout(this.contents.visuals);
       this.lastFrame = this.viewport.render(this.contents.scene, this.framing.camera);
-      this.labels.update(this.framing.camera, this.viewport.width(), this.viewport.height());
       this.minimap.draw();
+      this.drawLabels(callbacks.panels?.() ?? []);
     } catch (err) {
       callbacks.onError?.(err);
       return false;
     }
     return again;
+  }
+
+  /** Places the labels clear of each other, of the layers' boxes (captions) and of the panels over the view. */
+  private drawLabels(hostPanels: Iterable<HTMLElement>): void {
+    const width = this.viewport.width();
+    const height = this.viewport.height();
+    const panels: Rect[] = [];
+    const overview = this.minimap.panelRect(height);
+    if (overview) panels.push(overview);
+    // Read before the labels move (no layout forced between writes).
+    const origin = this.viewport.canvas.getBoundingClientRect();
+    for (const el of hostPanels) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue; // hidden
+      panels.push({
+        x0: r.left - origin.left,
+        y0: r.top - origin.top,
+        x1: r.right - origin.left,
+        y1: r.bottom - origin.top,
+      });
+    }
+    this.labels.update(this.framing.camera, width, height, {
+      layers: this.geometry.canvasBoxes(width, height),
+      panels,
+    });
   }
 
   // ---------------------------------------------------------------- cleanup

@@ -23,18 +23,25 @@ import type { ScalePlan } from "../data/scales";
 import { formatShape } from "../data/format";
 import { canOpen, type NodeLayout, type Size3 } from "../layout";
 import type { AtlasPlane } from "../render/atlas";
-import type { Label, LabelOverlay } from "../render/labels";
+import type { Label, LabelLine, LabelOverlay, LabelPlacement } from "../render/labels";
 import type { Palette } from "../render/palette";
 import type { GraphSpec, NodeSpec } from "../spec";
 import { reshapeSource } from "./reshape";
 import type { Disposable, ElementHit, LayerVisual, LegendInfo, VisualContext } from "./types";
 
-/** Pixels between the first and the second row of captions (normal and compact font). */
-const CAPTION_ROW_PX = 30;
-const CAPTION_ROW_COMPACT_PX = 25;
-
 /** Lift of hover outlines off the face they mark, so that they are not hidden in it. */
 export const OUTLINE_LIFT = 0.02;
+
+/** Where a layer's caption goes when under the layer is taken: above, smaller, then the name alone. */
+export function captionFallbacks(below: (out: Vector3) => Vector3, above: (out: Vector3) => Vector3): LabelPlacement[] {
+  return [
+    { align: "above", anchor: above },
+    { align: "below", anchor: below, compact: true },
+    { align: "above", anchor: above, compact: true },
+    { align: "below", anchor: below, short: true },
+    { align: "above", anchor: above, short: true },
+  ];
+}
 
 export abstract class BaseVisual implements LayerVisual {
   readonly id: string;
@@ -52,6 +59,8 @@ export abstract class BaseVisual implements LayerVisual {
   private readonly outline: LineSegments;
   private readonly outlineMaterial: LineBasicMaterial;
   protected readonly caption: Label;
+  /** A folded block's own name (its caption's short form), null for a layer. */
+  private readonly foldName: string | null;
   /** The open view while it is drawn (from the first frame of opening to the end of closing). */
   protected openView: AtlasPlane | null = null;
 
@@ -66,6 +75,7 @@ export abstract class BaseVisual implements LayerVisual {
     this.palette = ctx.palette;
     this.labels = ctx.labels;
     this.graph = ctx.graph;
+    this.foldName = ctx.folds?.get(node.id)?.group.name ?? null;
     this.group.name = node.id;
     this.group.userData.nodeId = node.id;
 
@@ -80,9 +90,9 @@ export abstract class BaseVisual implements LayerVisual {
     this.outline.visible = false;
     this.group.add(this.outline);
 
-    // Under the layer; where small neighbours crowd, a second row further down, then
-    // above the layer, then the same three one font step smaller; hidden only when
-    // none of these is free.
+    // Under the layer, then above it, the same one font step smaller, then the name
+    // alone; hidden only when none of these is free. No second row further down: a
+    // caption that hangs under its neighbour's caption reads as the neighbour's.
     const below = (out: Vector3): Vector3 =>
       out.set(
         this.group.position.x + this.captionX(),
@@ -102,13 +112,8 @@ export abstract class BaseVisual implements LayerVisual {
         align: "below",
         priority: 1,
         anchor: below,
-        fallbacks: [
-          { align: "below", anchor: below, dy: CAPTION_ROW_PX },
-          { align: "above", anchor: above },
-          { align: "below", anchor: below, compact: true },
-          { align: "below", anchor: below, dy: CAPTION_ROW_COMPACT_PX, compact: true },
-          { align: "above", anchor: above, compact: true },
-        ],
+        fallbacks: captionFallbacks(below, above),
+        clearOfLayers: true,
       },
       this.captionLines(),
     );
@@ -119,9 +124,9 @@ export abstract class BaseVisual implements LayerVisual {
     return 0;
   }
 
-  protected captionLines(): Array<{ text: string; className?: string }> {
+  protected captionLines(): LabelLine[] {
     return [
-      { text: this.node.name, className: "ls-caption-name" },
+      { text: this.node.name, className: "ls-caption-name", short: this.foldName ?? undefined },
       { text: this.shapeCaption(), className: "ls-caption-shape" },
     ];
   }

@@ -12,6 +12,7 @@ import type { NodeLayout, Size3 } from "../layout";
 import type { Palette } from "../render/palette";
 import type { NodeSpec } from "../spec";
 import { BaseVisual } from "./base";
+import type { LabelLine } from "../render/labels";
 import type { VisualContext } from "./types";
 
 export class GenericVisual extends BaseVisual {
@@ -49,7 +50,7 @@ export class GenericVisual extends BaseVisual {
   }
 
   /** The class name on the caption too: a box alone says nothing. */
-  protected override captionLines(): Array<{ text: string; className?: string }> {
+  protected override captionLines(): LabelLine[] {
     return [
       { text: this.node.name, className: "ls-caption-name" },
       { text: `${this.node.class_name} ${formatShape(this.node.output_shape)}`, className: "ls-caption-shape" },

@@ -13,6 +13,7 @@ import type { NodeLayout, Size3 } from "../layout";
 import type { Palette } from "../render/palette";
 import type { NodeSpec } from "../spec";
 import { BaseVisual } from "./base";
+import type { LabelLine } from "../render/labels";
 import type { VisualContext } from "./types";
 
 /** The config entry that says how strongly the layer acts in training. */
@@ -57,7 +58,7 @@ export class PassthroughVisual extends BaseVisual {
 
   update(_data: NodeTensors | null): void {}
 
-  protected override captionLines(): Array<{ text: string; className?: string }> {
+  protected override captionLines(): LabelLine[] {
     const strength = strengthText(this.node);
     return [
       { text: this.node.name, className: "ls-caption-name" },

@@ -9,7 +9,7 @@ import type { ColorScale } from "../data/colormap";
 import type { NodeTensors } from "../data/decode";
 import type { Region } from "../data/receptive";
 import type { ScalePlan } from "../data/scales";
-import type { NodeLayout } from "../layout";
+import type { FoldInfo, NodeLayout } from "../layout";
 import type { LabelOverlay } from "../render/labels";
 import type { Palette } from "../render/palette";
 import type { GraphSpec, NodeSpec } from "../spec";
@@ -27,6 +27,8 @@ export interface VisualContext {
   graph: GraphSpec;
   palette: Palette;
   labels: LabelOverlay;
+  /** The folded blocks drawn as nodes of `graph` (their captions' short form is the block's name). */
+  folds?: ReadonlyMap<string, FoldInfo>;
 }
 
 export interface Disposable {

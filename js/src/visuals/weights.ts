@@ -17,9 +17,10 @@ import type { ScalePlan } from "../data/scales";
 import { isRgbKernel, paintWeights, weightAt, weightPixel, weightsPicture, type WeightsPicture } from "../data/weights";
 import type { NodeLayout } from "../layout";
 import { AtlasPlane } from "../render/atlas";
-import type { Label, LabelOverlay } from "../render/labels";
+import type { Label, LabelLine, LabelOverlay } from "../render/labels";
 import type { Palette } from "../render/palette";
 import type { NodeSpec, WeightsSpec } from "../spec";
+import { captionFallbacks } from "./base";
 import type { ElementHit, LayerVisual, LegendInfo, VisualContext } from "./types";
 
 /** Axis names of a kernel's index; a transposed convolution keeps Keras' (kh, kw, out, in). */
@@ -63,8 +64,8 @@ export class WeightsVisual implements LayerVisual {
     this.group.name = `${inner.id}:weights`;
     this.group.add(inner.group, this.holder);
     this.holder.visible = false;
-    // Where the layer's own caption would go (visuals/base.ts): under the picture, a
-    // row further down, above it, then the same one font step smaller.
+    // Where the layer's own caption would go (visuals/base.ts): under the picture, above
+    // it, then the same smaller.
     const p = this.holder.position;
     const below = (out: Vector3): Vector3 => out.set(p.x, p.y - this.size.h / 2, p.z + this.size.d / 2);
     const above = (out: Vector3): Vector3 => out.set(p.x, p.y + this.size.h / 2, p.z + this.size.d / 2);
@@ -74,13 +75,8 @@ export class WeightsVisual implements LayerVisual {
         align: "below",
         priority: 1,
         anchor: below,
-        fallbacks: [
-          { align: "below", anchor: below, dy: 30 },
-          { align: "above", anchor: above },
-          { align: "below", anchor: below, compact: true },
-          { align: "below", anchor: below, dy: 25, compact: true },
-          { align: "above", anchor: above, compact: true },
-        ],
+        fallbacks: captionFallbacks(below, above),
+        clearOfLayers: true,
       },
       this.captionLines(),
     );
@@ -108,7 +104,7 @@ export class WeightsVisual implements LayerVisual {
     return this.shown;
   }
 
-  private captionLines(): Array<{ text: string; className?: string }> {
+  private captionLines(): LabelLine[] {
     const bias = this.spec.bias ? ` + bias ${formatShape(this.spec.bias)}` : "";
     const sent = this.shown && !this.kernel ? " · not sent" : "";
     return [
