@@ -17,6 +17,16 @@ export interface LineStyle {
   depthWrite?: boolean;
 }
 
+/**
+ * The material of one-colour lines. Always `transparent`, also when opaque: three.js
+ * links a program of its own for opaque lines, and on a software GPU each program
+ * costs tens of milliseconds before the first frame. Blending at opacity 1 draws the
+ * same pixels; such lines only move to the transparent pass.
+ */
+export function lineMaterial(color: number, opacity = 1): LineBasicMaterial {
+  return new LineBasicMaterial({ color, transparent: true, opacity });
+}
+
 /** Writes `segments` segments: 6 floats each into `positions`, and (per-vertex colours) 6 into `colors`. */
 export type SegmentWriter = (positions: Float32Array, colors: Float32Array | null) => void;
 
@@ -31,14 +41,14 @@ export class LineBuffer {
 
   constructor(name: string, style: LineStyle) {
     this.vertexColors = style.color === undefined;
-    this.material = new LineBasicMaterial({
-      ...(this.vertexColors ? { vertexColors: true } : { color: style.color }),
-      transparent: true,
-      opacity: style.opacity,
-      ...(style.depthWrite === undefined ? {} : { depthWrite: style.depthWrite }),
-    });
+    this.material = this.vertexColors
+      ? new LineBasicMaterial({ vertexColors: true, transparent: true, opacity: style.opacity })
+      : lineMaterial(style.color ?? 0, style.opacity);
+    if (style.depthWrite !== undefined) this.material.depthWrite = style.depthWrite;
     this.object = new LineSegments(this.geometry, this.material);
     this.object.name = name;
+    // Empty, it is not drawn: three.js would still link a program for its bare geometry.
+    this.object.visible = false;
     // Lines span the scene and change every frame of a tween: no culling box to keep up,
     // and picking goes to the layers, never to lines.
     this.object.frustumCulled = false;
@@ -68,6 +78,7 @@ export class LineBuffer {
       }
     }
     this.count = segments;
+    this.object.visible = segments > 0;
     if (segments > 0) write(this.positions, this.colors);
     this.geometry.setDrawRange(0, segments * 2);
     this.changed(true);
@@ -88,6 +99,7 @@ export class LineBuffer {
   /** Draws nothing and frees the buffer (GPU and memory) until segments come again. */
   clear(): void {
     this.count = 0;
+    this.object.visible = false;
     if (this.positions.length === 0) return;
     this.geometry.dispose();
     this.geometry = new BufferGeometry();
