@@ -51,12 +51,12 @@ RECORD_LINKS_JS = """(() => {
   };
 })();"""
 
-FIRST_FRAME_PROGRAMS = 4
+FIRST_FRAME_PROGRAMS = 3
 """Shader programs LeNet's first frame may link: one for the textured planes, one for the
-solids (boxes, units, plates: unlit, shading in their vertex colours), one for the
-one-colour lines and one for the per-vertex-coloured lines (the reshape fan). On a
-software GPU each costs tens of milliseconds before the first frame; before the solids
-and lines were made to share them, LeNet's and VGG16's linked 8."""
+solids (boxes, units, plates: unlit, their shading in their vertex colours) and one for
+every line (vertex colours, white where a line has one colour). On a software GPU each
+costs tens of milliseconds before the first frame, more when the GPU process is busy;
+before the solids and the lines were made to share them, LeNet's and VGG16's linked 8."""
 
 HEAP_GROWTH_LIMIT_MB = 1.0
 """Growth allowed over 200 updates of the JS heap plus typed arrays' backing stores: a

@@ -26,7 +26,7 @@ import type { AtlasPlane } from "../render/atlas";
 import type { Label, LabelOverlay } from "../render/labels";
 import type { Palette } from "../render/palette";
 import type { GraphSpec, NodeSpec } from "../spec";
-import { lineMaterial } from "../render/lines";
+import { lineMaterial, whiteLines } from "../render/lines";
 import { reshapeSource } from "./reshape";
 import type { Disposable, ElementHit, LayerVisual, LegendInfo, VisualContext } from "./types";
 
@@ -77,7 +77,7 @@ export abstract class BaseVisual implements LayerVisual {
     this.group.add(this.pickProxy);
 
     this.outlineMaterial = this.own(lineMaterial(ctx.palette.highlight));
-    this.outline = new LineSegments(this.own(new EdgesGeometry(unitBox)), this.outlineMaterial);
+    this.outline = new LineSegments(this.own(whiteLines(new EdgesGeometry(unitBox))), this.outlineMaterial);
     this.outline.visible = false;
     this.group.add(this.outline);
 

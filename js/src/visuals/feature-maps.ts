@@ -27,7 +27,7 @@ import type { Region } from "../data/receptive";
 import { LAYER_PLAN, type ScalePlan } from "../data/scales";
 import { channelGrid, dim, type NodeLayout, type Size3 } from "../layout";
 import { AtlasPlane, tileOrigin, type TileGrid } from "../render/atlas";
-import { lineMaterial } from "../render/lines";
+import { lineMaterial, whiteLines } from "../render/lines";
 import type { Palette } from "../render/palette";
 import { shadedBox, solidMaterial } from "../render/shading";
 import type { ElementHit, LegendInfo, VisualContext } from "./types";
@@ -91,7 +91,10 @@ export class FeatureMapVisual extends BaseVisual {
     this.boxMaterial.setValues({ polygonOffset: true, polygonOffsetFactor: 1, polygonOffsetUnits: 1 });
     this.box = new Mesh(this.own(shadedBox()), this.boxMaterial);
     this.sliceMaterial = this.own(lineMaterial(ctx.palette.stackLine, 0.7));
-    this.slices = new LineSegments(this.own(sliceLines(Math.min(MAX_SLICES, this.channels))), this.sliceMaterial);
+    this.slices = new LineSegments(
+      this.own(whiteLines(sliceLines(Math.min(MAX_SLICES, this.channels)))),
+      this.sliceMaterial,
+    );
 
     this.summaryPlane = this.own(new AtlasPlane(this.width, this.height));
     this.summaryPlane.fill(ctx.palette.neutral);

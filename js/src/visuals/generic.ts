@@ -9,7 +9,7 @@ import { EdgesGeometry, type LineBasicMaterial, LineSegments, Mesh, type MeshBas
 import type { NodeTensors } from "../data/decode";
 import { formatNumber, formatShape } from "../data/format";
 import type { NodeLayout, Size3 } from "../layout";
-import { lineMaterial } from "../render/lines";
+import { lineMaterial, whiteLines } from "../render/lines";
 import type { Palette } from "../render/palette";
 import { shadedBox, solidMaterial } from "../render/shading";
 import type { NodeSpec } from "../spec";
@@ -31,7 +31,7 @@ export class GenericVisual extends BaseVisual {
     this.material = this.own(solidMaterial(ctx.palette.generic));
     this.box = new Mesh(geometry, this.material);
     this.edgeMaterial = this.own(lineMaterial(ctx.palette.stackLine));
-    this.edges = new LineSegments(this.own(new EdgesGeometry(geometry)), this.edgeMaterial);
+    this.edges = new LineSegments(this.own(whiteLines(new EdgesGeometry(geometry))), this.edgeMaterial);
     this.group.add(this.box, this.edges);
     this.place(layout);
   }

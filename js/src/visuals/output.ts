@@ -11,7 +11,7 @@ import { hasUnitLabels, type NodeLayout } from "../layout";
 import type { Label } from "../render/labels";
 import type { Palette } from "../render/palette";
 import type { NodeSpec } from "../spec";
-import { lineMaterial } from "../render/lines";
+import { lineMaterial, whiteLines } from "../render/lines";
 import type { ElementHit, VisualContext } from "./types";
 import { NeuronsVisual } from "./neurons";
 
@@ -74,7 +74,7 @@ export class OutputVisual extends NeuronsVisual {
     const s = this.cells.neuron * 1.5;
     this.markerMaterial = this.own(lineMaterial(ctx.palette.accent));
     const box = this.own(new BoxGeometry(s, s, s));
-    this.marker = new LineSegments(this.own(new EdgesGeometry(box)), this.markerMaterial);
+    this.marker = new LineSegments(this.own(whiteLines(new EdgesGeometry(box))), this.markerMaterial);
     this.marker.visible = false;
     this.group.add(this.marker);
   }

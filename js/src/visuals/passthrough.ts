@@ -10,7 +10,7 @@ import { EdgesGeometry, type LineBasicMaterial, LineSegments, Mesh, type MeshBas
 import type { NodeTensors } from "../data/decode";
 import { formatConfigValue } from "../data/format";
 import type { NodeLayout, Size3 } from "../layout";
-import { lineMaterial } from "../render/lines";
+import { lineMaterial, whiteLines } from "../render/lines";
 import type { Palette } from "../render/palette";
 import { shadedBox, solidMaterial } from "../render/shading";
 import type { NodeSpec } from "../spec";
@@ -45,7 +45,7 @@ export class PassthroughVisual extends BaseVisual {
     this.material = this.own(solidMaterial(ctx.palette.generic, 0.35));
     this.slab = new Mesh(geometry, this.material);
     this.edgeMaterial = this.own(lineMaterial(ctx.palette.stackLine));
-    this.edges = new LineSegments(this.own(new EdgesGeometry(geometry)), this.edgeMaterial);
+    this.edges = new LineSegments(this.own(whiteLines(new EdgesGeometry(geometry))), this.edgeMaterial);
     this.group.add(this.slab, this.edges);
     this.place(layout);
   }

@@ -10,7 +10,7 @@ import type { NodeLayout, Size3 } from "../layout";
 import { AtlasPlane } from "../render/atlas";
 import type { Palette } from "../render/palette";
 import type { NodeSpec } from "../spec";
-import { lineMaterial } from "../render/lines";
+import { lineMaterial, whiteLines } from "../render/lines";
 import { BaseVisual } from "./base";
 import type { VisualContext } from "./types";
 
@@ -25,7 +25,10 @@ export abstract class TexturedPlaneVisual extends BaseVisual {
     this.plane = this.own(new AtlasPlane(width, height));
     this.plane.fill(ctx.palette.neutral);
     this.frameMaterial = this.own(lineMaterial(ctx.palette.stackLine));
-    this.frame = new LineSegments(this.own(new EdgesGeometry(this.own(new BoxGeometry(1, 1, 1)))), this.frameMaterial);
+    this.frame = new LineSegments(
+      this.own(whiteLines(new EdgesGeometry(this.own(new BoxGeometry(1, 1, 1))))),
+      this.frameMaterial,
+    );
     this.group.add(this.plane.mesh, this.frame);
     this.place(layout);
   }

@@ -30,7 +30,7 @@ import type { Palette } from "../render/palette";
 import { fillSolid, makeDataTexture, pixelAt, writeImage } from "../render/textures";
 import type { ElementHit, LegendInfo, VisualContext } from "./types";
 import type { NodeSpec } from "../spec";
-import { lineMaterial } from "../render/lines";
+import { lineMaterial, whiteLines } from "../render/lines";
 import { BaseVisual } from "./base";
 import { ChannelScales, summaryNote } from "./channel-scales";
 import { tileLegend } from "./legend";
@@ -85,7 +85,7 @@ export class VolumeVisual extends BaseVisual {
     fillSolid(this.sliceTexture, ctx.palette.neutral);
     this.sliceMaterial = this.own(new MeshBasicMaterial({ map: this.sliceTexture, side: DoubleSide }));
     this.frameMaterial = this.own(lineMaterial(ctx.palette.stackLine));
-    const frame = this.own(frameLines());
+    const frame = this.own(whiteLines(frameLines()));
     for (let k = 0; k < count; k++) {
       const geometry = this.own(new PlaneGeometry(1, 1));
       setPlaneUv(geometry, 0, 1 - (k + 1) / count, 1, 1 - k / count);
