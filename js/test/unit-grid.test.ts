@@ -1,6 +1,7 @@
-import { Color, MeshLambertMaterial, Raycaster, Vector3 } from "three";
+import { Color, MeshBasicMaterial, Raycaster, Vector3 } from "three";
 import { describe, expect, it } from "vitest";
 
+import { shade } from "../src/render/shading";
 import { FLAT_UNITS, UnitGrid, unitGeometry } from "../src/render/unit-grid";
 
 /** The z of every vertex of one unit, and its triangle count. */
@@ -30,8 +31,8 @@ describe("UnitGrid", () => {
   const centre = (i: number): [number, number] => [i * 3, 0];
 
   for (const count of [4, FLAT_UNITS + 1]) {
-    it(`finds the unit under a ray and colours units one by one (${count} units)`, () => {
-      const grid = new UnitGrid(count, 2, centre, new MeshLambertMaterial({ vertexColors: true }));
+    it(`finds the unit under a ray and colours units one by one, shaded by face (${count} units)`, () => {
+      const grid = new UnitGrid(count, 2, centre, new MeshBasicMaterial({ vertexColors: true }));
       const ray = new Raycaster(new Vector3(0, 0, 10), new Vector3(0, 0, -1));
       for (const i of [0, 2, count - 1]) {
         ray.ray.origin.set(i * 3 + 0.4, 0.3, 10);
@@ -42,10 +43,13 @@ describe("UnitGrid", () => {
       expect(ray.intersectObject(grid.mesh, false)).toEqual([]);
       grid.setColor(1, new Color(0.25, 0.5, 1));
       const colors = grid.mesh.geometry.getAttribute("color");
+      const normals = grid.mesh.geometry.getAttribute("normal");
       const perUnit = colors.count / count;
       for (let v = 0; v < colors.count; v++) {
-        const want = Math.floor(v / perUnit) === 1 ? [0.25, 0.5, 1] : [0, 0, 0];
-        expect([colors.getX(v), colors.getY(v), colors.getZ(v)]).toEqual(want);
+        const s = shade(normals.getX(v), normals.getY(v), normals.getZ(v));
+        const want = Math.floor(v / perUnit) === 1 ? [0.25 * s, 0.5 * s, s] : [0, 0, 0];
+        const got = [colors.getX(v), colors.getY(v), colors.getZ(v)];
+        for (let k = 0; k < 3; k++) expect(got[k]).toBeCloseTo(want[k], 6);
       }
       grid.dispose();
     });

@@ -5,7 +5,7 @@ calls per frame follow layers, not channels (closed and open); an idle view draw
 frames, also after an animation and a hover; hover picks are coalesced to one per
 animation frame; updates write textures in place (no reallocation); GPU textures and
 geometries stay flat over open/close cycles and payload updates; the JS heap stays flat
-over 200 payload updates.
+over 200 payload updates; the first frame links few shader programs.
 """
 
 from __future__ import annotations
@@ -32,6 +32,31 @@ CHURN_JS = """async (count) => {
     while (api.frames() === frames) await new Promise((r) => setTimeout(r, 1));
   }
 }"""
+
+# Installed before the page's scripts: notes each program linked, with its material
+# (three.js names it in the vertex shader) and when (ms from navigation start).
+RECORD_LINKS_JS = """(() => {
+  window.__lsLinks = [];
+  const proto = WebGL2RenderingContext.prototype;
+  const link = proto.linkProgram;
+  proto.linkProgram = function (program) {
+    const shaders = this.getAttachedShaders(program) || [];
+    const source = shaders.map((s) => this.getShaderSource(s) || '').join('\\n');
+    const type = (source.match(/#define SHADER_TYPE (\\w+)/) || [])[1] || '?';
+    const defines = (source.match(/#define (USE_\\w+|DOUBLE_SIDED|OPAQUE|ALPHATEST)/g) || [])
+      .map((d) => d.slice(8));
+    const name = [type, ...new Set(defines)].join(' ');
+    window.__lsLinks.push({ at: performance.now(), program: name });
+    return link.call(this, program);
+  };
+})();"""
+
+FIRST_FRAME_PROGRAMS = 3
+"""Shader programs LeNet's first frame may link: one for the textured planes, one for the
+solids (boxes, units, plates: unlit, their shading in their vertex colours) and one for
+every line (vertex colours, white where a line has one colour). On a software GPU each
+costs tens of milliseconds before the first frame, more when the GPU process is busy;
+before the solids and the lines were made to share them, LeNet's and VGG16's linked 8."""
 
 HEAP_GROWTH_LIMIT_MB = 1.0
 """Growth allowed over 200 updates of the JS heap plus typed arrays' backing stores: a
@@ -234,3 +259,16 @@ def test_first_frame_and_payload_timings_are_reported(page, lenet_page):
     assert t["payloadToFrame"] is not None and t["payloadToFrame"] > 0, t
     assert t["frameMs"] is not None and t["frameMs"] > 0, t
     assert page.evaluate(f"{API}.contextLost()") is False
+
+
+def test_first_frame_links_few_programs(page, page_log, lenet_page):
+    html, _, _ = lenet_page
+    page.add_init_script(RECORD_LINKS_JS)
+    open_view(page, html)
+    first = page.evaluate(f"{API}.timings().firstDataFrame")
+    links = page.evaluate("window.__lsLinks")
+    before = [link["program"] for link in links if link["at"] <= first]
+    assert before, "no program linked before the first frame: the recording missed them"
+    assert len(before) <= FIRST_FRAME_PROGRAMS, f"{len(before)} programs linked: {before}"
+    assert len(set(before)) == len(before), f"a program linked twice: {before}"
+    assert not page_log.problems(), "\n".join(page_log.problems())

@@ -17,6 +17,25 @@ export interface LineStyle {
   depthWrite?: boolean;
 }
 
+/**
+ * The material of every line: its colour times the vertex colours (white for one-colour
+ * lines, see `whiteLines`), always `transparent`, also at opacity 1. three.js links a
+ * program for each variant of a material (opaque or not, vertex colours or not), and on
+ * a software GPU each program costs tens of milliseconds before the first frame; so all
+ * lines share one. Blending at opacity 1 draws the same pixels; such lines only move to
+ * the transparent pass.
+ */
+export function lineMaterial(color = 0xffffff, opacity = 1): LineBasicMaterial {
+  return new LineBasicMaterial({ color, vertexColors: true, transparent: true, opacity });
+}
+
+/** Gives `geometry` white vertex colours, so that `lineMaterial`'s colour is drawn as it is. */
+export function whiteLines<T extends BufferGeometry>(geometry: T): T {
+  const count = geometry.getAttribute("position").count;
+  geometry.setAttribute("color", new BufferAttribute(new Float32Array(count * 3).fill(1), 3));
+  return geometry;
+}
+
 /** Writes `segments` segments: 6 floats each into `positions`, and (per-vertex colours) 6 into `colors`. */
 export type SegmentWriter = (positions: Float32Array, colors: Float32Array | null) => void;
 
@@ -31,14 +50,12 @@ export class LineBuffer {
 
   constructor(name: string, style: LineStyle) {
     this.vertexColors = style.color === undefined;
-    this.material = new LineBasicMaterial({
-      ...(this.vertexColors ? { vertexColors: true } : { color: style.color }),
-      transparent: true,
-      opacity: style.opacity,
-      ...(style.depthWrite === undefined ? {} : { depthWrite: style.depthWrite }),
-    });
+    this.material = lineMaterial(style.color, style.opacity);
+    if (style.depthWrite !== undefined) this.material.depthWrite = style.depthWrite;
     this.object = new LineSegments(this.geometry, this.material);
     this.object.name = name;
+    // Empty, it is not drawn: three.js would still link a program for its bare geometry.
+    this.object.visible = false;
     // Lines span the scene and change every frame of a tween: no culling box to keep up,
     // and picking goes to the layers, never to lines.
     this.object.frustumCulled = false;
@@ -62,12 +79,14 @@ export class LineBuffer {
       this.object.geometry = this.geometry;
       this.positions = new Float32Array(size);
       this.geometry.setAttribute("position", new BufferAttribute(this.positions, 3));
-      if (this.vertexColors) {
-        this.colors = new Float32Array(size);
-        this.geometry.setAttribute("color", new BufferAttribute(this.colors, 3));
-      }
+      // One-colour lines too (white): every line shares one program (see lineMaterial).
+      const colors = new Float32Array(size);
+      if (this.vertexColors) this.colors = colors;
+      else colors.fill(1);
+      this.geometry.setAttribute("color", new BufferAttribute(colors, 3));
     }
     this.count = segments;
+    this.object.visible = segments > 0;
     if (segments > 0) write(this.positions, this.colors);
     this.geometry.setDrawRange(0, segments * 2);
     this.changed(true);
@@ -88,6 +107,7 @@ export class LineBuffer {
   /** Draws nothing and frees the buffer (GPU and memory) until segments come again. */
   clear(): void {
     this.count = 0;
+    this.object.visible = false;
     if (this.positions.length === 0) return;
     this.geometry.dispose();
     this.geometry = new BufferGeometry();
@@ -100,7 +120,7 @@ export class LineBuffer {
     const position = this.geometry.getAttribute("position");
     if (positions && position) position.needsUpdate = true;
     const color = this.geometry.getAttribute("color");
-    if (color) color.needsUpdate = true;
+    if (color && this.vertexColors) color.needsUpdate = true;
   }
 
   dispose(): void {

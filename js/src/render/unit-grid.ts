@@ -5,7 +5,8 @@
  * and VGG16's 34,000 neurons took half a second of its first frame that way; merged,
  * they are one ordinary draw. Units of a layer of more than FLAT_UNITS keep only their
  * front and back faces: a few pixels wide wherever the whole grid is in view, their
- * sides would be under a pixel.
+ * sides would be under a pixel. Units are drawn unlit: each vertex's colour is the
+ * unit's times its face's shade (render/shading.ts).
  */
 
 import {
@@ -17,6 +18,8 @@ import {
   type Material,
   Mesh,
 } from "three";
+
+import { writeShades } from "./shading";
 
 export const FLAT_UNITS = 2048;
 
@@ -35,6 +38,8 @@ export class UnitGrid {
   readonly mesh: Mesh;
   private readonly geometry: BufferGeometry;
   private readonly colors: Float32Array;
+  /** Each vertex's shade (three equal floats), which `setColor` multiplies in. */
+  private readonly shades: Float32Array;
   /** Vertices per unit. */
   private readonly stride: number;
 
@@ -59,6 +64,8 @@ export class UnitGrid {
       normal.set(normalBytes, at);
     }
     unit.dispose();
+    this.shades = new Float32Array(from.length);
+    writeShades(normals, this.shades);
     this.colors = new Float32Array(count * from.length);
     this.geometry = new BufferGeometry();
     this.geometry.setAttribute("position", new BufferAttribute(positions, 3));
@@ -68,13 +75,17 @@ export class UnitGrid {
     this.mesh = new Mesh(this.geometry, material);
   }
 
-  /** Colours unit `i` (linear RGB, as Color holds it); `commit` sends the colours. */
+  /** Colours unit `i` (linear RGB, as Color holds it), shaded; `commit` sends the colours. */
   setColor(i: number, color: Color): void {
     const c = this.colors;
-    for (let v = i * this.stride, end = v + this.stride; v < end; v++) {
-      c[v * 3] = color.r;
-      c[v * 3 + 1] = color.g;
-      c[v * 3 + 2] = color.b;
+    const shades = this.shades;
+    const first = i * this.stride;
+    for (let k = 0; k < this.stride; k++) {
+      const s = shades[k * 3];
+      const v = (first + k) * 3;
+      c[v] = color.r * s;
+      c[v + 1] = color.g * s;
+      c[v + 2] = color.b * s;
     }
   }
 

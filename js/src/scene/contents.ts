@@ -1,12 +1,13 @@
 /**
  * What the 3D scene holds for one model: a visual per layer drawn (a folded block is
  * one, drawn with its exit layer's values; what it hides has none), the edges between them,
- * the frames around nested models, the merge badges and the lights. Built from a graph
+ * the frames around nested models and the merge badges (no lights: the solids carry their
+ * shading in their vertex colours, render/shading.ts). Built from a graph
  * and its layout, moved to each (tweened) layout, recoloured by payloads and themes;
  * disposes all of it.
  */
 
-import { AmbientLight, Color, DirectionalLight, Scene } from "three";
+import { Color, Scene } from "three";
 
 import type { DecodedPayload } from "../data/decode";
 import type { ScalePlan } from "../data/scales";
@@ -30,7 +31,6 @@ export class SceneContents {
   private readonly groups: GroupFrames;
   private readonly merges: MergeBadges;
   private readonly fans: ReshapeFans;
-  private readonly lights: Array<AmbientLight | DirectionalLight>;
 
   constructor(
     private readonly labels: LabelOverlay,
@@ -41,11 +41,6 @@ export class SceneContents {
     this.groups = new GroupFrames(this.scene, palette, labels);
     this.merges = new MergeBadges(labels);
     this.fans = new ReshapeFans(this.scene, palette);
-    const ambient = new AmbientLight(0xffffff, 0.65);
-    const sun = new DirectionalLight(0xffffff, 0.45);
-    sun.position.set(0.3, 0.6, 1);
-    this.lights = [ambient, sun];
-    this.scene.add(ambient, sun);
     this.scene.background = new Color(palette.background);
   }
 
@@ -159,9 +154,5 @@ export class SceneContents {
     this.groups.dispose();
     this.merges.dispose();
     this.fans.dispose();
-    for (const light of this.lights) {
-      light.removeFromParent();
-      light.dispose();
-    }
   }
 }

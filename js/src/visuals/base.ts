@@ -9,7 +9,7 @@ import {
   BoxGeometry,
   EdgesGeometry,
   Group,
-  LineBasicMaterial,
+  type LineBasicMaterial,
   LineSegments,
   Mesh,
   MeshBasicMaterial,
@@ -26,6 +26,7 @@ import type { AtlasPlane } from "../render/atlas";
 import type { Label, LabelLine, LabelOverlay, LabelPlacement } from "../render/labels";
 import type { Palette } from "../render/palette";
 import type { GraphSpec, NodeSpec } from "../spec";
+import { lineMaterial, whiteLines } from "../render/lines";
 import { reshapeSource } from "./reshape";
 import type { Disposable, ElementHit, LayerVisual, LegendInfo, VisualContext } from "./types";
 
@@ -85,8 +86,8 @@ export abstract class BaseVisual implements LayerVisual {
     this.pickProxy.userData.nodeId = node.id;
     this.group.add(this.pickProxy);
 
-    this.outlineMaterial = this.own(new LineBasicMaterial({ color: ctx.palette.highlight }));
-    this.outline = new LineSegments(this.own(new EdgesGeometry(unitBox)), this.outlineMaterial);
+    this.outlineMaterial = this.own(lineMaterial(ctx.palette.highlight));
+    this.outline = new LineSegments(this.own(whiteLines(new EdgesGeometry(unitBox))), this.outlineMaterial);
     this.outline.visible = false;
     this.group.add(this.outline);
 

@@ -13,11 +13,10 @@
 import {
   BufferAttribute,
   BufferGeometry,
-  BoxGeometry,
-  LineBasicMaterial,
+  type LineBasicMaterial,
   LineSegments,
   Mesh,
-  MeshLambertMaterial,
+  type MeshBasicMaterial,
   type Raycaster,
   type Vector3,
 } from "three";
@@ -28,7 +27,9 @@ import type { Region } from "../data/receptive";
 import { LAYER_PLAN, type ScalePlan } from "../data/scales";
 import { channelGrid, dim, type NodeLayout, type Size3 } from "../layout";
 import { AtlasPlane, tileOrigin, type TileGrid } from "../render/atlas";
+import { lineMaterial, whiteLines } from "../render/lines";
 import type { Palette } from "../render/palette";
+import { shadedBox, solidMaterial } from "../render/shading";
 import type { ElementHit, LegendInfo, VisualContext } from "./types";
 import type { NodeSpec } from "../spec";
 import { BaseVisual, OUTLINE_LIFT } from "./base";
@@ -73,7 +74,7 @@ export class FeatureMapVisual extends BaseVisual {
   private readonly width: number;
   private readonly channels: number;
   private readonly box: Mesh;
-  private readonly boxMaterial: MeshLambertMaterial;
+  private readonly boxMaterial: MeshBasicMaterial;
   private readonly slices: LineSegments;
   private readonly sliceMaterial: LineBasicMaterial;
   private readonly summaryPlane: AtlasPlane;
@@ -86,19 +87,14 @@ export class FeatureMapVisual extends BaseVisual {
     this.width = dim(s, 1);
     this.channels = dim(s, 2);
 
-    this.boxMaterial = this.own(
-      new MeshLambertMaterial({
-        color: ctx.palette.stack,
-        polygonOffset: true,
-        polygonOffsetFactor: 1,
-        polygonOffsetUnits: 1,
-      }),
+    this.boxMaterial = this.own(solidMaterial(ctx.palette.stack));
+    this.boxMaterial.setValues({ polygonOffset: true, polygonOffsetFactor: 1, polygonOffsetUnits: 1 });
+    this.box = new Mesh(this.own(shadedBox()), this.boxMaterial);
+    this.sliceMaterial = this.own(lineMaterial(ctx.palette.stackLine, 0.7));
+    this.slices = new LineSegments(
+      this.own(whiteLines(sliceLines(Math.min(MAX_SLICES, this.channels)))),
+      this.sliceMaterial,
     );
-    this.box = new Mesh(this.own(new BoxGeometry(1, 1, 1)), this.boxMaterial);
-    this.sliceMaterial = this.own(
-      new LineBasicMaterial({ color: ctx.palette.stackLine, transparent: true, opacity: 0.7 }),
-    );
-    this.slices = new LineSegments(this.own(sliceLines(Math.min(MAX_SLICES, this.channels))), this.sliceMaterial);
 
     this.summaryPlane = this.own(new AtlasPlane(this.width, this.height));
     this.summaryPlane.fill(ctx.palette.neutral);

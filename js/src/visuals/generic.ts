@@ -4,12 +4,14 @@
  * data's range when there is data.
  */
 
-import { BoxGeometry, EdgesGeometry, LineBasicMaterial, LineSegments, Mesh, MeshLambertMaterial } from "three";
+import { EdgesGeometry, type LineBasicMaterial, LineSegments, Mesh, type MeshBasicMaterial } from "three";
 
 import type { NodeTensors } from "../data/decode";
 import { formatNumber, formatShape } from "../data/format";
 import type { NodeLayout, Size3 } from "../layout";
+import { lineMaterial, whiteLines } from "../render/lines";
 import type { Palette } from "../render/palette";
+import { shadedBox, solidMaterial } from "../render/shading";
 import type { NodeSpec } from "../spec";
 import { BaseVisual } from "./base";
 import type { LabelLine } from "../render/labels";
@@ -19,18 +21,18 @@ export class GenericVisual extends BaseVisual {
   /** Also the fallback for a node whose own visual failed: a box has no open view. */
   override readonly canOpen = false;
   private readonly box: Mesh;
-  private readonly material: MeshLambertMaterial;
+  private readonly material: MeshBasicMaterial;
   private readonly edges: LineSegments;
   private readonly edgeMaterial: LineBasicMaterial;
   private data: NodeTensors | null = null;
 
   constructor(node: NodeSpec, layout: NodeLayout, ctx: VisualContext) {
     super(node, layout, ctx);
-    const geometry = this.own(new BoxGeometry(1, 1, 1));
-    this.material = this.own(new MeshLambertMaterial({ color: ctx.palette.generic }));
+    const geometry = this.own(shadedBox());
+    this.material = this.own(solidMaterial(ctx.palette.generic));
     this.box = new Mesh(geometry, this.material);
-    this.edgeMaterial = this.own(new LineBasicMaterial({ color: ctx.palette.stackLine }));
-    this.edges = new LineSegments(this.own(new EdgesGeometry(geometry)), this.edgeMaterial);
+    this.edgeMaterial = this.own(lineMaterial(ctx.palette.stackLine));
+    this.edges = new LineSegments(this.own(whiteLines(new EdgesGeometry(geometry))), this.edgeMaterial);
     this.group.add(this.box, this.edges);
     this.place(layout);
   }

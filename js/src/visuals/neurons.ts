@@ -4,17 +4,7 @@
  * near-square grid above (see vectorGrid).
  */
 
-import {
-  Color,
-  DoubleSide,
-  Mesh,
-  MeshBasicMaterial,
-  MeshLambertMaterial,
-  PlaneGeometry,
-  SRGBColorSpace,
-  type Vector3,
-  type Raycaster,
-} from "three";
+import { Color, Mesh, type MeshBasicMaterial, SRGBColorSpace, type Vector3, type Raycaster } from "three";
 
 import { fillRgba } from "../data/colormap";
 import type { DecodedTensor, NodeTensors } from "../data/decode";
@@ -23,6 +13,7 @@ import { formatCount } from "../data/format";
 import { describeScale, LAYER_PLAN, layerScale, type ScaleChoice, type ScalePlan } from "../data/scales";
 import { dim, neuronLayout, type NeuronLayout, type NodeLayout, type Size3 } from "../layout";
 import type { Palette } from "../render/palette";
+import { solidMaterial, twoSidedPlane } from "../render/shading";
 import { UnitGrid } from "../render/unit-grid";
 import type { ElementHit, LegendInfo, VisualContext } from "./types";
 import type { NodeSpec } from "../spec";
@@ -33,7 +24,7 @@ export class NeuronsVisual extends BaseVisual {
   protected readonly shown: number;
   protected readonly cells: NeuronLayout;
   protected readonly grid: UnitGrid;
-  private readonly material: MeshLambertMaterial;
+  private readonly material: MeshBasicMaterial;
   protected full: DecodedTensor | null = null;
   protected choice: ScaleChoice | null = null;
   /** The plan of the last update (a comparison's is `centered`). */
@@ -50,18 +41,17 @@ export class NeuronsVisual extends BaseVisual {
     this.shown = this.cells.count;
     this.rgba = new Uint8Array(this.shown * 4);
     const s = this.cells.neuron;
-    this.material = this.own(new MeshLambertMaterial({ color: 0xffffff }));
-    // Lit white: each unit's colour is its vertices' (the material multiplies by it).
-    this.material = this.own(new MeshLambertMaterial({ color: 0xffffff, vertexColors: true }));
+    // White: each unit's colour, shaded, is its vertices' (the material multiplies by it).
+    this.material = this.own(solidMaterial(0xffffff));
     this.grid = this.own(new UnitGrid(this.shown, s, (i) => this.cellCentre(i), this.material));
     this.grid.mesh.userData.nodeId = node.id;
     this.group.add(this.grid.mesh);
 
     // A plate behind the units, so that dark units read against any background.
     const { cols, rows, pitch } = this.cells;
-    this.plateMaterial = this.own(new MeshBasicMaterial({ color: ctx.palette.stack, side: DoubleSide }));
+    this.plateMaterial = this.own(solidMaterial(ctx.palette.stack));
     this.plate = new Mesh(
-      this.own(new PlaneGeometry(cols * pitch + pitch * 0.3, rows * pitch + pitch * 0.3)),
+      this.own(twoSidedPlane(cols * pitch + pitch * 0.3, rows * pitch + pitch * 0.3)),
       this.plateMaterial,
     );
     const [x0] = this.cellCentre(0);

@@ -4,13 +4,14 @@
  * above the layer ("predicted: 7 (98.2%)"). Labels are DOM text (textContent).
  */
 
-import { BoxGeometry, EdgesGeometry, LineBasicMaterial, LineSegments, type Raycaster } from "three";
+import { BoxGeometry, EdgesGeometry, type LineBasicMaterial, LineSegments, type Raycaster } from "three";
 
 import { formatNumber, formatPercent } from "../data/format";
 import { hasUnitLabels, type NodeLayout } from "../layout";
 import type { Label } from "../render/labels";
 import type { Palette } from "../render/palette";
 import type { NodeSpec } from "../spec";
+import { lineMaterial, whiteLines } from "../render/lines";
 import type { ElementHit, VisualContext } from "./types";
 import { NeuronsVisual } from "./neurons";
 
@@ -71,9 +72,9 @@ export class OutputVisual extends NeuronsVisual {
     );
     this.badge.setHidden(true);
     const s = this.cells.neuron * 1.5;
-    this.markerMaterial = this.own(new LineBasicMaterial({ color: ctx.palette.accent }));
+    this.markerMaterial = this.own(lineMaterial(ctx.palette.accent));
     const box = this.own(new BoxGeometry(s, s, s));
-    this.marker = new LineSegments(this.own(new EdgesGeometry(box)), this.markerMaterial);
+    this.marker = new LineSegments(this.own(whiteLines(new EdgesGeometry(box))), this.markerMaterial);
     this.marker.visible = false;
     this.group.add(this.marker);
   }

@@ -5,12 +5,14 @@
  * the same activations again would add nothing, so the payload does not carry them.
  */
 
-import { BoxGeometry, EdgesGeometry, LineBasicMaterial, LineSegments, Mesh, MeshLambertMaterial } from "three";
+import { EdgesGeometry, type LineBasicMaterial, LineSegments, Mesh, type MeshBasicMaterial } from "three";
 
 import type { NodeTensors } from "../data/decode";
 import { formatConfigValue } from "../data/format";
 import type { NodeLayout, Size3 } from "../layout";
+import { lineMaterial, whiteLines } from "../render/lines";
 import type { Palette } from "../render/palette";
+import { shadedBox, solidMaterial } from "../render/shading";
 import type { NodeSpec } from "../spec";
 import { BaseVisual } from "./base";
 import type { LabelLine } from "../render/labels";
@@ -34,19 +36,17 @@ export function strengthText(node: NodeSpec): string {
 
 export class PassthroughVisual extends BaseVisual {
   private readonly slab: Mesh;
-  private readonly material: MeshLambertMaterial;
+  private readonly material: MeshBasicMaterial;
   private readonly edges: LineSegments;
   private readonly edgeMaterial: LineBasicMaterial;
 
   constructor(node: NodeSpec, layout: NodeLayout, ctx: VisualContext) {
     super(node, layout, ctx);
-    const geometry = this.own(new BoxGeometry(1, 1, 1));
-    this.material = this.own(
-      new MeshLambertMaterial({ color: ctx.palette.generic, transparent: true, opacity: 0.35, depthWrite: false }),
-    );
+    const geometry = this.own(shadedBox());
+    this.material = this.own(solidMaterial(ctx.palette.generic, 0.35));
     this.slab = new Mesh(geometry, this.material);
-    this.edgeMaterial = this.own(new LineBasicMaterial({ color: ctx.palette.stackLine }));
-    this.edges = new LineSegments(this.own(new EdgesGeometry(geometry)), this.edgeMaterial);
+    this.edgeMaterial = this.own(lineMaterial(ctx.palette.stackLine));
+    this.edges = new LineSegments(this.own(whiteLines(new EdgesGeometry(geometry))), this.edgeMaterial);
     this.group.add(this.slab, this.edges);
     this.place(layout);
   }

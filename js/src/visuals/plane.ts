@@ -4,12 +4,13 @@
  * whose texture is replaced only when the data's size changes).
  */
 
-import { BoxGeometry, EdgesGeometry, LineBasicMaterial, LineSegments, type Raycaster } from "three";
+import { BoxGeometry, EdgesGeometry, type LineBasicMaterial, LineSegments, type Raycaster } from "three";
 
 import type { NodeLayout, Size3 } from "../layout";
 import { AtlasPlane } from "../render/atlas";
 import type { Palette } from "../render/palette";
 import type { NodeSpec } from "../spec";
+import { lineMaterial, whiteLines } from "../render/lines";
 import { BaseVisual } from "./base";
 import type { VisualContext } from "./types";
 
@@ -23,8 +24,11 @@ export abstract class TexturedPlaneVisual extends BaseVisual {
     super(node, layout, ctx);
     this.plane = this.own(new AtlasPlane(width, height));
     this.plane.fill(ctx.palette.neutral);
-    this.frameMaterial = this.own(new LineBasicMaterial({ color: ctx.palette.stackLine }));
-    this.frame = new LineSegments(this.own(new EdgesGeometry(this.own(new BoxGeometry(1, 1, 1)))), this.frameMaterial);
+    this.frameMaterial = this.own(lineMaterial(ctx.palette.stackLine));
+    this.frame = new LineSegments(
+      this.own(whiteLines(new EdgesGeometry(this.own(new BoxGeometry(1, 1, 1))))),
+      this.frameMaterial,
+    );
     this.group.add(this.plane.mesh, this.frame);
     this.place(layout);
   }

@@ -12,7 +12,7 @@ import {
   BufferGeometry,
   type DataTexture,
   DoubleSide,
-  LineBasicMaterial,
+  type LineBasicMaterial,
   LineSegments,
   Mesh,
   MeshBasicMaterial,
@@ -30,6 +30,7 @@ import type { Palette } from "../render/palette";
 import { fillSolid, makeDataTexture, pixelAt, writeImage } from "../render/textures";
 import type { ElementHit, LegendInfo, VisualContext } from "./types";
 import type { NodeSpec } from "../spec";
+import { lineMaterial, whiteLines } from "../render/lines";
 import { BaseVisual } from "./base";
 import { ChannelScales, summaryNote } from "./channel-scales";
 import { tileLegend } from "./legend";
@@ -83,8 +84,8 @@ export class VolumeVisual extends BaseVisual {
     this.sliceTexture = this.own(makeDataTexture(this.width, this.height * count));
     fillSolid(this.sliceTexture, ctx.palette.neutral);
     this.sliceMaterial = this.own(new MeshBasicMaterial({ map: this.sliceTexture, side: DoubleSide }));
-    this.frameMaterial = this.own(new LineBasicMaterial({ color: ctx.palette.stackLine }));
-    const frame = this.own(frameLines());
+    this.frameMaterial = this.own(lineMaterial(ctx.palette.stackLine));
+    const frame = this.own(whiteLines(frameLines()));
     for (let k = 0; k < count; k++) {
       const geometry = this.own(new PlaneGeometry(1, 1));
       setPlaneUv(geometry, 0, 1 - (k + 1) / count, 1, 1 - k / count);
