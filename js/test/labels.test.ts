@@ -136,4 +136,18 @@ describe("LabelOverlay forms", () => {
     expect(b.el.classList.contains("ls-short")).toBe(false);
     expect(placed(a)!.y).toBe(106);
   });
+
+  it("leaves room between two labels side by side", () => {
+    const labels = overlay();
+    const one = (x: number, text: string) =>
+      labels.add({ className: "ls-unit", align: "center", priority: 1, anchor: at(x, 0) }, [{ text }]);
+    // 10 chars x 7 px = 70 px: 71 px apart leaves 1 px between them, 80 px leaves 10.
+    const a = one(0, "abcdefghij");
+    const b = one(71, "klmnopqrst");
+    const c = one(-80, "uvwxyzabcd");
+    labels.update(camera, W, H);
+    expect(placed(a)).not.toBeNull();
+    expect(placed(b)).toBeNull();
+    expect(placed(c)).not.toBeNull();
+  });
 });

@@ -91,8 +91,10 @@ export interface LabelObstacles {
 
 const NO_OBSTACLES: LabelObstacles = { layers: [], panels: [] };
 
-/** Labels may touch by this many pixels before one of them is hidden. */
-const COLLISION_SLACK = 2;
+/** How far a label may reach into another's rectangle, or into a layer's box or a panel. */
+const SLACK = { x: 2, y: 2 };
+/** Between two labels side by side, room left (so that two names do not read as one). */
+const LABEL_SLACK = { x: -3, y: 2 };
 /** Side of a cell of the collision grid, in pixels. */
 const CELL_PX = 64;
 
@@ -262,6 +264,8 @@ interface Reserved extends Rect {
 class RectGrid<R extends Rect = Rect> {
   private readonly cells = new Map<number, R[]>();
 
+  constructor(private readonly slack: { x: number; y: number }) {}
+
   private static key(cx: number, cy: number): number {
     return (cy + 1024) * 4096 + (cx + 1024);
   }
@@ -277,14 +281,16 @@ class RectGrid<R extends Rect = Rect> {
 
   /** Whether `r` overlaps a rectangle kept (by more than the slack), `ignore` aside. */
   hits(r: Rect, ignore?: (q: R) => boolean): boolean {
-    const s = COLLISION_SLACK;
-    const [cx0, cx1, cy0, cy1] = this.range(r);
+    const { x: sx, y: sy } = this.slack;
+    const gx = Math.max(0, -sx);
+    const gy = Math.max(0, -sy);
+    const [cx0, cx1, cy0, cy1] = this.range({ x0: r.x0 - gx, y0: r.y0 - gy, x1: r.x1 + gx, y1: r.y1 + gy });
     for (let cy = cy0; cy <= cy1; cy++) {
       for (let cx = cx0; cx <= cx1; cx++) {
         const list = this.cells.get(RectGrid.key(cx, cy));
         if (!list) continue;
         for (const q of list) {
-          if (q.x0 < r.x1 - s && r.x0 < q.x1 - s && q.y0 < r.y1 - s && r.y0 < q.y1 - s && !ignore?.(q)) return true;
+          if (q.x0 < r.x1 - sx && r.x0 < q.x1 - sx && q.y0 < r.y1 - sy && r.y0 < q.y1 - sy && !ignore?.(q)) return true;
         }
       }
     }
@@ -371,12 +377,12 @@ export class LabelOverlay {
         b.importance - a.importance ||
         centre.get(a)! - centre.get(b)!,
     );
-    const blocked = { layers: new RectGrid<LayerRect>(), panels: new RectGrid() };
+    const blocked = { layers: new RectGrid<LayerRect>(SLACK), panels: new RectGrid(SLACK) };
     for (const r of obstacles.layers) blocked.layers.add(r);
     for (const r of obstacles.panels) blocked.panels.add(r);
     const placeable = (l: Label): boolean => !l.off && width > 0 && l.measured;
     // Round 1: as many labels as fit in their smallest form, in order; each keeps that place reserved.
-    const reserved = new RectGrid<Reserved>();
+    const reserved = new RectGrid<Reserved>(LABEL_SLACK);
     for (const label of all) {
       if (!placeable(label)) continue;
       for (const placement of smallestPlacements(label)) {
@@ -391,7 +397,7 @@ export class LabelOverlay {
     // Round 2: each label, in order, takes its first place (the biggest form first) that
     // leaves every reservation of the labels still to come free: a big caption may not
     // push out a small one that would fit.
-    const grid = new RectGrid();
+    const grid = new RectGrid(LABEL_SLACK);
     const pending = (q: Reserved): boolean => q.label.reserved;
     let visible = 0;
     for (const label of all) {
