@@ -2,7 +2,8 @@
 
 ResNet50, InceptionV3 and NASNetLarge (``weights=None``, fold="auto", the default) are
 saved after one predict and opened at the default size (1280x560), as a user first sees
-them, and with one block unfolded (ResNet50's conv3_block1, InceptionV3's mixed7).
+them, and with one block unfolded (ResNet50's conv3_block1, InceptionV3's mixed7): each
+covers at least 15 % of the canvas with drawn pixels.
 Issue 11 asks for every visible block's caption on screen and none overlapping;
 `label_problems` (test_fill_browser.py) checks captions against each other only, so here
 each caption is checked against the overview (mini-map) and the title bar, against
@@ -28,10 +29,12 @@ from tests.support.page import (
     shoot,
     uncaptioned_blocks,
 )
+from tests.support.pixels import drawn_fraction
 
 pytestmark = pytest.mark.e2e
 
 WIDTH, HEIGHT = 1280, 560
+MIN_FILL = 0.15  # issue 11: share of the canvas's pixels drawn at the default size
 # The block each partly unfolded view opens (by name: group ids are the view's own).
 UNFOLD = {"resnet50": "conv3_block1", "inceptionv3": "mixed7"}
 
@@ -93,8 +96,10 @@ def test_captions_sit_by_their_own_boxes_clear_of_the_rest(
     page, page_log, pages, artifacts, name, unfold
 ):
     root = _open(page, pages, name, unfold)
-    shoot(page.locator(".layerscape canvas"), artifacts / f"{name}.png", timeout=60)
+    png = shoot(page.locator(".layerscape canvas"), artifacts / f"{name}.png", timeout=60)
     root.screenshot(path=str(artifacts / f"{name}-with-labels.png"))
+    fill = drawn_fraction(png)
+    assert fill >= MIN_FILL, f"{name} covers {fill:.1%} of the canvas (< {MIN_FILL:.0%})"
     assert caption_box_problems(page) == {"into": [], "away": []}
     assert label_problems(page) == {"off": [], "overlapping": []}
     covered = labels_under_minimap(page)
