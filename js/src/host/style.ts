@@ -83,16 +83,29 @@ export const CSS = `
   padding: 2px 5px; border-radius: 8px; background: var(--ls-panel); border: 1px solid var(--ls-border);
   text-shadow: none;
 }
+/* Title and toolbar share the top row: the title gives way (ellipsis) and a toolbar
+   wider than the view wraps onto a second row, rather than either covering the other. */
+.layerscape .ls-header {
+  position: absolute; left: 10px; right: 8px; top: 8px; display: flex; gap: 10px;
+  justify-content: space-between; align-items: flex-start; pointer-events: none; container-type: inline-size;
+}
 .layerscape .ls-title {
-  position: absolute; left: 10px; top: 8px; pointer-events: none; max-width: 60%;
+  flex: 0 1 auto; min-width: 0; padding-top: 3px;
   overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
 }
 .layerscape .ls-title-name { font-weight: 700; font-size: 13px; }
 .layerscape .ls-title-meta { color: var(--ls-muted); margin-left: 8px; }
-.layerscape .ls-toolbar { position: absolute; right: 8px; top: 8px; display: flex; gap: 6px; }
+.layerscape .ls-toolbar {
+  flex: 0 1 auto; display: flex; flex-wrap: wrap; justify-content: flex-end; gap: 6px; pointer-events: auto;
+}
 .layerscape .ls-toolbar button {
   font: inherit; color: var(--ls-fg); background: var(--ls-button); border: 1px solid var(--ls-border);
-  border-radius: 4px; padding: 3px 9px; cursor: pointer;
+  border-radius: 4px; padding: 3px 9px; cursor: pointer; white-space: nowrap;
+}
+@container (max-width: 560px) {
+  .layerscape .ls-toolbar { gap: 4px; }
+  .layerscape .ls-toolbar button { padding: 2px 6px; }
+  .layerscape .ls-toolbar .ls-find-field { width: 96px; }
 }
 .layerscape .ls-toolbar button:hover { background: var(--ls-button-hover); }
 .layerscape .ls-toolbar button:focus-visible { outline: 2px solid var(--ls-accent); outline-offset: 1px; }

@@ -223,7 +223,9 @@ function mountView({ model, el }: RenderProps): Mounted {
   const boxNotice = element("div", "ls-boxes-error");
   boxNotice.hidden = true;
   root.dataset.boxes = "0";
-  root.append(style, viewportEl, title, toolbar, notice, boxNotice, message);
+  const header = element("div", "ls-header");
+  header.append(title, toolbar);
+  root.append(style, viewportEl, header, notice, boxNotice, message);
   // A flex item (the view in an HBox) shares the row instead of shrinking to nothing,
   // unless the user's layout says otherwise.
   let host = el;
