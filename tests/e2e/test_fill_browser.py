@@ -15,6 +15,7 @@ import pytest
 
 from tests.support.page import (
     API,
+    caption_box_problems,
     label_problems,
     open_view,
     settle,
@@ -76,6 +77,7 @@ def test_resnet50_fills_the_view_with_readable_captions(page, page_log, resnet_p
     assert len(labels) >= 30, f"only {len(labels)} captions shown"
     problems = label_problems(page)
     assert problems == {"off": [], "overlapping": []}, problems
+    assert caption_box_problems(page) == {"into": [], "away": []}
     assert page_log.problems() == []
 
 

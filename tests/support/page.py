@@ -234,7 +234,10 @@ def labels_under_minimap(page: Any, slack: float = 1.0) -> list[str]:
     return [r["text"] for r in visible_labels(page) if rects_overlap(r, box, slack)]
 
 
-_OWNED_LABELS_JS = """() => [...document.querySelectorAll('.layerscape .ls-label[data-owner]')]
+# Captions that name a layer or a block (merge badges and unit labels are drawn on their
+# own layer and not checked here).
+_OWNED_LABELS_JS = """() => [...document.querySelectorAll(
+        '.layerscape .ls-label[data-owner]:is(.ls-caption, .ls-group-caption)')]
     .filter((el) => el.style.display !== 'none' && el.offsetWidth > 0)
     .map((el) => { const r = el.getBoundingClientRect();
                    return {owner: el.dataset.owner, text: el.textContent,
