@@ -138,7 +138,7 @@ describe("foldGraph", () => {
       expect(x(b) - x(a)).toBeGreaterThanOrEqual(FOLDED_PITCH - 1e-9);
     }
     expect(x("a") - x("in")).toBeLessThan(FOLDED_PITCH);
-    const importance = labelImportance(v.graph, v.folds);
+    const importance = labelImportance(v.graph);
     expect(importance.get("g1")).toBe(FOLDED_IMPORTANCE);
     expect(Math.max(...[...importance].filter(([id]) => !v.folds.has(id)).map(([, i]) => i))).toBeLessThan(
       FOLDED_IMPORTANCE,

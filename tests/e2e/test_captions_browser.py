@@ -28,6 +28,7 @@ from tests.support.page import (
     settle,
     shoot,
     uncaptioned_blocks,
+    visible_labels,
 )
 from tests.support.pixels import drawn_fraction
 
@@ -105,12 +106,7 @@ def test_captions_sit_by_their_own_boxes_clear_of_the_rest(
     covered = labels_under_minimap(page)
     assert covered == [], f"the overview covers the captions {covered}"
     bars = [page.locator(f".layerscape {s}").bounding_box() for s in (".ls-title", ".ls-toolbar")]
-    labels = page.evaluate(
-        """() => [...document.querySelectorAll('.layerscape .ls-label')]
-          .filter((el) => el.style.display !== 'none' && el.offsetWidth > 0)
-          .map((el) => { const r = el.getBoundingClientRect();
-            return {text: el.textContent, x0: r.left, y0: r.top, x1: r.right, y1: r.bottom}; })"""
-    )
+    labels = visible_labels(page)
     under_bars = [
         r["text"]
         for r in labels

@@ -123,8 +123,6 @@ export class Label {
   private form: LabelForm = "normal";
   hidden = false;
   private suppressed = false;
-  /** Holds a place from the first round of an update, not yet taken in the second. */
-  reserved = false;
   /** What the DOM shows now (written only on change). */
   shown = true;
   transform = "";
@@ -383,13 +381,15 @@ export class LabelOverlay {
     const placeable = (l: Label): boolean => !l.off && width > 0 && l.measured;
     // Round 1: as many labels as fit in their smallest form, in order; each keeps that place reserved.
     const reserved = new RectGrid<Reserved>(LABEL_SLACK);
+    // Labels whose first-round place is still held (not yet placed in round 2).
+    const holding = new Set<Label>();
     for (const label of all) {
       if (!placeable(label)) continue;
       for (const placement of smallestPlacements(label)) {
         const rect = this.place(label, placement, camera, width, height);
         if (rect && !this.blocked(label, rect, reserved, blocked)) {
           reserved.add({ ...rect, label });
-          label.reserved = true;
+          holding.add(label);
           break;
         }
       }
@@ -398,12 +398,11 @@ export class LabelOverlay {
     // leaves every reservation of the labels still to come free: a big caption may not
     // push out a small one that would fit.
     const grid = new RectGrid(LABEL_SLACK);
-    const pending = (q: Reserved): boolean => q.label.reserved;
     let visible = 0;
     for (const label of all) {
       let rect: Rect | null = null;
       if (placeable(label)) {
-        const mine = (q: Reserved): boolean => q.label === label || !pending(q);
+        const mine = (q: Reserved): boolean => q.label === label || !holding.has(q.label);
         for (const placement of placements(label)) {
           rect = this.place(label, placement, camera, width, height);
           if (rect && !this.blocked(label, rect, grid, blocked) && !reserved.hits(rect, mine)) {
@@ -413,7 +412,7 @@ export class LabelOverlay {
           rect = null;
         }
       }
-      label.reserved = false;
+      holding.delete(label);
       if (!rect) {
         if (label.shown) {
           label.el.style.display = "none";

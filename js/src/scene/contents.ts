@@ -87,7 +87,7 @@ export class SceneContents {
     }
     this.dataIds = new Map([...visible.folds].map(([id, fold]) => [id, fold.data]));
     const ctx = { graph, palette: this.palette, labels: this.labels, folds: visible.folds };
-    const importance = labelImportance(graph, visible.folds);
+    const importance = labelImportance(graph);
     const added: string[] = [];
     for (const node of graph.nodes) {
       if (this.layers.has(node.id)) continue;

@@ -4,19 +4,17 @@
  * outputs, then the layers where branches fork or join, then the rest.
  */
 
+import { isFoldedNode } from "../layout";
 import type { GraphSpec } from "../spec";
 
 /** Importance of a folded block's caption: above any layer's. */
 export const FOLDED_IMPORTANCE = 4;
 
 /**
- * Importance per node id: FOLDED_IMPORTANCE for a folded block (an id in `folded`),
- * else 2 for an input or output, +1 where more than one edge comes in or goes out.
+ * Importance per node id: FOLDED_IMPORTANCE for a folded block (`isFoldedNode`), else
+ * 2 for an input or output, +1 where more than one edge comes in or goes out.
  */
-export function labelImportance(
-  graph: GraphSpec,
-  folded: ReadonlyMap<string, unknown> = new Map(),
-): Map<string, number> {
+export function labelImportance(graph: GraphSpec): Map<string, number> {
   const inDegree = new Map<string, number>();
   const outDegree = new Map<string, number>();
   for (const e of graph.edges) {
@@ -27,7 +25,7 @@ export function labelImportance(
   for (const n of graph.nodes) {
     const ends = n.is_input || n.is_output ? 2 : 0;
     const joins = (inDegree.get(n.id) ?? 0) > 1 || (outDegree.get(n.id) ?? 0) > 1 ? 1 : 0;
-    importance.set(n.id, folded.has(n.id) ? FOLDED_IMPORTANCE : ends + joins);
+    importance.set(n.id, isFoldedNode(n) ? FOLDED_IMPORTANCE : ends + joins);
   }
   return importance;
 }

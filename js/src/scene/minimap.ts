@@ -12,6 +12,7 @@
 import { Vector3, type PerspectiveCamera } from "three";
 
 import type { Bounds, Layout } from "../layout";
+import type { Rect } from "../render/labels";
 import type { Palette } from "../render/palette";
 
 /** CSS pixels of the overview. */
@@ -182,7 +183,7 @@ export class Minimap {
    * Where the overview lies over a view `viewHeight` pixels tall, in the view's own
    * pixels (its border included), or null when it is not shown: labels keep clear of it.
    */
-  panelRect(viewHeight: number): { x0: number; y0: number; x1: number; y1: number } | null {
+  panelRect(viewHeight: number): Rect | null {
     if (!this.shown) return null;
     const height = Number(this.element.getAttribute("height")) || MINIMAP_HEIGHT;
     const outer = MINIMAP_BORDER * 2;
